@@ -1,0 +1,58 @@
+# Office Hub: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PORT ?= 5000
+FEATURES := suggestions repairs visits meetings
+export FLASK_APP := wsgi.py
+
+.PHONY: run setup test chromium bench i18n-extract i18n-compile
+
+run: setup
+	$(BIN)/gunicorn --no-control-socket --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) wsgi:app
+
+setup: $(VENV)/.installed i18n-compile
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+test: $(VENV)/.dev-installed i18n-compile chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests use Debian's Chromium; test tools never download a browser of their own.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "Chromium is missing: install Debian's package with 'sudo apt-get install chromium'." >&2; exit 1; \
+	  fi; \
+	fi
+
+bench: $(VENV)/.dev-installed i18n-compile
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Each feature owns a catalog in app/<feature>/translations; the core catalog is app/translations.
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o app/translations/messages.pot app templates
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations
+	@for f in $(FEATURES); do \
+	  if [ -d app/$$f/translations ]; then \
+	    $(BIN)/pybabel -q extract -F babel.cfg -k _l -o app/$$f/translations/messages.pot app/$$f templates/$$f && \
+	    $(BIN)/pybabel -q update -i app/$$f/translations/messages.pot -d app/$$f/translations; \
+	  fi; \
+	done
+
+i18n-compile: $(VENV)/.installed
+	@for d in app/translations app/*/translations; do \
+	  if ls $$d/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -d $$d; fi; \
+	done
