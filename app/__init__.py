@@ -1,0 +1,59 @@
+"""Office Hub: the administrative office's intranet."""
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import assets, diagnostics, errors, i18n, navigation, security
+from app import database, idempotency  # noqa: F401  (SQLite connect hook; the form-token table)
+from app.config import Config
+from app.extensions import compress, csrf, db, login_manager, migrate
+
+__version__ = "0.1.0"
+
+
+def create_app(config=None) -> Flask:
+    """Build the application; tests pass a TestConfig, everything else reads the environment."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    register_config(app, config)
+    register_extensions(app)
+    register_features(app)
+    register_commands(app)
+    return app
+
+
+def register_config(app: Flask, config) -> None:
+    app.config.from_object(config or Config())
+    app.config["VERSION"] = __version__
+    proxies = int(app.config.get("OFFICEHUB_PROXY_COUNT", 0) or 0)
+    if proxies:
+        # Behind a reverse proxy the client address (used by the login limit) is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    csrf.init_app(app)
+    compress.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.login_message_category = "info"
+    i18n.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    diagnostics.init_app(app)
+
+
+def register_features(app: Flask) -> None:
+    """Each feature package registers its blueprint, navigation entries and dashboard cards."""
+    from app import admin, auth, main, meetings, notifications, repairs, suggestions, visits
+    for feature in (auth, main, notifications, admin, suggestions, repairs, visits, meetings):
+        feature.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app import cli
+    cli.init_app(app)

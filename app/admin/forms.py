@@ -1,0 +1,55 @@
+"""Forms for accounts, departments and the user import."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.forms import PASSWORD_RULES
+from app.auth.roles import GRANTABLE_ROLES
+
+from .services import LOGIN_PATTERN
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    """Serves both creating and editing an account; the password is asked only when creating."""
+    login = StringField(_l("Login name"), validators=[
+        DataRequired(), Length(max=40),
+        Regexp(LOGIN_PATTERN, message=_l("Use letters, digits or . _ @ - only, such as an employee number."))],
+        description=_l("Usually the employee number."))
+    name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    department_id = SelectField(_l("Department"), coerce=int, validators=[Optional()])
+    roles = CheckboxListField(_l("Roles"), description=_l("Everyone is an employee; tick the extra roles."))
+    password = StringField(_l("Temporary password"), validators=PASSWORD_RULES,
+                           description=_l("Tell it to the person; they must change it at first sign-in."))
+
+    def __init__(self, *args, departments=(), creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_id.choices = [(0, _l("— none —"))] + [(d.id, str(d)) for d in departments]
+        self.roles.choices = [(r.value, r.label) for r in GRANTABLE_ROLES]
+        if not creating:
+            del self.password
+
+
+class ResetPasswordForm(FlaskForm):
+    password = StringField(_l("Temporary password"), validators=PASSWORD_RULES,
+                           description=_l("Tell it to the person; they must change it at next sign-in."))
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Short code"), validators=[
+        DataRequired(), Length(max=20),
+        Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=80)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])

@@ -1,0 +1,160 @@
+"""Administration of accounts and departments, including the all-or-nothing CSV import."""
+import csv
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from app.auth.models import Department, User, UserRole
+from app.auth.roles import GRANTABLE_ROLES, Role
+from app.auth.services import AccountError, find_by_login, liaison_of
+from app.extensions import db
+
+PAGE_SIZE = 25
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,40}$")
+IMPORT_COLUMNS = ("login", "name", "department", "roles")
+
+
+def temporary_password() -> str:
+    """Easy to read aloud or type on a phone: three groups of four, no look-alike characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def search_users(q: str = "", department_id: int | None = None, role: str = "", active: str = "",
+                 page: int = 1):
+    query = select(User).order_by(User.login)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(User.login.ilike(like), User.name.ilike(like)))
+    if department_id:
+        query = query.where(User.department_id == department_id)
+    if role in {r.value for r in GRANTABLE_ROLES}:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if active in ("yes", "no"):
+        query = query.where(User.active.is_(active == "yes"))
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def all_departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.active.desc(), Department.code)))
+
+
+def save_department(department: Department, *, code: str, name_zh: str, name_en: str) -> Department:
+    clash = db.session.scalar(select(Department).where(func.lower(Department.code) == code.strip().lower()))
+    if clash is not None and clash is not department:
+        raise AccountError(_l("The department code %(code)s is already used.", code=code))
+    department.code = code.strip()
+    department.name_zh = name_zh.strip()
+    department.name_en = name_en.strip()
+    if department.id is None:
+        db.session.add(department)
+    db.session.commit()
+    return department
+
+
+def set_department_active(department: Department, active: bool) -> None:
+    department.active = active
+    db.session.commit()
+
+
+@dataclass
+class ImportResult:
+    """Either rows to create (with their temporary passwords) or the errors, each with its line."""
+    created: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def _decode(raw: bytes) -> str:
+    # Excel on Chinese Windows saves CSV as GBK; everything else sends UTF-8 (with or without BOM).
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def _parse_roles(text: str) -> list[Role] | None:
+    """Role names split by spaces, commas or semicolons (Chinese punctuation too); None if one is unknown."""
+    names = [part for part in re.split(r"[\s,;|、，；]+", text.strip().lower()) if part]
+    valid = {r.value for r in Role}
+    if any(name not in valid for name in names):
+        return None
+    return [Role(name) for name in names]
+
+
+def _check_row(line: int, row: dict, departments: dict, seen_logins: set, liaisons: dict) -> list:
+    errors = []
+    login = (row.get("login") or "").strip()
+    name = (row.get("name") or "").strip()
+    code = (row.get("department") or "").strip()
+    if not LOGIN_PATTERN.match(login):
+        errors.append(_l("line %(line)d: the login name must be 1–40 letters, digits or . _ @ -", line=line))
+    elif login.lower() in seen_logins:
+        errors.append(_l("line %(line)d: %(login)s appears twice in the file", line=line, login=login))
+    elif find_by_login(login) is not None:
+        errors.append(_l("line %(line)d: %(login)s already exists", line=line, login=login))
+    seen_logins.add(login.lower())
+    if not name or len(name) > 80:
+        errors.append(_l("line %(line)d: the name must be 1–80 characters", line=line))
+    department = departments.get(code.lower()) if code else None
+    if code and department is None:
+        errors.append(_l("line %(line)d: no active department has the code %(code)s", line=line, code=code))
+    roles = _parse_roles(row.get("roles") or "")
+    if roles is None:
+        errors.append(_l("line %(line)d: unknown role in “%(roles)s”", line=line, roles=row.get("roles")))
+    elif Role.LIAISON in roles:
+        errors.extend(_check_liaison(line, department, liaisons))
+    return errors
+
+
+def _check_liaison(line: int, department, liaisons: dict) -> list:
+    if department is None:
+        return [_l("line %(line)d: a liaison needs a department", line=line)]
+    if department.id in liaisons or liaison_of(department.id) is not None:
+        return [_l("line %(line)d: %(department)s already has a liaison", line=line, department=str(department))]
+    liaisons[department.id] = line
+    return []
+
+
+def import_users(raw: bytes) -> ImportResult:
+    """Check every row first; create all the users only when no row has an error."""
+    result = ImportResult()
+    try:
+        reader = csv.DictReader(io.StringIO(_decode(raw)))
+        missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    except (UnicodeDecodeError, csv.Error):
+        result.errors.append(_l("The file is not a readable CSV file."))
+        return result
+    if missing:
+        result.errors.append(_l("The first line must name the columns: %(columns)s.",
+                                columns=", ".join(IMPORT_COLUMNS)))
+        return result
+    departments = {d.code.lower(): d for d in db.session.scalars(select(Department).where(Department.active))}
+    rows, seen, liaisons = [], set(), {}
+    for line, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue  # blank lines at the end of a spreadsheet export
+        result.errors.extend(_check_row(line, row, departments, seen, liaisons))
+        rows.append(row)
+    if not rows and not result.errors:
+        result.errors.append(_l("The file has no users in it."))
+    if result.errors:
+        return result
+    for row in rows:
+        result.created.append(_create_imported(row, departments))
+    db.session.commit()
+    return result
+
+
+def _create_imported(row: dict, departments: dict) -> tuple[User, str]:
+    password = temporary_password()
+    code = (row.get("department") or "").strip().lower()
+    user = User(login=row["login"].strip(), name=row["name"].strip(),
+                department=departments.get(code), must_change_password=True)
+    user.set_password(password)
+    user.set_roles(_parse_roles(row.get("roles") or ""))
+    db.session.add(user)
+    return user, password

@@ -1,0 +1,34 @@
+"""Cache-busting URLs for our own static files."""
+import hashlib
+from functools import lru_cache, wraps
+from pathlib import Path
+
+from flask import current_app, url_for
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """url_for('static') plus a content hash, so browsers may cache the file for a year."""
+    path = Path(current_app.static_folder) / filename
+    version = _digest(str(path), path.stat().st_mtime) if path.exists() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def _buffered(static_view):
+    """Flask streams static files, and Flask-Compress gzips only buffered bodies; our files are small."""
+    @wraps(static_view)
+    def view(filename):
+        response = static_view(filename=filename)
+        response.direct_passthrough = False
+        response.make_sequence()
+        return response
+    return view
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["static_url"] = static_url
+    app.view_functions["static"] = _buffered(app.view_functions["static"])

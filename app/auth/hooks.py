@@ -1,0 +1,16 @@
+"""Request hooks for signed-in users."""
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+# Pages a user may still open while a password change is pending.
+OPEN_DURING_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "auth.set_language", "static",
+                               "main.healthz"}
+
+
+def require_password_change():
+    """After an administrator reset, nothing else opens until the user picks a new password."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_DURING_PASSWORD_CHANGE):
+        return redirect(url_for("auth.change_password"))
+    return None
+

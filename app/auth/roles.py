@@ -1,0 +1,48 @@
+"""The roles people hold and the decorator that guards views by role."""
+import enum
+from functools import wraps
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+class Role(str, enum.Enum):
+    EMPLOYEE = "employee"
+    RECEPTION = "reception"
+    LIAISON = "liaison"
+    MAINTENANCE = "maintenance"
+    OFFICE = "office"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.EMPLOYEE: _l("Employee"),
+    Role.RECEPTION: _l("Reception"),
+    Role.LIAISON: _l("Department liaison"),
+    Role.MAINTENANCE: _l("Maintenance"),
+    Role.OFFICE: _l("Office"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+# Roles that can be granted; everybody is an employee without being granted it.
+GRANTABLE_ROLES = [r for r in Role if r is not Role.EMPLOYEE]
+
+
+def role_required(*roles: Role):
+    """Let the view run only for a signed-in user holding one of `roles`; 403 for anyone else.
+
+    Stack it under @login_required so an anonymous visitor is sent to the login page first.
+    """
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not current_user.has_any_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

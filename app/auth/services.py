@@ -1,0 +1,133 @@
+"""Sign-in, passwords, and the rules on accounts and roles."""
+from functools import cache
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+from . import throttle
+from .models import Department, User, UserRole
+from .roles import Role
+
+
+
+class AccountError(ValueError):
+    """A rule on accounts was broken; the message is shown to the person who tried."""
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _dummy_check(password: str) -> None:
+    """Spend as long on an unknown login name as on a wrong password, so timing tells nothing."""
+    check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+
+
+def find_by_login(login: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+
+
+def authenticate(login: str, password: str, address: str) -> tuple[User | None, bool]:
+    """Check a sign-in; returns (user or None, blocked). Never says which of name or password was wrong."""
+    if throttle.is_blocked(login, address):
+        return None, True
+    user = find_by_login(login)
+    if user is None:
+        _dummy_check(password)
+    if user is None or not user.active or not user.check_password(password):
+        throttle.record_failure(login, address)
+        return None, False
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user, False
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError(_l("The current password is not correct."))
+    user.set_password(new)
+    user.must_change_password = False
+    user.session_version += 1
+    db.session.commit()
+
+
+def reset_password(user: User, temporary: str) -> None:
+    """An administrator sets a temporary password; the user must choose a new one at next sign-in."""
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.session_version += 1
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.commit()
+
+
+def check_liaison_rule(user: User, roles, department: Department | None) -> None:
+    """A liaison belongs to one department, and a department has at most one active liaison."""
+    if Role.LIAISON not in {Role(r) for r in roles}:
+        return
+    if department is None:
+        raise AccountError(_l("A department liaison must belong to a department."))
+    other = db.session.scalar(
+        select(User).join(UserRole)
+        .where(UserRole.role == Role.LIAISON.value, User.department_id == department.id,
+               User.active.is_(True), User.id != user.id))
+    if other is not None:
+        raise AccountError(_l("%(department)s already has an active liaison: %(name)s.",
+                              department=str(department), name=other.name))
+
+
+def save_user(user: User, *, login: str, name: str, department: Department | None, roles,
+              password: str | None = None) -> User:
+    """Create or update an account after checking that the login name is free and the liaison rule holds."""
+    clash = find_by_login(login)
+    if clash is not None and clash is not user:
+        raise AccountError(_l("The login name %(login)s is already taken.", login=login))
+    check_liaison_rule(user, roles, department)
+    user.login = login.strip()
+    user.name = name.strip()
+    user.department = department
+    user.set_roles(roles)
+    if password:
+        user.set_password(password)
+    if user.id is None:
+        db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate instead of deleting, so the history that names this user stays intact."""
+    if active:
+        check_liaison_rule(user, user.roles, user.department)
+    user.active = active
+    user.session_version += 1
+    db.session.commit()
+
+
+def users_with_role(role: Role) -> list[User]:
+    """Active holders of a role; everyone active for Role.EMPLOYEE."""
+    query = select(User).where(User.active.is_(True))
+    if role is not Role.EMPLOYEE:
+        query = query.join(UserRole).where(UserRole.role == role.value)
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+def liaison_of(department_id: int) -> User | None:
+    return db.session.scalar(
+        select(User).join(UserRole)
+        .where(UserRole.role == Role.LIAISON.value, User.department_id == department_id,
+               User.active.is_(True)))
+
+
+def active_departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).where(Department.active.is_(True))
+                                   .order_by(Department.code)))

@@ -1,0 +1,91 @@
+"""Sign-in, sign-out, own password and language."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.extensions import db, login_manager
+from app.htmx import redirect_after_post
+from app.i18n import LOCALES
+
+from . import services
+from .forms import LoginForm, PasswordForm
+from .models import User
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Find the signed-in user; a changed password or deactivation ends sessions opened before it."""
+    ident, _dot, version = user_id.partition(".")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow `next` within this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("auth/login.html", form=form), status
+    user, blocked = services.authenticate(form.login.data, form.password.data, request.remote_addr)
+    if blocked:
+        abort(429)
+    if user is None:
+        form.password.errors.append(_("Login name or password is not correct."))
+        return render_template("auth/login.html", form=form), 422
+    login_user(user, remember=form.remember.data)
+    return redirect_after_post(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect_after_post(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            # The session version changed; sign this session in again (with the real object, not the proxy).
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed."), "success")
+            return redirect_after_post(url_for("main.home"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language; saved on the account so it follows the user to other devices."""
+    locale = request.form.get("locale", "")
+    if locale not in LOCALES:
+        abort(400)
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+    session["locale"] = locale
+    return redirect_after_post(_safe_next(request.form.get("next")))

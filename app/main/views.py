@@ -1,0 +1,34 @@
+"""Home dashboard and health check."""
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from app.extensions import db
+from app.notifications import services as notifications
+
+from .dashboard import cards_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    latest = notifications.page_for(current_user, 1).items[:5]
+    return render_template("main/home.html", cards=cards_for(current_user), latest=latest)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # any driver error means unhealthy; the detail goes to the log, not the probe
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    body = {"status": "ok" if status == 200 else "error", "version": current_app.config["VERSION"],
+            "database": database}
+    return jsonify(body), status, {"Cache-Control": "no-store"}

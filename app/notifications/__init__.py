@@ -1,0 +1,16 @@
+"""Notifications shared by every feature: notify() and the bell."""
+from flask_login import current_user
+
+from .services import notify, unread_count
+from .views import bp
+
+__all__ = ["notify", "init_app"]
+
+
+def _current_user_unread() -> int:
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["current_user_unread"] = _current_user_unread

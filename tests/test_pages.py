@@ -1,0 +1,165 @@
+"""Layout-wide behaviour: page or fragment, error pages, CSRF, security headers, health, static files."""
+import gzip
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from app.auth.roles import Role
+
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def test_full_page_for_normal_boosted_and_history_requests(client, login_as):
+    login_as()
+    for headers in ({}, {"HX-Request": "true", "HX-Boosted": "true", "HX-Request-Type": "full"},
+                    {**PARTIAL, "HX-History-Restore-Request": "true"}):
+        page = client.get("/notifications/", headers=headers).get_data(as_text=True)
+        assert "<header" in page and 'id="notification-list"' in page
+
+
+def test_fragment_for_a_partial_request(client, login_as):
+    login_as()
+    body = client.get("/notifications/", headers=PARTIAL).get_data(as_text=True)
+    assert body.lstrip().startswith("<section id=\"notification-list\"") and "<header" not in body
+
+
+def test_404_is_a_page_in_the_layout(client, login_as):
+    login_as()
+    response = client.get("/no/such/page")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "<header" in page and "This page does not exist" in page
+
+
+def test_failed_htmx_action_shows_a_message_in_the_flash_area(client, login_as):
+    login_as()
+    response = client.post("/notifications/999/open", headers=PARTIAL)
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert "<header" not in response.get_data(as_text=True)
+
+
+def test_forbidden_page_in_the_layout(client, login_as):
+    login_as(Role.OFFICE)
+    response = client.get("/admin/users")
+    assert response.status_code == 403 and "You do not have permission" in response.get_data(as_text=True)
+
+
+def test_server_error_never_shows_a_traceback(app, client, login_as, monkeypatch):
+    login_as()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+    monkeypatch.setattr("app.main.views.cards_for", broken)
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in page and "Traceback" not in page and "Something went wrong" in page
+
+
+def test_upload_over_the_limit_gets_413_page(app, client, login_as):
+    login_as(Role.ADMIN)
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/admin/users/import", data={"file": (__import__("io").BytesIO(b"x" * 5000), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+
+
+def test_post_without_csrf_token_is_refused_with_a_message(csrf_on, client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"login": user.login, "password": "correct horse battery"})
+    assert response.status_code == 400 and "has expired" in response.get_data(as_text=True)
+
+
+def test_htmx_post_with_the_layout_header_token_is_accepted(csrf_on, client, make_user):
+    user = make_user()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
+    response = client.post("/login", data={"login": user.login, "password": "correct horse battery"},
+                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 303
+
+
+def test_security_headers_on_every_page(client):
+    headers = client.get("/login").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_scripts_or_styles_in_the_layout(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "<script>" not in page and "style=" not in page and "onclick" not in page
+
+
+def test_health_check_reports_version_and_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["database"] == "ok" and response.json["version"]
+
+
+def test_health_check_says_503_when_the_database_is_down(client, monkeypatch):
+    from app.extensions import db
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+    monkeypatch.setattr(db.session, "execute", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
+
+
+def test_vendor_files_are_gzipped_and_cached_for_a_year(client):
+    response = client.get("/static/vendor/htmx-4.0.1/htmx.min.js", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    original = (Path(__file__).resolve().parents[1] / "static/vendor/htmx-4.0.1/htmx.min.js").read_bytes()
+    assert gzip.decompress(response.data) == original and len(response.data) < len(original) / 2
+
+
+def test_first_phone_visit_to_the_login_page_is_under_60_kb(client):
+    """What a phone downloads on its first visit: the page, CSS, scripts and icon, gzipped."""
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    total = len(page.data)
+    html = gzip.decompress(page.data).decode()
+    import re
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert len(assets) >= 4
+    for url in assets:
+        total += len(client.get(url, headers={"Accept-Encoding": "gzip"}).data)
+    assert total < 60 * 1024, f"{total} bytes"
+    print(f"login page first visit: {total} bytes")
+
+
+def test_favicon_exists(client):
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_vendored_files_carry_their_licences():
+    root = Path(__file__).resolve().parents[1] / "static" / "vendor"
+    for folder in root.iterdir():
+        assert any(p.name.startswith("LICENSE") for p in folder.iterdir()), folder
+
+
+def test_navigation_shows_only_what_the_role_allows(client, login_as, make_user):
+    login_as()
+    assert "/admin/users" not in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    admin = make_user(Role.ADMIN)
+    client.post("/login", data={"login": admin.login, "password": "correct horse battery"})
+    assert "/admin/users" in client.get("/").get_data(as_text=True)
+
+
+def test_navigation_marks_exactly_the_current_entry(client, login_as):
+    login_as(Role.MAINTENANCE)
+    page = client.get("/repairs/queue").get_data(as_text=True)
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line and "mainnav" not in line]
+    nav_current = [line for line in current if "/repairs/" in line and "<li>" in line]
+    assert len(nav_current) == 1 and 'href="/repairs/queue"' in nav_current[0]
