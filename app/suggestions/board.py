@@ -1,0 +1,34 @@
+"""The public board ("you said, we did") and its "me too" button."""
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.htmx import redirect_after_post, render, wants_fragment
+
+from . import lists
+from .blueprint import bp
+from .models import Suggestion
+
+
+@bp.get("/board")
+@login_required
+def board():
+    """Published suggestions with the office's answers; never their authors."""
+    page = lists.board(current_user, request.args.get("page", 1, type=int))
+    return render("suggestions/board.html", "suggestions/_board_rows.html", page=page)
+
+
+@bp.post("/<int:suggestion_id>/me-too")
+@login_required
+def me_too(suggestion_id: int):
+    """Count the reader once; the inline button is swapped for the new count."""
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or not suggestion.on_board:
+        abort(404)
+    counted = lists.me_too(suggestion, current_user)
+    if wants_fragment():
+        item = lists.board_item(current_user, suggestion_id)
+        return render_template("suggestions/_me_too.html", item=item)
+    flash(_("Counted. Thank you!") if counted else _("You had already said “me too”."), "success")
+    return redirect_after_post(url_for("suggestions.board"))

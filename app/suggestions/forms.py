@@ -1,0 +1,111 @@
+"""Forms of the suggestion box; each serves both its create and its edit."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.idempotency import new_token
+from app.uploads import MAX_BYTES
+
+from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
+from .services import local_today
+from .workflow import Status
+
+
+class SuggestionForm(FlaskForm):
+    """Filing from a phone; with paper=True the office types in a slip from the physical box."""
+    category_id = SelectField(_l("Category"), coerce=int, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
+                        description=_l("In a few words, for example “The canteen closes before the late shift”."))
+    details = TextAreaField(_l("Details"), validators=[DataRequired(), Length(max=DETAILS_MAX)],
+                            description=_l("What happens, where, and what would help."))
+    photo = FileField(_l("Photo (optional)"))
+    anonymous = BooleanField(_l("Send anonymously"),
+                             description=_l("Nobody, not even the office, can see who sent it; you get a "
+                                            "tracking code to follow the answer."))
+    slip_date = DateField(_l("Date on the slip"), validators=[Optional()])
+    form_token = HiddenField()
+
+    def __init__(self, *args, categories=(), paper: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_id.choices = [(c.id, str(c)) for c in categories]
+        if paper:
+            del self.anonymous
+            self.slip_date.validators = [DataRequired()]
+        else:
+            del self.slip_date
+        if not self.form_token.data:
+            self.form_token.data = new_token()
+
+    def validate_photo(self, field):
+        data = field.data
+        if data and getattr(data, "content_length", 0) and data.content_length > MAX_BYTES:
+            raise ValidationError(_l("The photo is larger than 8 MB. Choose a smaller one."))
+
+    def validate_slip_date(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("The slip's date cannot be in the future."))
+
+
+class AnswerForm(FlaskForm):
+    """The office's answer: text the author reads, optionally changing the status."""
+    status_to = SelectField(_l("New status"), validators=[Optional()])
+    template_id = SelectField(_l("Start from a template"), coerce=int, validators=[Optional()])
+    body = TextAreaField(_l("Answer to the author"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("For a deferred or declined suggestion, say why."))
+    plan = TextAreaField(_l("Plan"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("Deferred only: what will happen, step by step."))
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+    version = IntegerField(validators=[InputRequired()])
+
+    def __init__(self, *args, targets=(), templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status_to.choices = [("", _l("— keep the status —"))] + [(s.value, s.label) for s in targets]
+        self.template_id.choices = [(0, _l("— none —"))] + [(t.id, t.title) for t in templates]
+
+    def validate_target_date(self, field):
+        if field.data and self.status_to.data == Status.DEFERRED.value and field.data < local_today():
+            raise ValidationError(_l("The target date is in the past."))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=NOTE_MAX)],
+                         description=_l("Only the office sees internal notes."))
+
+
+class MergeForm(FlaskForm):
+    target_id = IntegerField(_l("Number of the suggestion to keep"), validators=[InputRequired()])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
+
+
+class RatingForm(FlaskForm):
+    score = RadioField(_l("How well was it handled?"), coerce=int, validators=[InputRequired()],
+                       choices=[(n, str(n)) for n in range(1, 6)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=COMMENT_MAX)])
+
+    def validate_score(self, field):
+        if field.data not in range(1, 6):
+            raise ValidationError(_l("Choose from 1 to 5 stars."))
+
+
+class TrackForm(FlaskForm):
+    code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("The code you were shown when you sent your anonymous suggestion."))
+
+
+class TemplateForm(FlaskForm):
+    title = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    body = TextAreaField(_l("Answer text"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class CategoryForm(FlaskForm):
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=40)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=40)])
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])
+    active = BooleanField(_l("In use"), default=True)

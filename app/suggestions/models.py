@@ -1,0 +1,197 @@
+"""Suggestions, their public answers, the office's history and notes, board votes and ratings.
+
+Anonymity rule: a suggestion filed anonymously stores no user, department, address or browser,
+its time only as the day, and nothing else is written in the same request (no history, no
+notification, no form-token row), so no other table can date it either.
+"""
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+
+from app.auth.models import User
+from app.extensions import db
+from app.i18n import current_locale_code
+from app.timeutil import utcnow
+
+from .workflow import Status
+
+TITLE_MAX = 80
+DETAILS_MAX = 2000
+ANSWER_MAX = 2000
+NOTE_MAX = 2000
+COMMENT_MAX = 500
+
+
+def random_id() -> int:
+    """Suggestion ids are random, not a sequence: a sequence would date an anonymous note
+    between the named notes filed just before and after it."""
+    return 10**11 + secrets.randbelow(9 * 10**11)
+
+
+class Category(db.Model):
+    """A topic an employee picks when filing; the office edits the list."""
+    __tablename__ = "suggestion_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(40))
+    name_en: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def display_name(self, locale: str) -> str:
+        return self.name_zh if locale.startswith("zh") else self.name_en
+
+    def __str__(self) -> str:
+        return self.display_name(current_locale_code())
+
+
+class Suggestion(db.Model):
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        Index("ix_suggestions_status_created_at", "status", "created_at"),
+        Index("ix_suggestions_on_board_created_at", "on_board", "created_at"),
+        CheckConstraint("source IN ('online', 'paper')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_id)
+    # None for anonymous notes and paper slips: nothing may lead back to the author.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(10), default="online", index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("suggestion_categories.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    details: Mapped[str] = mapped_column(Text)
+    photo_name: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, index=True)
+    # Anonymous notes and paper slips: midnight (office time) of the day, never the moment.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    answer_due_at: Mapped[datetime] = mapped_column(index=True)
+    first_answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set once the office was reminded that the answer is overdue (`flask tick`), so it is said once.
+    overdue_reminded: Mapped[bool] = mapped_column(default=False)
+    # sha256 of the tracking code: the code itself is shown once and never stored.
+    tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # sha256 of the form's one-time token, so a resent form finds the note it already created
+    # (the shared form_submissions table would record the moment of an anonymous submit).
+    form_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    on_board: Mapped[bool] = mapped_column(default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("suggestions.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # Filled by the list queries that need them (with_expression), None elsewhere.
+    has_draft: Mapped[bool | None] = query_expression()
+    me_too_count: Mapped[int | None] = query_expression()
+    voted: Mapped[bool | None] = query_expression()
+    has_new_reply: Mapped[bool | None] = query_expression()
+
+    author: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
+    merged_into: Mapped["Suggestion | None"] = relationship(remote_side=[id], lazy="raise_on_sql")
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="suggestion", order_by="Answer.published_at", lazy="raise_on_sql", cascade="all, delete-orphan")
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.first_answered_at is None and self.answer_due_at < now and self.status_enum.is_open
+
+
+class Answer(db.Model):
+    """What the author reads: an office answer (maybe changing the status) or the author's own reply.
+
+    An office answer with published_at None is a draft, published at the weekly triage.
+    """
+    __tablename__ = "suggestion_answers"
+    __table_args__ = (Index("ix_suggestion_answers_published_at", "published_at"),)
+
+    # Random too: a sequence would date an anonymous reply between the office answers around it.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_id)
+    suggestion_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
+    from_author: Mapped[bool] = mapped_column(default=False)
+    status_from: Mapped[str | None] = mapped_column(String(20))
+    status_to: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    plan: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Replies of an anonymous author are dated to the day only, like the note itself.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    suggestion: Mapped[Suggestion] = relationship(back_populates="answers", lazy="raise_on_sql")
+    written_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+
+class Event(db.Model):
+    """The office's history of a suggestion: who changed what, when."""
+    __tablename__ = "suggestion_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+
+class Note(db.Model):
+    """An internal note: seen by the office only, never by the author or on the board."""
+    __tablename__ = "suggestion_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class AnswerTemplate(db.Model):
+    """A reusable answer for frequent cases."""
+    __tablename__ = "suggestion_answer_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class MeToo(db.Model):
+    """One "me too" per person and suggestion; the unique key makes a double tap count once."""
+    __tablename__ = "suggestion_me_toos"
+    __table_args__ = (UniqueConstraint("suggestion_id", "user_id", name="uq_suggestion_me_toos_suggestion_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class Rating(db.Model):
+    """The author's 1–5 rating of how their suggestion was handled; one per suggestion, dated by day."""
+    __tablename__ = "suggestion_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), unique=True)
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(COMMENT_MAX), default="")
+    rated_on: Mapped[date] = mapped_column(Date, index=True)

@@ -1,0 +1,162 @@
+"""The employee's side: file a suggestion (named or anonymous), see their own, follow an anonymous
+one by its tracking code, reply and rate."""
+from flask import abort, flash, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.htmx import redirect_after_post, render
+from app.uploads import ImageRejected, stored_path
+
+from . import services
+from .blueprint import bp, code_or_404, suggestion_or_404
+from .forms import RatingForm, ReplyForm, SuggestionForm, TrackForm
+from .triage import office_context
+
+# Pages showing a tracking code stay out of the browser cache, so a shared phone's back button
+# cannot bring them back for the next person.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.get("/")
+@login_required
+def index():
+    """"Mine": the user's named suggestions with their status and latest answer."""
+    page = services.mine(current_user, request.args.get("page", 1, type=int))
+    return render("suggestions/index.html", "suggestions/_mine_rows.html", page=page,
+                  latest_answer=services.latest_answer)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """File a suggestion; `?source=paper` is the office typing in a slip from the physical box."""
+    paper = request.args.get("source") == "paper"
+    if paper and not services.is_office(current_user):
+        abort(403)
+    form = SuggestionForm(categories=services.categories(), paper=paper)
+    if form.validate_on_submit():
+        filed = _file(form, paper)
+        if filed is not None and filed.code:
+            # Shown in this response, never via a redirect: the code must not sit in the session
+            # cookie next to the user's id, nor in any URL.
+            return render_template("suggestions/filed_anonymously.html", code=services.format_code(filed.code),
+                                   repeated=filed.repeated), 200, NO_STORE
+        if filed is not None:
+            flash(_("Thank you! Your suggestion is sent; the office will answer it."), "success")
+            target = url_for("suggestions.new", source="paper") if paper else \
+                url_for("suggestions.detail", suggestion_id=filed.suggestion.id)
+            return redirect_after_post(target)
+    return render_template("suggestions/new.html", form=form, paper=paper), 422 if form.errors else 200
+
+
+def _file(form: SuggestionForm, paper: bool):
+    try:
+        return services.file_suggestion(
+            author=current_user, anonymous=bool(form.anonymous.data) if "anonymous" in form else True,
+            category=services.category(form.category_id.data), title=form.title.data,
+            details=form.details.data, photo=form.photo.data or None, form_token=form.form_token.data,
+            paper_slip_date=form.slip_date.data if paper else None, entered_by=current_user)
+    except ImageRejected as exc:
+        form.photo.errors = [str(exc)]
+        return None
+
+
+@bp.get("/<int:suggestion_id>")
+@login_required
+def detail(suggestion_id: int):
+    """The author's view (answers, reply, rating) or the office's (plus answer form, notes, history)."""
+    suggestion = suggestion_or_404(suggestion_id)
+    if not services.is_office(current_user):
+        return render_template("suggestions/detail.html", **_author_context(suggestion))
+    context = office_context(suggestion)
+    return render("suggestions/triage_detail.html", "suggestions/_answer_form.html", **context)
+
+
+def _author_context(suggestion, code: str | None = None) -> dict:
+    return {"suggestion": suggestion, "followed": services.followed(suggestion),
+            "thread": services.thread(suggestion), "rating": services.rating_of(suggestion),
+            "can_rate": services.can_rate(suggestion), "reply_form": ReplyForm(), "rating_form": RatingForm(),
+            "code": code}
+
+
+@bp.get("/<int:suggestion_id>/photo")
+@login_required
+def photo(suggestion_id: int):
+    """The photo, after the same scope check as the page; `?size=thumb` for the small one."""
+    suggestion = suggestion_or_404(suggestion_id)
+    name = suggestion.photo_name or abort(404)
+    if request.args.get("size") == "thumb":
+        name = name.replace(".jpg", ".thumb.jpg")
+    path = stored_path(services.PHOTO_KIND, name) or abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=0)
+
+
+@bp.post("/<int:suggestion_id>/reply")
+@login_required
+def reply(suggestion_id: int):
+    suggestion = suggestion_or_404(suggestion_id)
+    if suggestion.author_id != current_user.id:
+        abort(403)
+    return _reply(suggestion, url_for("suggestions.detail", suggestion_id=suggestion.id))
+
+
+@bp.post("/<int:suggestion_id>/rating")
+@login_required
+def rate(suggestion_id: int):
+    suggestion = suggestion_or_404(suggestion_id)
+    if suggestion.author_id != current_user.id:
+        abort(403)
+    return _rate(suggestion, url_for("suggestions.detail", suggestion_id=suggestion.id))
+
+
+def _reply(suggestion, back: str):
+    form = ReplyForm()
+    if form.validate_on_submit():
+        services.reply(suggestion, form.body.data)
+        flash(_("Your reply is sent to the office."), "success")
+    else:
+        flash(" ".join(str(e) for e in form.body.errors) or _("Write your reply first."), "error")
+    return redirect_after_post(back)
+
+
+def _rate(suggestion, back: str):
+    form = RatingForm()
+    try:
+        if not form.validate_on_submit():
+            raise services.SuggestionError(" ".join(str(e) for e in form.score.errors + form.comment.errors))
+        services.rate(suggestion, form.score.data, form.comment.data)
+        flash(_("Thank you for your rating."), "success")
+    except services.SuggestionError as exc:
+        flash(str(exc), "error")
+    return redirect_after_post(back)
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track_form():
+    """Find an anonymous suggestion by its tracking code; no sign-in needed, nothing is recorded."""
+    form = TrackForm()
+    if form.validate_on_submit():
+        suggestion = services.by_code(form.code.data)
+        if suggestion is not None:
+            return redirect_after_post(url_for("suggestions.track", code=services.normalize_code(form.code.data)))
+        form.code.errors.append(_("No suggestion has this tracking code. Check it and try again."))
+    return render_template("suggestions/track_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/track/<code>")
+def track(code: str):
+    suggestion = code_or_404(code)
+    return render_template("suggestions/detail.html",
+                           **_author_context(suggestion, services.normalize_code(code))), 200, NO_STORE
+
+
+@bp.post("/track/<code>/reply")
+def track_reply(code: str):
+    suggestion = code_or_404(code)
+    return _reply(suggestion, url_for("suggestions.track", code=services.normalize_code(code)))
+
+
+@bp.post("/track/<code>/rating")
+def track_rate(code: str):
+    suggestion = code_or_404(code)
+    return _rate(suggestion, url_for("suggestions.track", code=services.normalize_code(code)))

@@ -1,0 +1,100 @@
+"""On a phone: an employee files a named and an anonymous suggestion, the office answers both, the
+employee reads the answer under "mine" and the anonymous author on the tracking page; "me too"
+counts once per person."""
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_page, login
+from tests.suggestions.photos import jpeg_bytes
+
+
+def _file(page, title: str, anonymous: bool) -> None:
+    page.goto("/suggestions/new")
+    page.select_option("#category_id", label="Canteen and meals")
+    page.fill("#title", title)
+    page.fill("#details", "晚班结束后食堂已经关门 🍜")
+    expect(page.locator("#details-count")).to_have_text(re.compile(r"^\d+ / 2000$"))
+    if anonymous:
+        page.check("#anonymous")
+    else:
+        page.set_input_files("#photo", files=[{"name": "canteen.jpg", "mimeType": "image/jpeg",
+                                                "buffer": jpeg_bytes()}])
+    page.click("form.suggestion-form button[type=submit]")
+
+
+def _answer(office, title: str, status: str, text: str) -> None:
+    office.goto("/suggestions/triage")
+    office.fill("input[name=q]", title)
+    expect(office.locator("#suggestion-rows .row-card")).to_have_count(1)
+    expect(office).to_have_url(re.compile(r"[?&]q="))  # the filtered list is swapped in and its URL pushed
+    office.click(f"#suggestion-rows a:has-text('{title}')")
+    expect(office.locator("h1")).to_have_text(title)
+    office.select_option("#status_to", status)
+    office.fill("#body", text)
+    office.click("#answer-form button[value=publish]")
+    expect(office.locator("#flash")).to_contain_text("The answer is published.")
+
+
+def test_file_named_and_anonymous_office_answers_both(phone, new_page):
+    tag = uuid.uuid4().hex[:6]
+    named, hidden = f"晚餐时间 {tag}", f"匿名夜宵 {tag}"
+    login(phone, "employee")
+    _file(phone, named, anonymous=False)
+    expect(phone.locator("h1")).to_have_text(named)
+    check_page(phone, "suggestions-detail-phone")
+    _file(phone, hidden, anonymous=True)
+    code = phone.locator("#tracking-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", code)
+    check_page(phone, "suggestions-tracking-code-phone")
+
+    office = new_page("phone")
+    login(office, "office")
+    _answer(office, named, "resolved", "食堂晚餐延长到 20:30。")
+    check_page(office, "suggestions-triage-detail-phone")
+    _answer(office, hidden, "declined", "原因：夜宵涉及消防规定，暂不提供。")
+
+    phone.goto("/suggestions/")
+    row = phone.locator("#mine-rows .row-card", has_text=named)
+    expect(row).to_contain_text("食堂晚餐延长到 20:30。")
+    expect(row).to_contain_text("Resolved")
+    check_page(phone, "suggestions-mine-phone")
+
+    stranger = new_page("phone")
+    stranger.goto("/suggestions/track")
+    stranger.fill("#code", code.lower())
+    stranger.click("form[action$='/suggestions/track'] button[type=submit]")
+    expect(stranger.locator("h1")).to_have_text(hidden)
+    expect(stranger.locator("#thread")).to_contain_text("原因：夜宵涉及消防规定，暂不提供。")
+    check_page(stranger, "suggestions-track-phone")
+
+
+def test_me_too_counts_once_per_person(phone, new_page):
+    title = f"会议室不够 {uuid.uuid4().hex[:6]}"
+    office = new_page("phone")
+    login(office, "office")
+    _file(office, title, anonymous=True)
+    _answer(office, title, "in_progress", "正在协调。")
+    office.click("button:has-text('Show it on the public board')")
+    expect(office.locator("#flash")).to_contain_text("public board")
+
+    login(phone, "employee")
+    phone.goto("/suggestions/board")
+    item = phone.locator(".board-item", has_text=title)
+    item.locator("button:has-text('Me too')").click()
+    expect(item.locator(".me-too-count")).to_have_text("1")
+    expect(item.locator("button")).to_be_disabled()
+    phone.reload()
+    expect(phone.locator(".board-item", has_text=title).locator(".me-too-count")).to_have_text("1")
+    check_page(phone, "suggestions-board-phone")
+
+
+def test_office_pages_fit_a_phone_and_pass_axe(phone):
+    login(phone, "office")
+    for path, name in [("/suggestions/new", "new"), ("/suggestions/new?source=paper", "paper"),
+                       ("/suggestions/triage", "triage"), ("/suggestions/drafts", "drafts"),
+                       ("/suggestions/digest", "digest"), ("/suggestions/templates", "templates"),
+                       ("/suggestions/categories", "categories"), ("/suggestions/track", "track-form")]:
+        phone.goto(path)
+        check_page(phone, f"suggestions-{name}-phone")

@@ -1,0 +1,119 @@
+"""The public board and "me too", the satisfaction card, and the weekly digest in three formats."""
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.suggestions import reports, services
+from app.suggestions.models import MeToo, Rating
+
+
+def test_board_shows_answers_never_authors(client, login_as, file, make_user, publish):
+    author = make_user(name="孙作者")
+    suggestion = file(author, title="增加夜宵")
+    file(author, title="不公开的")
+    publish(suggestion, "resolved", "夜宵已安排。")
+    suggestion.on_board = True
+    db.session.commit()
+    login_as()
+    page = client.get("/suggestions/board").get_data(as_text=True)
+    assert "增加夜宵" in page and "夜宵已安排。" in page
+    assert "孙作者" not in page and "不公开的" not in page
+
+
+def test_me_too_counts_once_per_person(client, login_as, file):
+    suggestion = file(None, title="会议室太少")
+    suggestion.on_board = True
+    db.session.commit()
+    login_as()
+    headers = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    first = client.post(f"/suggestions/{suggestion.id}/me-too", headers=headers).get_data(as_text=True)
+    second = client.post(f"/suggestions/{suggestion.id}/me-too", headers=headers).get_data(as_text=True)
+    assert f'id="me-too-{suggestion.id}"' in first and "<nav" not in first
+    assert 'class="me-too-count">1<' in first and 'class="me-too-count">1<' in second and "disabled" in second
+    client.post("/logout")
+    login_as()
+    client.post(f"/suggestions/{suggestion.id}/me-too")
+    assert db.session.scalar(select(func.count()).select_from(MeToo)) == 2
+
+
+def test_me_too_is_unique_in_the_database(app, file, make_user):
+    suggestion, user = file(None), make_user()
+    db.session.add_all([MeToo(suggestion_id=suggestion.id, user_id=user.id),
+                        MeToo(suggestion_id=suggestion.id, user_id=user.id)])
+    try:
+        db.session.commit()
+        raised = False
+    except IntegrityError:
+        db.session.rollback()
+        raised = True
+    assert raised
+
+
+def test_me_too_only_on_the_board(client, login_as, file):
+    suggestion = file(None)
+    login_as()
+    assert client.post(f"/suggestions/{suggestion.id}/me-too").status_code == 404
+
+
+def test_card_shows_satisfaction_and_on_time_share(client, login_as, file, publish):
+    on_time = file(None)
+    publish(on_time, "resolved", "好")
+    late = file(None, days_ago=12)
+    late.created_at = services.start_of_day(services.local_today())
+    db.session.add(Rating(suggestion_id=on_time.id, score=4, rated_on=services.local_today()))
+    db.session.add(Rating(suggestion_id=late.id, score=5, rated_on=services.local_today()))
+    db.session.commit()
+    this_month, _last = reports.card_figures()
+    assert this_month.average == 4.5 and this_month.ratings == 2
+    assert this_month.on_time_share == 0.5
+    login_as(Role.OFFICE)
+    page = client.get("/").get_data(as_text=True)
+    assert "4.5/5" in page and "50%" in page
+    client.post("/logout")
+    login_as()
+    assert "Satisfaction" not in client.get("/").get_data(as_text=True)
+
+
+def test_digest_defaults_to_last_week_and_counts_by_category_and_status(client, login_as, file, categories):
+    today = services.local_today()
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    in_week = file(None, title="上周一的", category=categories[0])
+    in_week.created_at = services.start_of_day(last_monday)
+    file(None, title="本周的")
+    db.session.commit()
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/digest").get_data(as_text=True)
+    assert "上周一的" in page and "本周的" not in page and "Work environment" in page
+    page = client.get(f"/suggestions/digest?week={today.isoformat()}").get_data(as_text=True)
+    assert "本周的" in page and "上周一的" not in page
+    assert client.get("/suggestions/digest?week=garbage").status_code == 200
+
+
+def test_digest_downloads_as_csv_and_xlsx(client, login_as, file, categories):
+    suggestion = file(None, title="=HYPERLINK(\"http://evil\")", category=categories[1])
+    suggestion.created_at = services.start_of_day(reports.week_start())
+    db.session.commit()
+    login_as(Role.OFFICE)
+    response = client.get("/suggestions/digest.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["Canteen and meals", "1", "0", "0", "0", "0", "0", "1"] in rows
+    assert any(r and r[-1].startswith("'=HYPERLINK") for r in rows)
+    book = load_workbook(io.BytesIO(client.get("/suggestions/digest.xlsx").data))
+    values = [c for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Canteen and meals" in values
+
+
+def test_digest_page_is_printable(client, login_as):
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/digest").get_data(as_text=True)
+    assert "suggestions.css" in page
+    fragment = client.get("/suggestions/digest?page=1", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    assert 'id="digest-list"' in fragment.get_data(as_text=True)

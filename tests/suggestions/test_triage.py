@@ -1,0 +1,252 @@
+"""The office triages: filters, overdue, answers (now or drafted), status rules, history, merging,
+internal notes, templates, and a losing concurrent writer."""
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.notifications.models import Notification
+from app.suggestions import answers, services
+from app.suggestions.models import Answer, AnswerTemplate, Event, Suggestion
+
+
+def _notifications(user) -> list[str]:
+    return list(db.session.scalars(select(Notification.message).where(Notification.user_id == user.id)))
+
+
+def test_triage_lists_with_authors_and_filters_in_place(client, login_as, file, make_user, categories):
+    author = make_user(name="刘工")
+    file(author, title="空调太冷", category=categories[3])
+    file(None, title="食堂太咸", category=categories[1])
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/triage").get_data(as_text=True)
+    assert "空调太冷" in page and "刘工" in page and "食堂太咸" in page and "<nav" in page
+    fragment = client.get(f"/suggestions/triage?category={categories[1].id}",
+                          headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    text = fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert 'id="suggestion-rows"' in text and "<nav class=\"container" not in text
+    assert "食堂太咸" in text and "空调太冷" not in text
+    assert "空调太冷" in client.get("/suggestions/triage?q=空调").get_data(as_text=True)
+    assert "空调太冷" not in client.get("/suggestions/triage?source=paper").get_data(as_text=True)
+    assert "空调太冷" not in client.get("/suggestions/triage?status=resolved").get_data(as_text=True)
+
+
+def test_date_range_filter_uses_office_days(client, login_as, file):
+    file(None, title="上周的", days_ago=8)
+    file(None, title="今天的")
+    login_as(Role.OFFICE)
+    today = services.local_today()
+    page = client.get(f"/suggestions/triage?start={(today - timedelta(days=1)).isoformat()}").get_data(as_text=True)
+    assert "今天的" in page and "上周的" not in page
+    page = client.get(f"/suggestions/triage?end={(today - timedelta(days=7)).isoformat()}&start=bad").get_data(
+        as_text=True)
+    assert "上周的" in page and "今天的" not in page
+
+
+def test_overdue_after_five_working_days_stands_out(client, login_as, file, app):
+    file(None, title="很久没人理", days_ago=10)
+    file(None, title="刚刚提交")
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/triage?overdue=1").get_data(as_text=True)
+    assert "很久没人理" in page and "刚刚提交" not in page and "Overdue" in page
+
+
+def test_working_days_skip_the_weekend(app):
+    friday = date(2026, 11, 20)
+    assert services.add_working_days(friday, 5) == date(2026, 11, 27)
+    app.config["SUGGESTIONS_ANSWER_WORKING_DAYS"] = 1
+    assert services.add_working_days(friday, 1) == date(2026, 11, 23)
+
+
+def test_publishing_an_answer_changes_status_notifies_and_keeps_history(client, login_as, file, make_user):
+    author = make_user()
+    suggestion = file(author)
+    office = login_as(Role.OFFICE, name="王主任")
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "in_progress", "body": "已转交后勤部。", "version": suggestion.version, "action": "publish"})
+    assert response.status_code == 303
+    db.session.refresh(suggestion)
+    assert suggestion.status == "in_progress" and suggestion.first_answered_at is not None
+    assert len(_notifications(author)) == 1
+    event = db.session.scalar(select(Event).where(Event.kind == "answer"))
+    assert event.actor_id == office.id and "new → in_progress" in event.detail
+    page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "王主任" in page and "In progress" in page
+
+
+def test_declined_without_reason_is_refused_and_nothing_changes(client, login_as, file):
+    suggestion = file(None)
+    login_as(Role.OFFICE)
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "declined", "body": "", "version": suggestion.version})
+    assert response.status_code == 422
+    assert "Give the reason" in response.get_data(as_text=True)
+    db.session.refresh(suggestion)
+    assert suggestion.status == "new" and db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_deferred_needs_plan_and_date_and_keeps_input(client, login_as, file):
+    suggestion = file(None)
+    login_as(Role.OFFICE)
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "deferred", "body": "需要预算。", "plan": "", "version": suggestion.version})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "needs a plan" in page and "需要预算。" in page
+    target = (date.today() + timedelta(days=60)).isoformat()
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "deferred", "body": "需要预算。", "plan": "下季度采购", "target_date": target,
+        "version": suggestion.version})
+    assert response.status_code == 303
+    db.session.refresh(suggestion)
+    assert suggestion.status == "deferred"
+
+
+def test_a_disallowed_status_is_refused(client, login_as, file, publish):
+    suggestion = file(None)
+    publish(suggestion, "resolved")
+    login_as(Role.OFFICE)
+    db.session.refresh(suggestion)
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "declined", "body": "x", "version": suggestion.version})
+    assert response.status_code == 422
+    db.session.refresh(suggestion)
+    assert suggestion.status == "resolved"
+
+
+def test_drafts_notify_nobody_until_published_together(client, login_as, file, make_user):
+    author = make_user()
+    first, second = file(author, title="一"), file(author, title="二")
+    login_as(Role.OFFICE)
+    for s in (first, second):
+        response = client.post(f"/suggestions/{s.id}/answer", data={
+            "status_to": "resolved", "body": "已解决", "version": s.version, "action": "draft"})
+        assert response.status_code == 303
+    db.session.refresh(first)
+    assert first.status == "new" and _notifications(author) == []
+    assert "二" in client.get("/suggestions/drafts").get_data(as_text=True)
+    assert client.get(f"/suggestions/{first.id}").get_data(as_text=True).count("draft, not yet published") == 1
+    response = client.post("/suggestions/drafts/publish")
+    assert response.status_code == 303
+    db.session.refresh(first)
+    assert first.status == "resolved" and len(_notifications(author)) == 2
+    assert answers.drafts() == []
+
+
+def test_author_never_sees_a_draft(client, login_as, file, office_user):
+    me = login_as()
+    suggestion = file(me)
+    answers.answer(suggestion, office_user, version=suggestion.version, status_to="resolved", body="草稿内容",
+                   publish=False)
+    assert "草稿内容" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "草稿内容" not in client.get("/suggestions/").get_data(as_text=True)
+
+
+def test_a_losing_concurrent_writer_sees_the_current_state(client, login_as, file, publish):
+    suggestion = file(None)
+    old_version = suggestion.version
+    publish(suggestion, "in_progress", "第一位同事的答复")
+    login_as(Role.OFFICE)
+    response = client.post(f"/suggestions/{suggestion.id}/answer", data={
+        "status_to": "resolved", "body": "第二位同事的答复", "version": old_version})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this suggestion" in page and "第一位同事的答复" in page
+    db.session.refresh(suggestion)
+    assert suggestion.status == "in_progress"
+
+
+def test_internal_notes_stay_with_the_office(client, login_as, file, make_user):
+    author = make_user()
+    suggestion = file(author)
+    login_as(Role.OFFICE)
+    assert client.post(f"/suggestions/{suggestion.id}/notes", data={"body": "内部：与后勤核实"}).status_code == 303
+    assert client.post(f"/suggestions/{suggestion.id}/notes", data={"body": ""}).status_code == 422
+    assert "内部：与后勤核实" in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    client.post("/logout")
+    client.post("/login", data={"login": author.login, "password": "correct horse battery"})
+    assert "内部：与后勤核实" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+
+
+def test_merge_makes_the_duplicate_author_follow_the_survivor(client, login_as, file, make_user, publish):
+    author, other = make_user(), make_user()
+    survivor = file(other, title="班车太少")
+    duplicate = file(author, title="班车不够")
+    anonymous = file(None, title="班车")
+    login_as(Role.OFFICE)
+    assert client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": survivor.id}).status_code == 303
+    assert client.post(f"/suggestions/{anonymous.id}/merge", data={"target_id": survivor.id}).status_code == 303
+    db.session.refresh(duplicate)
+    assert duplicate.status == "merged" and duplicate.merged_into_id == survivor.id
+    publish(survivor, "resolved", "增加了两班车。")
+    assert len(_notifications(author)) == 2  # merged, then the survivor's answer
+    page = client.get(f"/suggestions/track/{anonymous.code}").get_data(as_text=True)
+    assert "增加了两班车。" in page
+    assert client.post(f"/suggestions/{survivor.id}/merge", data={"target_id": survivor.id}).status_code == 303
+    db.session.refresh(survivor)
+    assert survivor.status == "resolved"
+
+
+def test_answer_template_prefills_the_answer_fragment(client, login_as, file):
+    template = AnswerTemplate(title="已转交", body="感谢反馈，已转交后勤部跟进。")
+    db.session.add(template)
+    db.session.commit()
+    suggestion = file(None)
+    login_as(Role.OFFICE)
+    response = client.get(f"/suggestions/{suggestion.id}?template_id={template.id}",
+                          headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    text = response.get_data(as_text=True)
+    assert 'id="answer-form"' in text and "感谢反馈，已转交后勤部跟进。" in text and "<nav" not in text
+
+
+def test_office_edits_templates_and_categories(client, login_as, categories):
+    login_as(Role.OFFICE)
+    assert client.post("/suggestions/templates", data={"title": "谢谢", "body": "感谢！", "active": "y"}).status_code == 303
+    assert "谢谢" in client.get("/suggestions/templates").get_data(as_text=True)
+    response = client.post(f"/suggestions/categories/{categories[0].id}",
+                           data={"name_zh": "办公环境", "name_en": "Office space", "position": "0"})
+    assert response.status_code == 303
+    assert len(services.categories()) == len(categories) - 1  # unticked "in use" retires it
+    assert client.post("/suggestions/categories", data={"name_zh": "", "name_en": "x"}).status_code == 422
+
+
+def test_board_toggle(client, login_as, file):
+    suggestion = file(None)
+    login_as(Role.OFFICE)
+    client.post(f"/suggestions/{suggestion.id}/board", data={"shown": "1"})
+    db.session.refresh(suggestion)
+    assert suggestion.on_board
+    assert db.session.scalar(select(Suggestion.on_board)) is True
+
+
+def test_tick_reminds_the_office_once_per_overdue_suggestion(app, file, office_user, make_user):
+    late = file(None, days_ago=10)
+    version = late.version
+    file(None)
+    employee = make_user()
+    first = app.test_cli_runner().invoke(args=["tick"])
+    assert "suggestions: overdue answers: 1 newly overdue" in first.output
+    assert len(_notifications(office_user)) == 1 and _notifications(employee) == []
+    assert "suggestions: overdue answers: no newly overdue" in app.test_cli_runner().invoke(args=["tick"]).output
+    db.session.refresh(late)
+    assert late.version == version  # the reminder leaves an open answer form valid
+
+
+def test_an_anonymous_reply_follows_the_answer_it_replies_to(client, file, publish):
+    suggestion = file(None)
+    publish(suggestion, "in_progress", "正在处理")
+    client.post(f"/suggestions/track/{suggestion.code}/reply", data={"body": "补充一点"})
+    page = client.get(f"/suggestions/track/{suggestion.code}").get_data(as_text=True)
+    assert page.index("正在处理") < page.index("补充一点")
+
+
+def test_triage_shows_when_the_author_replied_after_the_answer(client, login_as, file, publish):
+    suggestion = file(None, title="需要回复的")
+    publish(suggestion, "in_progress", "处理中")
+    login_as(Role.OFFICE)
+    assert "the author replied" not in client.get("/suggestions/triage").get_data(as_text=True)
+    client.post(f"/suggestions/track/{suggestion.code}/reply", data={"body": "还没修好"})
+    assert "the author replied" in client.get("/suggestions/triage").get_data(as_text=True)
+    publish(suggestion, "resolved", "已修好")
+    assert "the author replied" not in client.get("/suggestions/triage").get_data(as_text=True)
