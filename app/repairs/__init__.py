@@ -1,0 +1,26 @@
+"""Repair requests (报修): a 24-hour channel from a phone, QR labels, dispatch, SLA clocks, history."""
+from flask_babel import lazy_gettext as _l
+
+from app.auth.roles import Role
+from app.cli import register_demo_seeder, register_periodic
+from app.main.dashboard import Card, register_card
+from app.navigation import NavItem, register_nav
+
+from . import duty, views, views_lists, views_places, views_roster  # noqa: F401  (routes register on bp)
+from .blueprint import bp
+from .clock import clock_text, format_day, format_span
+from .demo import seed_demo
+
+
+def init_app(app) -> None:
+    """Registers the blueprint, navigation, the office card, the periodic jobs and demo places."""
+    app.register_blueprint(bp)
+    app.jinja_env.filters.update(repair_clock=clock_text, format_span=format_span, format_day=format_day)
+    register_nav(app, NavItem("repairs.index", _l("Repairs"), (Role.EMPLOYEE,), order=20))
+    register_nav(app, NavItem("repairs.queue", _l("Repair queue"), (Role.MAINTENANCE,), order=21))
+    register_nav(app, NavItem("repairs.board", _l("Repair board"), (Role.OFFICE,), order=22))
+    register_nav(app, NavItem("repairs.locations", _l("Places and equipment"), (Role.ADMIN,), order=85))
+    register_card(app, Card("repairs", (Role.OFFICE,), render=views_lists.office_card, order=20))
+    register_periodic(app, "repairs: escalate", duty.escalate_overdue)
+    register_periodic(app, "repairs: auto-confirm", duty.auto_confirm)
+    register_demo_seeder(app, seed_demo)

@@ -1,0 +1,47 @@
+"""How an SLA clock reads to a person: time left, or how long overdue."""
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_skeleton
+from flask_babel import format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .models import URGENCIES
+from .sla import rule
+
+
+def clock_text(due: datetime, now: datetime) -> str:
+    """'2 hours left' or 'overdue by 3 days', rounded the way people say it."""
+    left = due - now
+    span = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+    if left >= timedelta():
+        return _("%(span)s left", span=span)
+    return _("overdue by %(span)s", span=span)
+
+
+def format_span(span: timedelta | None) -> str:
+    """A duration the way people say it ('3 hours'); a dash when there is nothing to measure."""
+    if span is None:
+        return "—"
+    return format_timedelta(span, granularity="minute", threshold=1.5)
+
+
+def format_day(day: date) -> str:
+    """'Mon, Nov 23' / '11月23日周一' for the roster rows."""
+    return format_skeleton("MMMEd", day, locale=get_locale())
+
+
+def sla_lines() -> list[str]:
+    """What each urgency promises, from the configured clocks, for the filing form."""
+    lines = []
+    for key, label in URGENCIES.items():
+        response, fix, working = rule(key)
+        lines.append(_("%(urgency)s: first response within %(response)s, fixed within %(fix)s",
+                       urgency=label, response=_span_words(response, working), fix=_span_words(fix, working)))
+    return lines
+
+
+def _span_words(span: timedelta, working: bool) -> str:
+    if working and span.days and not span.seconds:
+        return ngettext("%(num)d working day", "%(num)d working days", span.days)
+    return format_timedelta(span, granularity="minute", threshold=2)

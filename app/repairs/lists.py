@@ -1,0 +1,101 @@
+"""The lists people work from: mine, the maintenance queue, the office board, closed requests, history.
+
+Each is one paginated query with its relations eager-loaded, so a page costs the same number of
+queries whatever its length.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, or_, select
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+from . import services
+from .models import ACTIVE_STATUSES, CATEGORIES, OPEN_STATUSES, URGENCIES, RepairRequest
+
+PAGE_SIZE = 25
+BOARD_COLUMN_SIZE = 30
+R = RepairRequest
+
+
+@dataclass(frozen=True)
+class Filters:
+    location_id: int | None = None
+    category: str = ""
+    urgency: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        category, urgency = args.get("category", ""), args.get("urgency", "")
+        return cls(location_id=args.get("location", type=int) or None,
+                   category=category if category in CATEGORIES else "",
+                   urgency=urgency if urgency in URGENCIES else "")
+
+    def apply(self, query):
+        if self.location_id:
+            query = query.where(R.location_id == self.location_id)
+        if self.category:
+            query = query.where(R.category == self.category)
+        if self.urgency:
+            query = query.where(R.urgency == self.urgency)
+        return query
+
+
+def overdue_clause(now):
+    """SQL twin of RepairRequest.is_overdue, so lists can put overdue requests first."""
+    return or_(and_(R.status == "submitted", R.responded_at.is_(None), R.response_due < now),
+               and_(R.status.in_(ACTIVE_STATUSES), R.fix_due < func.coalesce(R.waiting_since, now)))
+
+
+URGENCY_ORDER = case({"emergency": 0, "urgent": 1}, value=R.urgency, else_=2)
+# An unassigned request races its first-response time; a taken one its fix time.
+DUE_ORDER = case((R.status == "submitted", R.response_due), else_=R.fix_due)
+
+
+def mine(user, page: int = 1):
+    query = select(R).where(services.mine(user)).order_by(R.created_at.desc(), R.id.desc())
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def queue(user, filters: Filters, page: int = 1):
+    """Unassigned requests and the user's own jobs, most urgent and soonest due first."""
+    query = select(R).where(R.status.in_(ACTIVE_STATUSES),
+                            or_(R.status == "submitted", R.assignee_id == user.id))
+    query = filters.apply(query).order_by(URGENCY_ORDER, DUE_ORDER, R.id)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def board(filters: Filters) -> dict:
+    """Open requests per status column (overdue first, capped per column) and each column's full count."""
+    now = utcnow()
+    counts = dict(db.session.execute(filters.apply(
+        select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status))).all())
+    overdue_first = case((overdue_clause(now), 0), else_=1)
+    columns = {}
+    for status in OPEN_STATUSES:
+        query = filters.apply(select(R).where(R.status == status))
+        query = query.order_by(overdue_first, URGENCY_ORDER, DUE_ORDER, R.id).limit(BOARD_COLUMN_SIZE)
+        columns[status] = (list(db.session.scalars(query).unique()), counts.get(status, 0))
+    return columns
+
+
+def closed(filters: Filters, page: int = 1):
+    # closed_at is set exactly when a request is confirmed or cancelled; filtering on it lets the
+    # database walk the closed_at index newest first instead of sorting every closed request.
+    query = filters.apply(select(R).where(R.closed_at.is_not(None)))
+    return db.paginate(query.order_by(R.closed_at.desc(), R.id.desc()), page=page, per_page=PAGE_SIZE,
+                       error_out=False)
+
+
+def equipment_history(equipment_id: int, page: int = 1):
+    query = select(R).where(R.equipment_id == equipment_id).order_by(R.created_at.desc(), R.id.desc())
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def equipment_summary(equipment_id: int) -> dict:
+    """How often it broke and how long fixes took, so a recurring fault shows."""
+    rows = db.session.execute(select(R.created_at, R.done_at).where(R.equipment_id == equipment_id)).all()
+    durations = [done - created for created, done in rows if done]
+    return {"count": len(rows), "fixed": len(durations),
+            "average": sum(durations, start=durations[0] * 0) / len(durations) if durations else None,
+            "longest": max(durations) if durations else None}

@@ -1,0 +1,214 @@
+"""Places, equipment, repair requests, their photos and timeline, and the on-duty roster."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+
+CATEGORIES = {
+    "electrical": _l("Electrical"),
+    "hvac": _l("Air-conditioning / HVAC"),
+    "plumbing": _l("Plumbing"),
+    "lab": _l("Lab equipment"),
+    "it": _l("IT and network"),
+    "furniture": _l("Furniture"),
+    "other": _l("Other"),
+}
+URGENCIES = {
+    "emergency": _l("Emergency / safety"),
+    "urgent": _l("Urgent"),
+    "normal": _l("Normal"),
+}
+STATUSES = {
+    "submitted": _l("Submitted"),
+    "assigned": _l("Assigned"),
+    "in_progress": _l("In progress"),
+    "waiting": _l("Waiting"),
+    "done": _l("Done"),
+    "confirmed": _l("Confirmed"),
+    "cancelled": _l("Cancelled"),
+}
+OPEN_STATUSES = ("submitted", "assigned", "in_progress", "waiting", "done")
+ACTIVE_STATUSES = ("submitted", "assigned", "in_progress", "waiting")
+WAIT_REASONS = {
+    "parts": _l("Waiting for parts"),
+    "contractor": _l("Waiting for an outside contractor"),
+    "access": _l("Waiting for access to the room"),
+}
+EVENT_LABELS = {
+    "submitted": _l("Filed"),
+    "report": _l("Another report added"),
+    "take": _l("Taken"),
+    "assign": _l("Dispatched"),
+    "start": _l("Work started"),
+    "wait": _l("Waiting"),
+    "resume": _l("Work resumed"),
+    "complete": _l("Completed"),
+    "confirm": _l("Confirmed fixed"),
+    "reopen": _l("Reopened"),
+    "cancel": _l("Cancelled"),
+    "escalated": _l("Escalated: no response in time"),
+    "auto_confirmed": _l("Confirmed automatically"),
+}
+SHIFTS = {"day": _l("Day shift"), "night": _l("Night shift")}
+
+
+class Location(db.Model):
+    """A room or area where something can break, e.g. R&D building · 3F · lab 302."""
+    __tablename__ = "repair_locations"
+    __table_args__ = (UniqueConstraint("building", "floor", "room", name="uq_repair_locations_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building: Mapped[str] = mapped_column(String(80))
+    floor: Mapped[str] = mapped_column(String(20), default="")
+    room: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def label(self) -> str:
+        return " · ".join(part for part in (self.building, self.floor, self.room) if part)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Equipment(db.Model):
+    """A piece of equipment with an asset number, so its faults add up to a history."""
+    __tablename__ = "repair_equipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    asset_number: Mapped[str] = mapped_column(String(40), unique=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("repair_locations.id"), index=True)
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    location: Mapped[Location] = relationship(lazy="joined")
+
+    @property
+    def category_label(self):
+        return CATEGORIES.get(self.category, self.category)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.asset_number})"
+
+
+class RepairRequest(db.Model):
+    """One fault report and its way from submitted to confirmed; `version` guards concurrent updates."""
+    __tablename__ = "repair_requests"
+    __table_args__ = (
+        Index("ix_repair_requests_status_urgency_fix_due", "status", "urgency", "fix_due"),
+        Index("ix_repair_requests_requester_id_created_at", "requester_id", "created_at"),
+        Index("ix_repair_requests_equipment_id_status", "equipment_id", "status"),
+        Index("ix_repair_requests_location_id_category_status", "location_id", "category", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("repair_locations.id"))
+    equipment_id: Mapped[int | None] = mapped_column(ForeignKey("repair_equipment.id"))
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    urgency: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(String(2000))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    response_due: Mapped[datetime]
+    fix_due: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    waiting_since: Mapped[datetime | None]
+    wait_reason: Mapped[str] = mapped_column(String(20), default="")
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None]
+    work_notes: Mapped[str] = mapped_column(String(2000), default="")
+    parts_used: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined", innerjoin=True)
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    location: Mapped[Location] = relationship(lazy="joined", innerjoin=True)
+    equipment: Mapped[Equipment | None] = relationship(lazy="joined")
+    photos: Mapped[list["RepairPhoto"]] = relationship(
+        back_populates="repair", order_by="RepairPhoto.id", lazy="select", cascade="all, delete-orphan")
+    events: Mapped[list["RepairEvent"]] = relationship(
+        back_populates="repair", order_by="RepairEvent.id", lazy="select", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self):
+        return STATUSES[self.status]
+
+    @property
+    def urgency_label(self):
+        return URGENCIES[self.urgency]
+
+    @property
+    def category_label(self):
+        return CATEGORIES.get(self.category, self.category)
+
+    def response_overdue(self, now: datetime) -> bool:
+        return self.responded_at is None and self.status == "submitted" and now > self.response_due
+
+    def fix_overdue(self, now: datetime) -> bool:
+        """The fix clock stops while waiting, so a waiting request is judged by when it began to wait."""
+        if self.status not in ACTIVE_STATUSES:
+            return False
+        return (self.waiting_since or now) > self.fix_due
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.response_overdue(now) or self.fix_overdue(now)
+
+
+class RepairPhoto(db.Model):
+    __tablename__ = "repair_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    thumb_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    repair: Mapped[RepairRequest] = relationship(back_populates="photos")
+
+
+class RepairEvent(db.Model):
+    """One line of the timeline: who did what, when, and what they wrote."""
+    __tablename__ = "repair_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(20), default="")  # a WAIT_REASONS key for "wait"
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    repair: Mapped[RepairRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class DutyShift(db.Model):
+    """Who from maintenance is on duty on a given day's day or night shift (值班表)."""
+    __tablename__ = "repair_duty_shifts"
+    __table_args__ = (UniqueConstraint("day", "shift", name="uq_repair_duty_shifts_day_shift"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    shift: Mapped[str] = mapped_column(String(5))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(lazy="joined")

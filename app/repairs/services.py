@@ -1,0 +1,271 @@
+"""Filing a repair request, adding to an open one, moving it through the workflow, who sees what."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, true
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import idempotency
+from app.auth.models import User
+from app.auth.roles import Role
+from app.auth.services import users_with_role
+from app.extensions import db
+from app.notifications import notify
+from app.timeutil import utcnow
+from app.uploads import ImageRejected, delete_image, save_image, stored_path
+
+from . import duty, sla, workflow
+from .links import detail_link
+from .models import ACTIVE_STATUSES, WAIT_REASONS, Equipment, Location, RepairEvent, RepairPhoto, RepairRequest
+
+PHOTO_KIND = "repairs"
+MAX_PHOTOS = 3
+
+
+class RepairError(ValueError):
+    """A rule was broken; the message tells the user what to do."""
+
+
+class Conflict(RepairError):
+    """Someone else changed the request first; `repair` holds what it is now."""
+
+    def __init__(self, repair):
+        self.repair = repair
+        who = repair.assignee.name if repair.assignee else "—"
+        super().__init__(_l("Someone else updated this request a moment ago. It is now “%(status)s” "
+                            "(handled by %(who)s). Nothing of yours was saved; check and try again.",
+                            status=repair.status_label, who=who))
+
+
+def visible_to(user):
+    """The rule for who sees a request: maintenance and office see all; others what they filed or added to."""
+    if user.has_any_role(Role.MAINTENANCE, Role.OFFICE):
+        return true()
+    return mine(user)
+
+
+def mine(user):
+    """Requests the user filed or added a report to."""
+    # The few reported ids are fetched first: an OR with a subquery would keep the database from
+    # using the (requester_id, created_at) index on a table of tens of thousands of requests.
+    reported = list(db.session.scalars(select(RepairEvent.repair_id).where(
+        RepairEvent.kind == "report", RepairEvent.actor_id == user.id)))
+    if not reported:
+        return RepairRequest.requester_id == user.id
+    return or_(RepairRequest.requester_id == user.id, RepairRequest.id.in_(reported))
+
+
+def get_visible(user, repair_id: int) -> RepairRequest | None:
+    return db.session.scalar(select(RepairRequest).where(RepairRequest.id == repair_id, visible_to(user)))
+
+
+def get_open(repair_id: int) -> RepairRequest | None:
+    """Any open request, for "add my report to it": its existence is already shown by the duplicate hint."""
+    return db.session.scalar(select(RepairRequest).where(RepairRequest.id == repair_id,
+                                                         RepairRequest.status.in_(ACTIVE_STATUSES)))
+
+
+def find_duplicate(location_id: int | None, equipment_id: int | None, category: str | None):
+    """An open request for the same equipment, else for the same location and category."""
+    if not location_id:
+        return None
+    base = select(RepairRequest).where(RepairRequest.status.in_(ACTIVE_STATUSES)).order_by(
+        RepairRequest.created_at.desc()).limit(1)
+    if equipment_id:
+        found = db.session.scalar(base.where(RepairRequest.equipment_id == equipment_id))
+        if found:
+            return found
+    if category:
+        return db.session.scalar(base.where(RepairRequest.location_id == location_id,
+                                            RepairRequest.category == category))
+    return None
+
+
+def _save_photos(files) -> list:
+    """Store every photo or none: one bad file removes those already written."""
+    files = [f for f in files or () if f and f.filename]
+    if len(files) > MAX_PHOTOS:
+        raise ImageRejected(_l("Attach at most %(n)d photos.", n=MAX_PHOTOS))
+    stored = []
+    try:
+        for file_storage in files:
+            stored.append(save_image(file_storage, PHOTO_KIND))
+    except ImageRejected:
+        for image in stored:
+            delete_image(PHOTO_KIND, image.name)
+        raise
+    return stored
+
+
+def _attach(repair, user, stored) -> None:
+    for image in stored:
+        repair.photos.append(RepairPhoto(uploaded_by_id=user.id, name=image.name, thumb_name=image.thumb_name))
+
+
+def _event(repair, actor, kind: str, note: str = "", reason: str = "") -> None:
+    db.session.add(RepairEvent(repair=repair, actor_id=actor.id if actor else None, kind=kind,
+                               status=repair.status, note=note[:2000], reason=reason))
+
+
+def resolve_place(location_id, equipment_id) -> tuple[Location, Equipment | None]:
+    location = db.session.get(Location, location_id or 0)
+    if location is None or not location.active:
+        raise RepairError(_l("Choose a location from the list."))
+    equipment = db.session.get(Equipment, equipment_id) if equipment_id else None
+    if equipment_id and (equipment is None or equipment.location_id != location.id):
+        raise RepairError(_l("This equipment is not at the chosen location."))
+    return location, equipment
+
+
+def file_request(user, *, location_id, equipment_id, category, urgency, description, phone,
+                 photos, token: str = "") -> RepairRequest:
+    """Create the request with its clocks and photos, and alert maintenance as urgency and hour demand.
+
+    Returns None when another submission of the same form token won the race (nothing is written).
+    Raises RepairError or ImageRejected before anything is written.
+    """
+    location, equipment = resolve_place(location_id, equipment_id)
+    stored = _save_photos(photos)
+    now = utcnow()
+    response_due, fix_due = sla.due_times(urgency, now)
+    repair = RepairRequest(requester_id=user.id, location=location, equipment=equipment, category=category,
+                           urgency=urgency, description=description.strip(), phone=(phone or "").strip(),
+                           created_at=now, response_due=response_due, fix_due=fix_due)
+    db.session.add(repair)
+    _attach(repair, user, stored)
+    db.session.flush()
+    _event(repair, user, "submitted", repair.description)
+    if not idempotency.claim(token, detail_link(repair.id)):
+        for image in stored:
+            delete_image(PHOTO_KIND, image.name)
+        return None
+    _alert_new(repair, now)
+    db.session.commit()
+    return repair
+
+
+def _alert_new(repair, now) -> None:
+    """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance."""
+    link = detail_link(repair.id)
+    on_duty = duty.on_duty_at(now)
+    if repair.urgency == "emergency":
+        people = [on_duty] + users_with_role(Role.MAINTENANCE) + users_with_role(Role.OFFICE)
+        message = _l("EMERGENCY repair at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    elif on_duty and sla.is_after_hours(now):
+        people = [on_duty]
+        message = _l("You are on duty: new repair request at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    else:
+        people = users_with_role(Role.MAINTENANCE)
+        message = _l("New repair request at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    notify([p for p in people if p and p.id != repair.requester_id], message, link=link, commit=False)
+
+
+def add_report(repair, user, description: str, photos) -> None:
+    """Another person's words and photos join an open request instead of a duplicate ticket."""
+    stored = _save_photos(photos)
+    _attach(repair, user, stored)
+    _event(repair, user, "report", description.strip())
+    people = [repair.requester, repair.assignee]
+    notify([p for p in people if p and p.id != user.id],
+           _l("%(name)s added a report to repair request #%(id)d.", name=user.name, id=repair.id),
+           link=detail_link(repair.id), commit=False)
+    db.session.commit()
+
+
+def photo_for(user, photo_id: int):
+    """The stored file of a photo on a request this user may see, else None."""
+    photo = db.session.get(RepairPhoto, photo_id)
+    if photo is None or get_visible(user, photo.repair_id) is None:
+        return None
+    return photo
+
+
+def photo_path(photo, thumb: bool):
+    return stored_path(PHOTO_KIND, photo.thumb_name if thumb else photo.name)
+
+
+def maintenance_people() -> list[User]:
+    return users_with_role(Role.MAINTENANCE)
+
+
+def _apply(repair, user, action: str, now, *, note: str, assignee, wait_reason: str, parts: str) -> None:
+    if action == "take":
+        repair.assignee = user
+    elif action == "assign":
+        repair.assignee = assignee
+    if action in ("take", "assign") and repair.responded_at is None:
+        repair.responded_at = now
+    if action == "start" and repair.started_at is None:
+        repair.started_at = now
+    if action == "wait":
+        repair.waiting_since, repair.wait_reason = now, wait_reason
+    if action == "resume":
+        repair.fix_due = sla.extend_for_pause(repair.urgency, repair.fix_due, repair.waiting_since, now)
+        repair.waiting_since, repair.wait_reason = None, ""
+    if action == "complete":
+        repair.done_at, repair.work_notes, repair.parts_used = now, note.strip(), parts.strip()
+    if action == "reopen":
+        repair.done_at = None
+    if action in ("confirm", "cancel"):
+        repair.closed_at = now
+
+
+def _check(repair, user, action: str, *, version, note: str, assignee, wait_reason: str) -> None:
+    if version is not None and version != repair.version:
+        raise Conflict(repair)
+    if not workflow.can(user, repair, action):
+        raise RepairError(_l("This step is not possible now: the request is “%(status)s”.",
+                             status=repair.status_label))
+    if workflow.TRANSITIONS[action].needs_note and not (note or "").strip():
+        raise RepairError(_l("Write a few words: what was done, or why."))
+    if action == "assign" and (assignee is None or not assignee.has_any_role(Role.MAINTENANCE)):
+        raise RepairError(_l("Choose a maintenance person."))
+    if action == "wait" and wait_reason not in WAIT_REASONS:
+        raise RepairError(_l("Choose what the request is waiting for."))
+
+
+def act(repair, user, action: str, *, version=None, note: str = "", assignee=None, wait_reason: str = "",
+        parts: str = "") -> RepairRequest:
+    """Make one workflow step, record it in the timeline and tell the people concerned.
+
+    Raises Conflict when another person changed the request since `version` was shown, and
+    RepairError when the step is not allowed; nothing is written in either case.
+    """
+    _check(repair, user, action, version=version, note=note, assignee=assignee, wait_reason=wait_reason)
+    now = utcnow()
+    _apply(repair, user, action, now, note=note or "", assignee=assignee, wait_reason=wait_reason,
+           parts=parts or "")
+    repair.status = workflow.TRANSITIONS[action].target
+    _event(repair, user, action, note or "", reason=wait_reason if action == "wait" else "")
+    _tell(repair, user, action, note or "")
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(db.session.get(RepairRequest, repair.id, populate_existing=True)) from None
+    return repair
+
+
+STEP_MESSAGES = {
+    "take": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has taken it.", id=r.id, name=actor.name),
+    "assign": lambda r, actor, note: _l("Repair request #%(id)d is dispatched to %(name)s.", id=r.id,
+                                        name=r.assignee.name),
+    "start": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has started work.", id=r.id,
+                                       name=actor.name),
+    "wait": lambda r, actor, note: _l("Repair request #%(id)d is waiting: %(reason)s.", id=r.id,
+                                      reason=WAIT_REASONS[r.wait_reason]),
+    "resume": lambda r, actor, note: _l("Repair request #%(id)d: work goes on.", id=r.id),
+    "complete": lambda r, actor, note: _l(
+        "Repair request #%(id)d is done. Please confirm it is fixed, or reopen it.", id=r.id),
+    "confirm": lambda r, actor, note: _l("Repair request #%(id)d is confirmed fixed.", id=r.id),
+    "reopen": lambda r, actor, note: _l("Repair request #%(id)d was reopened: %(note)s", id=r.id, note=note[:200]),
+    "cancel": lambda r, actor, note: _l("Repair request #%(id)d was cancelled by the requester.", id=r.id),
+}
+
+
+def _tell(repair, actor, action: str, note: str) -> None:
+    """The requester hears of every step; the assignee of steps others take on their job."""
+    people = [repair.requester, repair.assignee]
+    notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),
+           link=detail_link(repair.id), commit=False)

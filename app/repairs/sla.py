@@ -1,0 +1,120 @@
+"""The SLA clocks: when the first response and the fix are due, in clock time or working time.
+
+Config (each has a default, see `settings()`):
+  REPAIRS_SLA            {urgency: (response, fix, working_time)}; for a working-time clock a
+                         timedelta's days are *working* days and its seconds working hours.
+  REPAIRS_WORKING_DAYS   weekdays that are working days, Monday = 0.
+  REPAIRS_WORKING_HOURS  ("08:30", "17:30") in OFFICEHUB_TIMEZONE.
+  REPAIRS_HOLIDAYS       ISO dates that are not working days.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+
+from app.timeutil import office_tz, to_local, to_utc
+
+DEFAULT_SLA = {
+    "emergency": (timedelta(minutes=30), timedelta(hours=4), False),
+    "urgent": (timedelta(hours=2), timedelta(hours=24), False),
+    "normal": (timedelta(days=1), timedelta(days=3), True),
+}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    working_days: frozenset
+    start: time
+    end: time
+    holidays: frozenset
+
+    @property
+    def day_length(self) -> timedelta:
+        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.working_days and day not in self.holidays
+
+    def is_working_time(self, local: datetime) -> bool:
+        return self.is_working_day(local.date()) and self.start <= local.time() < self.end
+
+
+def _clock(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def calendar() -> Calendar:
+    config = current_app.config
+    start, end = config.get("REPAIRS_WORKING_HOURS", ("08:30", "17:30"))
+    return Calendar(
+        working_days=frozenset(config.get("REPAIRS_WORKING_DAYS", (0, 1, 2, 3, 4))),
+        start=_clock(start), end=_clock(end),
+        holidays=frozenset(date.fromisoformat(d) for d in config.get("REPAIRS_HOLIDAYS", ())))
+
+
+def rule(urgency: str) -> tuple[timedelta, timedelta, bool]:
+    return {**DEFAULT_SLA, **current_app.config.get("REPAIRS_SLA", {})}[urgency]
+
+
+def _working_span(span: timedelta, cal: Calendar) -> timedelta:
+    """A configured span in working time: whole days are working days of `day_length` each."""
+    return span.days * cal.day_length + timedelta(seconds=span.seconds)
+
+
+def _naive_local(moment_utc: datetime) -> datetime:
+    return to_local(moment_utc).replace(tzinfo=None)
+
+
+def add_working_time(start_utc: datetime, span: timedelta, cal: Calendar) -> datetime:
+    """The UTC moment when `span` of working time has passed after `start_utc`."""
+    local = _naive_local(start_utc)
+    remaining = span
+    for _ in range(3660):  # ten years of calendar days: a bound, never reached with a sane calendar
+        day = local.date()
+        if cal.is_working_day(day):
+            opens, closes = datetime.combine(day, cal.start), datetime.combine(day, cal.end)
+            begin = max(local, opens)
+            if begin < closes:
+                if begin + remaining <= closes:
+                    return to_utc((begin + remaining).replace(tzinfo=office_tz()))
+                remaining -= closes - begin
+        local = datetime.combine(day + timedelta(days=1), time.min)
+    raise ValueError("the working calendar has no working time")
+
+
+def working_time_between(start_utc: datetime, end_utc: datetime, cal: Calendar) -> timedelta:
+    """How much working time lies between two UTC moments (zero if end is before start)."""
+    local, end = _naive_local(start_utc), _naive_local(end_utc)
+    total = timedelta()
+    while local < end:
+        day = local.date()
+        if cal.is_working_day(day):
+            begin = max(local, datetime.combine(day, cal.start))
+            finish = min(end, datetime.combine(day, cal.end))
+            if finish > begin:
+                total += finish - begin
+        local = datetime.combine(day + timedelta(days=1), time.min)
+    return total
+
+
+def due_times(urgency: str, start_utc: datetime) -> tuple[datetime, datetime]:
+    """(first response due, fix due) for a request filed at `start_utc`."""
+    response, fix, working = rule(urgency)
+    if not working:
+        return start_utc + response, start_utc + fix
+    cal = calendar()
+    return (add_working_time(start_utc, _working_span(response, cal), cal),
+            add_working_time(start_utc, _working_span(fix, cal), cal))
+
+
+def extend_for_pause(urgency: str, fix_due: datetime, paused_from: datetime, paused_to: datetime) -> datetime:
+    """The fix clock stood still while the request waited: push the due time by the clock time lost."""
+    if rule(urgency)[2]:
+        cal = calendar()
+        return add_working_time(fix_due, working_time_between(paused_from, paused_to, cal), cal)
+    return fix_due + max(paused_to - paused_from, timedelta())
+
+
+def is_after_hours(moment_utc: datetime) -> bool:
+    return not calendar().is_working_time(_naive_local(moment_utc))

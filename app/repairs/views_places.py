@@ -1,0 +1,148 @@
+"""Locations and equipment for office and administrators: lists, forms, CSV import, QR labels, history."""
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.auth.roles import Role, role_required
+from app.extensions import db
+from app.htmx import redirect_after_post, render
+
+from . import lists, places
+from .blueprint import bp
+from .forms import EquipmentForm, ImportForm, LocationForm
+from .models import Equipment, Location
+
+MANAGERS = (Role.OFFICE, Role.ADMIN)
+
+
+def _get(model, ident: int):
+    return db.session.get(model, ident) or abort(404)
+
+
+@bp.route("/locations", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def locations():
+    """All locations, searchable, with a form to add one."""
+    form = LocationForm()
+    if form.validate_on_submit() and _save_location(form, Location()):
+        flash(_("Location %(name)s is saved.", name=form.building.data), "success")
+        return redirect_after_post(url_for("repairs.locations"))
+    page = places.search_locations(request.args.get("q", ""), request.args.get("page", 1, type=int))
+    return render("repairs/locations.html", "repairs/_location_rows.html", status=422 if form.errors else 200,
+                  form=form, page=page)
+
+
+@bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def edit_location(location_id: int):
+    location = _get(Location, location_id)
+    form = LocationForm(obj=location)
+    if form.validate_on_submit() and _save_location(form, location):
+        flash(_("Location %(name)s is saved.", name=location.label), "success")
+        return redirect_after_post(url_for("repairs.locations"))
+    return render_template("repairs/location_form.html", form=form, location=location,
+                           equipment=places.equipment_at(location.id),
+                           qr=places.qr_markup(places.filing_url(location.id))), 422 if form.errors else 200
+
+
+def _save_location(form: LocationForm, location: Location) -> bool:
+    try:
+        places.save_location(location, building=form.building.data, floor=form.floor.data,
+                             room=form.room.data, active=form.active.data)
+    except places.PlaceError as exc:
+        form.building.errors = [str(exc)]
+        return False
+    return True
+
+
+@bp.get("/locations/<int:location_id>/labels")
+@login_required
+@role_required(*MANAGERS)
+def labels(location_id: int):
+    """A printable sheet: one QR label for the location and one per piece of equipment in it."""
+    location = _get(Location, location_id)
+    items = [(location.label, "", places.qr_markup(places.filing_url(location.id)))]
+    items += [(e.name, e.asset_number, places.qr_markup(places.filing_url(location.id, e.id)))
+              for e in places.equipment_at(location.id)]
+    return render_template("repairs/labels.html", location=location, items=items)
+
+
+@bp.get("/qr/<kind>/<int:ident>.svg")
+@login_required
+@role_required(*MANAGERS, Role.MAINTENANCE)
+def qr(kind: str, ident: int):
+    """The QR code alone, as SVG, for a label printer or a sticker shop."""
+    if kind == "location":
+        url = places.filing_url(_get(Location, ident).id)
+    elif kind == "equipment":
+        equipment = _get(Equipment, ident)
+        url = places.filing_url(equipment.location_id, equipment.id)
+    else:
+        abort(404)
+    return places.qr_svg(url, scale=8), 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
+
+
+@bp.route("/equipment", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def equipment_list():
+    form = EquipmentForm(locations=places.pick_locations())
+    if form.validate_on_submit() and _save_equipment(form, Equipment()):
+        flash(_("Equipment %(name)s is saved.", name=form.name.data), "success")
+        return redirect_after_post(url_for("repairs.equipment_list"))
+    page = places.search_equipment(request.args.get("q", ""), request.args.get("location", type=int),
+                                   request.args.get("page", 1, type=int))
+    return render("repairs/equipment_list.html", "repairs/_equipment_rows.html",
+                  status=422 if form.errors else 200, form=form, page=page)
+
+
+@bp.route("/equipment/<int:equipment_id>/edit", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def edit_equipment(equipment_id: int):
+    equipment = _get(Equipment, equipment_id)
+    form = EquipmentForm(obj=equipment, locations=places.pick_locations(selected_id=equipment.location_id))
+    if form.validate_on_submit() and _save_equipment(form, equipment):
+        flash(_("Equipment %(name)s is saved.", name=equipment.name), "success")
+        return redirect_after_post(url_for("repairs.equipment", equipment_id=equipment.id))
+    return render_template("repairs/equipment_form.html", form=form, equipment=equipment), \
+        422 if form.errors else 200
+
+
+def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
+    try:
+        places.save_equipment(equipment, name=form.name.data, asset_number=form.asset_number.data,
+                              location_id=form.location_id.data, category=form.category.data,
+                              active=form.active.data)
+    except places.PlaceError as exc:
+        form.asset_number.errors = [str(exc)]
+        return False
+    return True
+
+
+@bp.get("/equipment/<int:equipment_id>")
+@login_required
+@role_required(*MANAGERS, Role.MAINTENANCE)
+def equipment(equipment_id: int):
+    """One piece of equipment and its repair history: how often it broke and how long each fix took."""
+    item = _get(Equipment, equipment_id)
+    page = lists.equipment_history(item.id, request.args.get("page", 1, type=int))
+    return render("repairs/equipment.html", "repairs/_history_rows.html", equipment=item, page=page,
+                  summary=lists.equipment_summary(item.id),
+                  qr=places.qr_markup(places.filing_url(item.location_id, item.id)))
+
+
+@bp.route("/<any(locations, equipment):what>/import", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def import_places(what: str):
+    """CSV import of locations or equipment; a wrong row stops the whole file, so nothing is half-imported."""
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        result = places.import_locations(raw) if what == "locations" else places.import_equipment(raw)
+    status = 422 if form.errors or (result and result.errors) else 200
+    return render_template("repairs/import.html", form=form, result=result, what=what), status

@@ -1,0 +1,90 @@
+"""Repairs in a real browser at 390×844: scan a QR label, file with a photo, maintenance takes and
+completes it from the queue, the requester confirms; bad input is explained and the text kept."""
+import io
+import re
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_page, login
+
+# The demo seeder's first location and equipment: R&D building lab 302 and its air conditioner.
+QR_LINK = "/repairs/new?location=1&equipment=1"
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (40, 120, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_scan_file_take_complete_confirm(phone, new_page):
+    login(phone, "employee")
+    phone.goto(QR_LINK)
+    expect(phone.locator("#location_id")).to_have_value("1")
+    expect(phone.locator("#equipment_id")).to_have_value("1")
+    expect(phone.locator("#category")).to_have_value("hvac")
+    phone.fill("#description", "实验室空调不制冷 🥵 the lab AC blows warm air")
+    phone.set_input_files("#photos", files=[{"name": "fault.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    check_page(phone, "repairs-new-phone")
+    phone.click("#repair-form button[type=submit]")
+    phone.wait_for_url(re.compile(r"/repairs/\d+$"))
+    repair_url = phone.url
+    expect(phone.locator(".photo-grid img")).to_have_count(1)
+    check_page(phone, "repairs-detail-requester-phone")
+
+    maint = new_page("phone")
+    login(maint, "maint")
+    maint.goto("/repairs/queue")
+    row = maint.locator("li.row-card", has_text="the lab AC blows warm air")
+    row.get_by_role("button", name="Take it").click()
+    row = maint.locator("li.row-card", has_text="the lab AC blows warm air")
+    row.get_by_role("button", name="Start work").click()
+    expect(maint.locator("li.row-card", has_text="the lab AC blows warm air")).to_contain_text("In progress")
+    maint.goto(repair_url)
+    expect(maint.get_by_role("button", name="Wait")).to_be_visible()
+    check_page(maint, "repairs-detail-maintenance-phone")
+    maint.goto("/repairs/queue")
+    row = maint.locator("li.row-card", has_text="the lab AC blows warm air")
+    row.get_by_label("What was done").fill("清洗滤网 cleaned the filter")
+    check_page(maint, "repairs-queue-phone")
+    row.get_by_role("button", name="Complete").click()
+    expect(maint.locator("li.row-card", has_text="the lab AC blows warm air")).to_contain_text("Done")
+
+    phone.goto(repair_url)
+    expect(phone.locator(".facts")).to_contain_text("cleaned the filter")
+    phone.get_by_role("button", name="Confirm it is fixed").click()
+    expect(phone.locator(".page-head .badge-confirmed")).to_be_visible()
+    expect(phone.locator(".timeline")).to_contain_text("Confirmed fixed")
+
+
+def test_wrong_file_and_unknown_qr_location_are_explained(phone):
+    login(phone, "employee")
+    phone.goto("/repairs/new?location=987654")
+    expect(phone.locator("#flash")).to_contain_text("location we do not know")
+    phone.goto("/repairs/new?location=3")
+    phone.fill("#description", "食堂的灯不亮 canteen light is off")
+    phone.set_input_files("#photos", files=[{"name": "notes.jpg", "mimeType": "image/jpeg",
+                                             "buffer": b"this is a text file, not a photo"}])
+    phone.click("#repair-form button[type=submit]")
+    expect(phone.locator(".field-error")).to_contain_text("not a photo we can read")
+    expect(phone.locator("#description")).to_have_value("食堂的灯不亮 canteen light is off")
+    check_page(phone, "repairs-new-error-phone")
+
+
+def test_office_pages_fit_a_phone_and_a_desktop(phone, desktop):
+    login(phone, "office")
+    for path, name in [("/repairs/board", "board"), ("/repairs/roster", "roster"),
+                       ("/repairs/locations/1/labels", "labels"), ("/repairs/equipment/3", "equipment")]:
+        phone.goto(path)
+        check_page(phone, f"repairs-{name}-phone")
+    login(desktop, "office")
+    desktop.goto("/repairs/new?location=2")
+    desktop.fill("#description", "投影仪没有信号 projector: no signal")
+    desktop.click("#repair-form button[type=submit]")
+    desktop.wait_for_url(re.compile(r"/repairs/\d+$"))
+    expect(desktop.get_by_role("button", name="Dispatch")).to_be_visible()
+    check_page(desktop, "repairs-detail-office-desktop")
+    desktop.goto("/repairs/board")
+    expect(desktop.locator(".board-column")).to_have_count(5)
+    check_page(desktop, "repairs-board-desktop")

@@ -1,0 +1,96 @@
+"""SLA clocks: around the clock for emergencies and urgent faults, working time for normal ones,
+in the configured office time zone, with the fix clock standing still while a request waits."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.repairs import duty, sla
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def utc(local: str, tz=SHANGHAI) -> datetime:
+    """A local office time written by hand, as the naive UTC the app stores."""
+    return datetime.fromisoformat(local).replace(tzinfo=tz).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def test_emergency_runs_around_the_clock(app):
+    filed = utc("2026-11-21 23:50")  # a Saturday night
+    assert sla.due_times("emergency", filed) == (filed + timedelta(minutes=30), filed + timedelta(hours=4))
+
+
+def test_urgent_runs_around_the_clock(app):
+    filed = utc("2026-11-20 17:00")
+    assert sla.due_times("urgent", filed) == (filed + timedelta(hours=2), filed + timedelta(hours=24))
+
+
+def test_normal_counts_working_hours_over_the_weekend(app):
+    # Friday 16:30, working day 08:30–17:30 (9 h): one working day ends Monday 16:30,
+    # three working days end Wednesday 16:30.
+    response, fix = sla.due_times("normal", utc("2026-11-20 16:30"))
+    assert response == utc("2026-11-23 16:30")
+    assert fix == utc("2026-11-25 16:30")
+
+
+def test_normal_filed_on_a_weekend_starts_on_monday_morning(app):
+    response, _fix = sla.due_times("normal", utc("2026-11-21 10:00"))
+    assert response == utc("2026-11-23 17:30")
+
+
+def test_normal_filed_before_opening_starts_at_opening(app):
+    response, _fix = sla.due_times("normal", utc("2026-11-24 06:00"))
+    assert response == utc("2026-11-24 17:30")
+
+
+def test_working_days_hours_and_holidays_are_configurable(app):
+    app.config.update(REPAIRS_WORKING_DAYS=(0, 1, 2, 3, 4, 5), REPAIRS_WORKING_HOURS=("09:00", "17:00"),
+                      REPAIRS_HOLIDAYS=["2026-11-23"])
+    # Friday 16:00: 1 h on Friday, then Saturday works (8 h a day): a working day ends Saturday 16:00.
+    response, fix = sla.due_times("normal", utc("2026-11-20 16:00"))
+    assert response == utc("2026-11-21 16:00")
+    # Three days = 24 h: Fri 1 + Sat 8 + (Sunday off, Monday a holiday) Tue 8 + Wed 7 → Wednesday 16:00.
+    assert fix == utc("2026-11-25 16:00")
+
+
+def test_the_sla_table_is_configurable(app):
+    app.config["REPAIRS_SLA"] = {"urgent": (timedelta(hours=1), timedelta(hours=8), False)}
+    filed = utc("2026-11-20 12:00")
+    assert sla.due_times("urgent", filed) == (filed + timedelta(hours=1), filed + timedelta(hours=8))
+
+
+def test_the_office_time_zone_decides_what_working_hours_mean(app):
+    app.config["OFFICEHUB_TIMEZONE"] = "Europe/Berlin"
+    berlin = ZoneInfo("Europe/Berlin")
+    response, _fix = sla.due_times("normal", utc("2026-11-20 16:30", berlin))
+    assert response == utc("2026-11-23 16:30", berlin)
+    # The same UTC moment is already after hours in Shanghai, so Shanghai would answer differently.
+    app.config["OFFICEHUB_TIMEZONE"] = "Asia/Shanghai"
+    assert sla.due_times("normal", utc("2026-11-20 16:30", berlin))[0] != response
+
+
+def test_pause_extends_a_working_time_clock_only_by_working_time_lost(app):
+    fix_due = utc("2026-11-25 16:30")
+    # Waiting from Friday 17:00 to Monday 09:00 costs 30 min on Friday and 30 min on Monday.
+    extended = sla.extend_for_pause("normal", fix_due, utc("2026-11-20 17:00"), utc("2026-11-23 09:00"))
+    assert extended == utc("2026-11-25 17:30")
+
+
+def test_pause_extends_a_clock_time_clock_by_the_whole_pause(app):
+    fix_due = utc("2026-11-21 04:00")
+    extended = sla.extend_for_pause("urgent", fix_due, utc("2026-11-20 20:00"), utc("2026-11-20 23:30"))
+    assert extended == fix_due + timedelta(hours=3, minutes=30)
+
+
+@pytest.mark.parametrize("local, after", [("2026-11-20 10:00", False), ("2026-11-20 18:00", True),
+                                          ("2026-11-21 10:00", True), ("2026-11-23 08:29", True)])
+def test_after_hours(app, local, after):
+    assert sla.is_after_hours(utc(local)) is after
+
+
+@pytest.mark.parametrize("local, slot", [("2026-11-20 10:00", ("2026-11-20", "day")),
+                                         ("2026-11-20 21:00", ("2026-11-20", "night")),
+                                         ("2026-11-21 03:00", ("2026-11-20", "night"))])
+def test_the_night_shift_runs_past_midnight(app, local, slot):
+    day, shift = duty.shift_at(utc(local))
+    assert (day.isoformat(), shift) == slot

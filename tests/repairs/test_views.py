@@ -1,0 +1,219 @@
+"""The lists and pages people work from: mine, queue, board, detail, equipment history, dashboard card."""
+from datetime import timedelta
+
+import pytest
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.repairs import duty, services
+from app.repairs.models import DutyShift, RepairRequest
+from app.repairs.views_lists import office_card
+from app.timeutil import utcnow
+
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def test_an_employee_sees_only_their_own_requests(client, login_as, make_repair):
+    me = login_as()
+    mine, theirs = make_repair(requester=me, description="我的 mine"), make_repair(description="别人的 theirs")
+    html = client.get("/repairs/").get_data(True)
+    assert "我的 mine" in html and "别人的 theirs" not in html
+    assert client.get(f"/repairs/{mine.id}").status_code == 200
+    assert client.get(f"/repairs/{theirs.id}").status_code == 404
+
+
+def test_mine_page_and_fragment(client, login_as, make_repair):
+    me = login_as()
+    make_repair(requester=me)
+    page = client.get("/repairs/").get_data(True)
+    fragment = client.get("/repairs/?page=1", headers=PARTIAL).get_data(True)
+    assert "<nav" in page and 'id="mine-rows"' in page
+    assert 'id="mine-rows"' in fragment and "mainnav" not in fragment
+
+
+def test_queue_shows_unassigned_and_mine_most_urgent_first(client, login_as, make_user, make_repair):
+    tech = login_as(Role.MAINTENANCE)
+    normal = make_repair(description="normal one")
+    emergency = make_repair(urgency="emergency", description="emergency one")
+    my_job = make_repair(status="in_progress", assignee=tech, description="my job")
+    make_repair(status="in_progress", assignee=make_user(Role.MAINTENANCE), description="someone else's job")
+    html = client.get("/repairs/queue").get_data(True)
+    assert html.index("emergency one") < html.index("normal one")
+    assert "my job" in html and "someone else&#39;s job" not in html and "someone else's job" not in html
+    assert f"repair-row-{my_job.id}" in html and f"repair-row-{emergency.id}" in html
+
+
+def test_queue_filters_by_location_and_category(client, login_as, make_location, make_repair):
+    login_as(Role.MAINTENANCE)
+    here = make_location()
+    make_repair(location=here, category="plumbing", description="leak here")
+    make_repair(category="plumbing", description="leak elsewhere")
+    html = client.get(f"/repairs/queue?location={here.id}&category=plumbing", headers=PARTIAL).get_data(True)
+    assert "leak here" in html and "leak elsewhere" not in html and "mainnav" not in html
+
+
+def test_one_tap_take_start_complete_from_the_queue(client, login_as, make_repair):
+    tech = login_as(Role.MAINTENANCE)
+    repair = make_repair()
+    for action, data, status in (("take", {}, "assigned"), ("start", {}, "in_progress"),
+                                 ("complete", {"note": "换了保险丝 new fuse", "parts": "保险丝 ×1"}, "done")):
+        version = db.session.get(RepairRequest, repair.id).version
+        response = client.post(f"/repairs/{repair.id}/act/{action}", data={"version": version, **data},
+                               headers=PARTIAL)
+        assert response.status_code == 200
+        assert f'id="repair-row-{repair.id}"' in response.get_data(True)
+        assert db.session.get(RepairRequest, repair.id).status == status
+    stored = db.session.get(RepairRequest, repair.id)
+    assert stored.assignee_id == tech.id and stored.parts_used == "保险丝 ×1"
+
+
+def test_two_maintenance_users_take_at_once_one_wins_the_other_is_told(client, app, make_user, make_repair):
+    repair = make_repair()
+    first, second = make_user(Role.MAINTENANCE, name="张师傅"), make_user(Role.MAINTENANCE, name="李师傅")
+    seen = repair.version
+    other = app.test_client()
+    client.post("/login", data={"login": first.login, "password": "correct horse battery"})
+    other.post("/login", data={"login": second.login, "password": "correct horse battery"})
+    won = client.post(f"/repairs/{repair.id}/act/take", data={"version": seen}, headers=PARTIAL)
+    lost = other.post(f"/repairs/{repair.id}/act/take", data={"version": seen}, headers=PARTIAL)
+    assert won.status_code == 200 and lost.status_code == 409
+    text = lost.get_data(True)
+    assert "Someone else updated this request" in text and "张师傅" in text
+    assert db.session.get(RepairRequest, repair.id).assignee_id == first.id
+
+
+def test_a_forbidden_step_on_the_detail_page_says_why_and_changes_nothing(client, login_as, make_repair):
+    login_as(Role.OFFICE)
+    repair = make_repair()
+    response = client.post(f"/repairs/{repair.id}/act/complete", data={"version": repair.version, "note": "x"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "This step is not possible now" in response.get_data(True)
+    assert db.session.get(RepairRequest, repair.id).status == "submitted"
+    assert client.post(f"/repairs/{repair.id}/act/explode").status_code == 404
+
+
+def test_office_dispatches_from_the_detail_page(client, login_as, make_user, make_repair):
+    login_as(Role.OFFICE)
+    tech = make_user(Role.MAINTENANCE, name="王师傅")
+    repair = make_repair()
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "王师傅" in html and "Dispatch" in html
+    response = client.post(f"/repairs/{repair.id}/act/assign", data={"version": repair.version,
+                                                                      "assignee_id": tech.id})
+    assert response.status_code == 303
+    assert db.session.get(RepairRequest, repair.id).assignee_id == tech.id
+
+
+def test_requester_confirms_or_reopens_with_a_reason(client, login_as, make_repair):
+    me = login_as()
+    done = make_repair(requester=me, status="done")
+    html = client.get(f"/repairs/{done.id}").get_data(True)
+    assert "Confirm it is fixed" in html and "Not fixed: reopen" in html
+    client.post(f"/repairs/{done.id}/act/reopen", data={"version": done.version, "note": "还是不冷 still warm"})
+    reopened = db.session.get(RepairRequest, done.id)
+    assert reopened.status == "assigned" and reopened.done_at is None
+    assert "还是不冷 still warm" in client.get(f"/repairs/{done.id}").get_data(True)
+
+
+def test_detail_shows_timeline_photos_and_clock(client, login_as, make_repair):
+    tech = login_as(Role.MAINTENANCE)
+    repair = make_repair(urgency="urgent")
+    client.post(f"/repairs/{repair.id}/act/take", data={"version": repair.version})
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "Timeline" in html and "Taken" in html and tech.name in html and "Fix:" in html
+
+
+def test_overdue_requests_stand_out_and_lead_the_board(client, login_as, make_repair):
+    login_as(Role.OFFICE)
+    fresh = make_repair(description="fresh fault")
+    late = make_repair(created_at=utcnow() - timedelta(days=10), description="late fault")
+    html = client.get("/repairs/board").get_data(True)
+    assert html.index("late fault") < html.index("fresh fault")
+    assert "Overdue" in html and "is-overdue" in html and fresh.id != late.id
+
+
+def test_board_closed_list_is_paginated_and_has_a_fragment(client, login_as, make_repair):
+    login_as(Role.OFFICE)
+    for _ in range(27):
+        make_repair(status="confirmed")
+    page = client.get("/repairs/board").get_data(True)
+    assert "Page 1 of 2" in page and "<nav" in page
+    fragment = client.get("/repairs/board?page=2", headers=PARTIAL).get_data(True)
+    assert 'id="closed-rows"' in fragment and "mainnav" not in fragment and "Page 2 of 2" in fragment
+
+
+def test_equipment_page_shows_history_with_durations(client, login_as, make_equipment, make_repair):
+    login_as(Role.MAINTENANCE)
+    equipment = make_equipment()
+    make_repair(equipment=equipment, status="confirmed")
+    make_repair(equipment=equipment)
+    html = client.get(f"/repairs/equipment/{equipment.id}").get_data(True)
+    assert "2 repair requests so far" in html and "Fixed in 2 hours" in html and "Not fixed yet" in html
+
+
+def test_office_card_counts_open_overdue_medians_and_top_equipment(app, make_user, make_equipment, make_repair):
+    worst = make_equipment(name="坏空调 Bad AC")
+    for _ in range(3):
+        make_repair(equipment=worst, status="confirmed")
+    make_repair(created_at=utcnow() - timedelta(days=5))
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        html = str(office_card(make_user(Role.OFFICE)))
+    assert "Overdue: <strong>1</strong>" in html
+    assert "坏空调 Bad AC" in html and ": 3" in html
+    assert "median time to first response: 10 minutes; to fix: 2 hours" in html
+
+
+@pytest.mark.parametrize("path, role", [("/repairs/board", Role.OFFICE), ("/repairs/queue", Role.MAINTENANCE),
+                                        ("/repairs/", Role.EMPLOYEE), ("/repairs/equipment/{eq}", Role.OFFICE)])
+def test_lists_cost_the_same_number_of_queries_for_5_or_30_requests(
+        client, login_as, make_user, make_equipment, make_repair, count_queries, path, role):
+    me = login_as(role)
+    equipment = make_equipment()
+    tech = make_user(Role.MAINTENANCE)
+
+    def add(n):
+        for i in range(n):
+            status = ("submitted", "in_progress", "confirmed")[i % 3]
+            make_repair(requester=me, equipment=equipment, status=status,
+                        assignee=tech if status != "submitted" else None)
+
+    def measure():
+        with count_queries() as counter:
+            assert client.get(path.format(eq=equipment.id)).status_code == 200
+        return counter.count
+    add(5)
+    few = measure()
+    add(25)
+    assert measure() == few
+
+
+def test_a_chinese_reader_files_in_chinese(client, login_as):
+    login_as(locale="zh_CN")
+    html = client.get("/repairs/new").get_data(True)
+    assert "提交报修" in html and "紧急程度" in html and "Send repair request" not in html
+
+
+def test_a_stale_page_on_the_detail_view_gets_the_current_state(client, login_as, make_user, make_repair):
+    login_as(Role.MAINTENANCE)
+    repair = make_repair()
+    seen = repair.version
+    services.act(repair, make_user(Role.MAINTENANCE, name="快手 Quick"), "take", version=seen)
+    response = client.post(f"/repairs/{repair.id}/act/take", data={"version": seen}, follow_redirects=True)
+    text = response.get_data(True)
+    assert "Someone else updated this request" in text and "快手 Quick" in text
+
+
+def test_the_queue_tells_the_person_on_duty(client, login_as):
+    tech = login_as(Role.MAINTENANCE)
+    day, shift = duty.shift_at(utcnow())
+    db.session.add(DutyShift(day=day, shift=shift, user_id=tech.id))
+    db.session.commit()
+    assert "You are on duty now" in client.get("/repairs/queue").get_data(True)
+
+
+def test_the_timeline_keeps_why_a_request_waited(client, login_as, make_repair):
+    tech = login_as(Role.MAINTENANCE)
+    repair = make_repair(status="in_progress", assignee=tech)
+    client.post(f"/repairs/{repair.id}/act/wait", data={"version": repair.version, "wait_reason": "contractor"})
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "Waiting: Waiting for an outside contractor" in html and "Fix clock paused" in html

@@ -1,0 +1,109 @@
+"""The state machine: every action from every status by every kind of person, allowed or refused."""
+import pytest
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.repairs import services
+from app.repairs.models import STATUSES, RepairEvent, RepairRequest
+from app.repairs.workflow import TRANSITIONS
+
+ACTORS = ("requester", "assignee", "other_maintenance", "lead", "office", "admin", "stranger")
+# Written out by hand from the issue, not derived from TRANSITIONS, so the table is really tested.
+ALLOWED = {
+    ("take", "submitted"): {"assignee", "other_maintenance", "lead"},
+    ("assign", "submitted"): {"office", "lead"},
+    ("assign", "assigned"): {"office", "lead"},
+    ("start", "assigned"): {"assignee"},
+    ("wait", "in_progress"): {"assignee"},
+    ("resume", "waiting"): {"assignee"},
+    ("complete", "in_progress"): {"assignee"},
+    ("confirm", "done"): {"requester"},
+    ("reopen", "done"): {"requester"},
+    ("cancel", "submitted"): {"requester"},
+    ("cancel", "assigned"): {"requester"},
+}
+TARGET = {"take": "assigned", "assign": "assigned", "start": "in_progress", "wait": "waiting",
+          "resume": "in_progress", "complete": "done", "confirm": "confirmed", "reopen": "assigned",
+          "cancel": "cancelled"}
+CASES = [(action, status) for action in TRANSITIONS for status in STATUSES]
+
+
+@pytest.fixture
+def people(app, make_user):
+    lead = make_user(Role.MAINTENANCE, login="lead-tech")
+    app.config["REPAIRS_LEAD_LOGINS"] = ["lead-tech"]
+    return {"requester": make_user(), "assignee": make_user(Role.MAINTENANCE),
+            "other_maintenance": make_user(Role.MAINTENANCE), "lead": lead, "office": make_user(Role.OFFICE),
+            "admin": make_user(Role.ADMIN), "stranger": make_user()}
+
+
+def test_the_table_covers_every_transition_of_the_issue():
+    assert {(a, s) for a, t in TRANSITIONS.items() for s in t.sources} == set(ALLOWED)
+
+
+@pytest.mark.parametrize("action, status", CASES, ids=[f"{a}-from-{s}" for a, s in CASES])
+def test_transition_by_each_actor(people, make_repair, action, status):
+    """One fresh request per actor, so each attempt starts from `status`."""
+    for actor in ACTORS:
+        _attempt(people, make_repair, action, status, actor)
+
+
+def _attempt(people, make_repair, action, status, actor):
+    assignee = people["assignee"] if status != "submitted" and status != "cancelled" else None
+    repair = make_repair(requester=people["requester"], status=status, assignee=assignee)
+    allowed = actor in ALLOWED.get((action, status), set())
+    extra = {"note": "换了压缩机 replaced", "wait_reason": "parts", "assignee": people["other_maintenance"]}
+    events_before = db.session.query(RepairEvent).count()
+    if allowed:
+        services.act(repair, people[actor], action, version=repair.version, **extra)
+        db.session.expire_all()
+        stored = db.session.get(RepairRequest, repair.id)
+        assert stored.status == TARGET[action]
+        assert stored.events[-1].kind == action and stored.events[-1].actor_id == people[actor].id
+    else:
+        with pytest.raises(services.RepairError, match="not possible now"):
+            services.act(repair, people[actor], action, version=repair.version, **extra)
+        db.session.rollback()
+        stored = db.session.get(RepairRequest, repair.id)
+        assert stored.status == status, f"{actor} could {action} from {status}"
+        assert db.session.query(RepairEvent).count() == events_before
+
+
+def test_take_sets_assignee_and_first_response(people, make_repair):
+    repair = make_repair(requester=people["requester"])
+    services.act(repair, people["assignee"], "take", version=repair.version)
+    assert repair.assignee_id == people["assignee"].id and repair.responded_at is not None
+
+
+def test_steps_that_need_words_refuse_an_empty_note(people, make_repair):
+    repair = make_repair(requester=people["requester"], status="in_progress", assignee=people["assignee"])
+    with pytest.raises(services.RepairError, match="Write a few words"):
+        services.act(repair, people["assignee"], "complete", version=repair.version, note="  ")
+    with pytest.raises(services.RepairError, match="waiting for"):
+        services.act(repair, people["assignee"], "wait", version=repair.version, wait_reason="lunch")
+
+
+def test_dispatch_only_to_maintenance(people, make_repair):
+    repair = make_repair(requester=people["requester"])
+    with pytest.raises(services.RepairError, match="maintenance person"):
+        services.act(repair, people["office"], "assign", version=repair.version, assignee=people["stranger"])
+
+
+def test_a_stale_version_is_a_conflict_and_writes_nothing(people, make_repair):
+    repair = make_repair(requester=people["requester"])
+    seen = repair.version
+    services.act(repair, people["assignee"], "take", version=seen)
+    with pytest.raises(services.Conflict, match="Someone else updated this request"):
+        services.act(repair, people["other_maintenance"], "take", version=seen)
+    db.session.rollback()
+    assert db.session.get(RepairRequest, repair.id).assignee_id == people["assignee"].id
+
+
+def test_requester_hears_of_each_step(people, make_repair):
+    from app.notifications.models import Notification
+    repair = make_repair(requester=people["requester"])
+    services.act(repair, people["assignee"], "take", version=repair.version)
+    services.act(repair, people["assignee"], "start", version=repair.version)
+    services.act(repair, people["assignee"], "complete", version=repair.version, note="done")
+    messages = [n.message for n in db.session.query(Notification).filter_by(user_id=people["requester"].id)]
+    assert len(messages) == 3 and "Please confirm" in messages[-1]
