@@ -1,0 +1,233 @@
+"""Reception checklists: the templates per visit type, copying them into visits, due times, and ticking steps."""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.timeutil import to_local, to_utc, utcnow
+
+from . import workflow
+from .models import VISIT_TYPES, ChecklistTemplate, TemplateStep, Visit, VisitEvent, VisitStep
+
+DAY = 24 * 60
+_TELL_GATE = (_l("Tell reception and the gate"), "owner", "arrival", -DAY)
+_SEE_OFF = (_l("See the visitors off"), "host", "departure", 0)
+# Each type's standard: (title, responsible, anchor, offset minutes). The customer visit follows the office
+# director's speech; the other types start with the few steps every visitor needs.
+DEFAULT_STEPS = {
+    "customer": [
+        (_l("Confirm visit details"), "owner", "arrival", -2 * DAY),
+        (_l("Book the meeting room"), "owner", "arrival", -DAY),
+        (_l("Prepare product introduction materials"), "host", "arrival", -DAY),
+        (_l("Book meals"), "owner", "arrival", -DAY),
+        _TELL_GATE,
+        (_l("Test the room's projector and equipment"), "technical", "arrival", -60),
+        (_l("Greet the customer on arrival"), "reception", "arrival", 0),
+        (_l("Escort to the meeting room"), "reception", "arrival", 0),
+        _SEE_OFF,
+        (_l("Note the visit outcome and follow-ups"), "owner", "departure", DAY),
+    ],
+    "supplier": [_TELL_GATE, (_l("Greet the visitors on arrival"), "reception", "arrival", 0), _SEE_OFF],
+    "audit": [(_l("Prepare the documents for the auditors"), "host", "arrival", -DAY), _TELL_GATE,
+              (_l("Greet the visitors on arrival"), "reception", "arrival", 0), _SEE_OFF],
+    "interview": [(_l("Tell reception the candidate's name"), "host", "arrival", -DAY),
+                  (_l("Greet the candidate on arrival"), "reception", "arrival", 0), _SEE_OFF],
+    "other": [_TELL_GATE, (_l("Greet the visitors on arrival"), "reception", "arrival", 0), _SEE_OFF],
+}
+
+
+class StepConflict(Exception):
+    """The step changed under the user's hands (someone else ticked it first); the message says how."""
+
+
+def due_time(anchor_time: datetime, offset_minutes: int) -> datetime:
+    """Whole days move on the office's wall clock (a step '1 day before' a 09:00 arrival is due at 09:00,
+    also across a daylight-saving change); hours and minutes are exact durations."""
+    if offset_minutes and offset_minutes % DAY == 0:
+        local = to_local(anchor_time).replace(tzinfo=None) + timedelta(days=offset_minutes // DAY)
+        return to_utc(local)
+    return anchor_time + timedelta(minutes=offset_minutes)
+
+
+def timing_label(anchor: str, offset_minutes: int) -> str:
+    """'2 days before arrival', 'at departure', '1 hour after departure' … in the reader's language."""
+    if offset_minutes == 0:
+        return _l("at arrival") if anchor == "arrival" else _l("at departure")
+    amount = abs(offset_minutes)
+    if amount % DAY == 0:
+        span = ngettext("%(num)d day", "%(num)d days", amount // DAY)
+    elif amount % 60 == 0:
+        span = ngettext("%(num)d hour", "%(num)d hours", amount // 60)
+    else:
+        span = ngettext("%(num)d minute", "%(num)d minutes", amount)
+    key = ("before" if offset_minutes < 0 else "after", anchor)
+    return {
+        ("before", "arrival"): _l("%(span)s before arrival", span=span),
+        ("after", "arrival"): _l("%(span)s after arrival", span=span),
+        ("before", "departure"): _l("%(span)s before departure", span=span),
+        ("after", "departure"): _l("%(span)s after departure", span=span),
+    }[key]
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+def ensure_templates() -> None:
+    """Create each visit type's template on first use, starting with that type's standard steps."""
+    existing = set(db.session.scalars(select(ChecklistTemplate.visit_type)))
+    missing = [t for t in VISIT_TYPES if t not in existing]
+    if not missing:
+        return
+    with force_locale(current_app.config["OFFICEHUB_DEFAULT_LOCALE"]):
+        for visit_type in missing:
+            template = ChecklistTemplate(visit_type=visit_type, steps=[
+                TemplateStep(title=str(title), responsible=who, anchor=anchor, offset_minutes=offset, position=i)
+                for i, (title, who, anchor, offset) in enumerate(DEFAULT_STEPS.get(visit_type, []))])
+            try:
+                with db.session.begin_nested():
+                    db.session.add(template)
+            except IntegrityError:
+                pass  # another request created it at the same moment
+    db.session.commit()
+
+
+def all_templates() -> list[ChecklistTemplate]:
+    ensure_templates()
+    templates = db.session.scalars(select(ChecklistTemplate).options(selectinload(ChecklistTemplate.steps)))
+    order = list(VISIT_TYPES)
+    return sorted(templates, key=lambda t: order.index(t.visit_type) if t.visit_type in order else 99)
+
+
+def template_for(visit_type: str) -> ChecklistTemplate | None:
+    ensure_templates()
+    return db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.visit_type == visit_type)
+                             .options(selectinload(ChecklistTemplate.steps)))
+
+
+def save_template_step(step: TemplateStep, template: ChecklistTemplate, **values) -> TemplateStep:
+    for name, value in values.items():
+        setattr(step, name, value)
+    if step.id is None:
+        step.position = max((s.position for s in template.steps), default=-1) + 1
+        template.steps.append(step)
+    template.updated_at = utcnow()
+    db.session.commit()
+    return step
+
+
+def move_template_step(step: TemplateStep, direction: int) -> None:
+    """Swap the step with its neighbour above (-1) or below (+1); the ends stay where they are."""
+    steps = list(step.template.steps)
+    index = steps.index(step)
+    other = index + direction
+    if 0 <= other < len(steps):
+        steps[index], steps[other] = steps[other], steps[index]
+        for position, s in enumerate(steps):
+            s.position = position
+        db.session.commit()
+    db.session.refresh(step.template)
+
+
+def remove_template_step(step: TemplateStep) -> None:
+    template = step.template
+    db.session.delete(step)
+    db.session.flush()
+    for position, s in enumerate(sorted(template.steps, key=lambda s: s.position)):
+        s.position = position
+    db.session.commit()
+
+
+# --- visits' checklists ----------------------------------------------------------------------------
+
+def copy_template(visit: Visit) -> None:
+    """Give a new visit its own copy of the template's steps: later template edits never reach it."""
+    template = template_for(visit.visit_type)
+    visit.steps = [
+        VisitStep(title=s.title, description=s.description, responsible=s.responsible, anchor=s.anchor,
+                  offset_minutes=s.offset_minutes, position=s.position)
+        for s in (template.steps if template else [])]
+    reschedule(visit)
+
+
+def reschedule(visit: Visit) -> None:
+    """Set every step's due time from the expected times. A step already late when the visit is planned
+    shows red on the board but sends no overdue reminder: people planning it at short notice know."""
+    now = utcnow()
+    for step in visit.steps:
+        step.due_at = due_time(_anchor_time(visit, step.anchor), step.offset_minutes)
+        step.overdue_notified_at = now if step.due_at < now else None
+
+
+def _anchor_time(visit: Visit, anchor: str) -> datetime:
+    return visit.expected_departure if anchor == "departure" else visit.expected_arrival
+
+
+def _change_step(step: VisitStep, user, action: str, condition, values: dict, text: str = "") -> None:
+    """Compare-and-set on the step's state: of two people ticking at once, one wins and one history entry is
+    written; the other gets StepConflict and sees the current state."""
+    visit = step.visit
+    if not workflow.may(user, visit, "tick"):
+        raise StepConflict(workflow.CONFLICT_MESSAGES["tick"])
+    result = db.session.execute(
+        update(VisitStep).where(VisitStep.id == step.id, condition)
+        .values(**values, version=VisitStep.version + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(step)
+        raise StepConflict(_conflict_message(step))
+    new_version = db.session.scalar(select(VisitStep.version).where(VisitStep.id == step.id))
+    db.session.add(VisitEvent(visit_id=visit.id, step_id=step.id, step_version=new_version, action=action,
+                              user_id=user.id, text=text[:500]))
+    db.session.execute(update(Visit).where(Visit.id == visit.id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        db.session.refresh(step)
+        raise StepConflict(_conflict_message(step)) from exc
+    db.session.refresh(step)
+    db.session.refresh(visit)
+    workflow.complete_if_done(visit, user)
+    db.session.commit()
+
+
+def _conflict_message(step: VisitStep) -> str:
+    if step.state == "open":
+        return _l("Someone else reopened this step a moment ago; it is shown as it is now.")
+    who = step.done_by.name if step.done_by else ""
+    return _l("%(name)s already marked this step “%(state)s” a moment ago; it is shown as it is now.",
+              name=who, state=step.state_label)
+
+
+def tick(step: VisitStep, user) -> None:
+    _change_step(step, user, "tick", VisitStep.state == "open",
+                 {"state": "done", "done_by_id": user.id, "done_at": utcnow()})
+
+
+def skip(step: VisitStep, user, reason: str) -> None:
+    """Skipping needs a reason: a visit completes only when every step is done or knowingly skipped."""
+    _change_step(step, user, "skip", VisitStep.state == "open",
+                 {"state": "skipped", "done_by_id": user.id, "done_at": utcnow(), "skip_reason": reason[:500]},
+                 reason)
+
+
+def untick(step: VisitStep, user, reason: str) -> None:
+    """Reopen a done or skipped step; the reason joins the history next to the original tick."""
+    _change_step(step, user, "untick", VisitStep.state != "open",
+                 {"state": "open", "done_by_id": None, "done_at": None, "skip_reason": ""}, reason)
+
+
+def set_note(step: VisitStep, user, note: str) -> None:
+    if not workflow.may(user, step.visit, "tick"):
+        raise StepConflict(workflow.CONFLICT_MESSAGES["tick"])
+    step.note = note[:500]
+    db.session.add(VisitEvent(visit_id=step.visit_id, step_id=step.id, action="note", user_id=user.id,
+                              text=note[:500]))
+    db.session.execute(update(Visit).where(Visit.id == step.visit_id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.commit()

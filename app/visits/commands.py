@@ -1,0 +1,66 @@
+"""`flask visits purge` and the demo visits for `flask seed-demo`."""
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from app.timeutil import to_local, to_utc, utcnow
+
+from . import checklist, services
+from .models import Room, Visit
+from .reminders import purge_personal_data
+
+visits_cli = AppGroup("visits", help="Visitor reception: data protection.")
+
+DEMO_ROOMS = ["301 大会议室 Board room", "302 小会议室 Small meeting room", "展厅 Showroom"]
+
+
+@visits_cli.command("purge")
+@click.option("--older-than", "days", type=int, default=None,
+              help="Age in days of the visits to anonymise (default: VISITS_PURGE_DAYS, 180).")
+def purge_command(days: int | None) -> None:
+    """Blank visitors' names and phone numbers on old visits; anonymous statistics stay."""
+    days = current_app.config["VISITS_PURGE_DAYS"] if days is None else days
+    if days < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--older-than")
+    count = purge_personal_data(days)
+    click.echo(f"Personal data removed from {count} visit(s) older than {days} days.")
+
+
+def _demo(login: str) -> User | None:
+    return db.session.scalar(select(User).where(User.login == login))
+
+
+def seed_demo_visits() -> None:
+    """Rooms, the default templates and a few visits around today for the demo users."""
+    checklist.ensure_templates()
+    for name in DEMO_ROOMS:
+        if not db.session.scalar(select(Room).where(Room.name == name)):
+            db.session.add(Room(name=name))
+    db.session.commit()
+    office, host, reception = _demo("office"), _demo("employee"), _demo("reception")
+    if not (office and host and reception) or db.session.scalar(select(Visit.id).limit(1)):
+        return
+    rooms = list(db.session.scalars(select(Room).order_by(Room.name)))
+    now = utcnow().replace(second=0, microsecond=0)
+    tomorrow_ten = to_utc(to_local(now).replace(tzinfo=None, hour=10, minute=0) + timedelta(days=1))
+    plans = [
+        ("华为技术有限公司 Huawei", "张伟\n李娜", "customer", now + timedelta(minutes=10), 3, rooms[0], True),
+        ("西门子 Siemens", "Anna Schmidt", "supplier", now + timedelta(hours=2), 2, rooms[1], False),
+        ("博世 Bosch", "王强\nMarkus Weber\n刘洋", "audit", tomorrow_ten, 6, rooms[0], False),
+    ]
+    with current_app.test_request_context("/"):
+        for organisation, names, kind, arrival, hours, room, vip in plans:
+            services.create_visit(reception, services.VisitData(
+                organisation=organisation, visitor_names=names, visitor_count=len(names.splitlines()),
+                purpose="产品介绍与合作洽谈 Product introduction", visit_type=kind, host_id=host.id,
+                expected_arrival=arrival, expected_departure=arrival + timedelta(hours=hours),
+                room_id=room.id, meals_count=len(names.splitlines()) + 1, vip=vip, owner_id=office.id))
+        services.create_visit(host, services.VisitData(
+            organisation="宁德时代 CATL", visitor_names="陈静", visitor_count=1, purpose="技术交流 Technical exchange",
+            visit_type="customer", host_id=host.id, expected_arrival=tomorrow_ten + timedelta(days=6),
+            expected_departure=tomorrow_ten + timedelta(days=6, hours=2), room_text="研发楼 R&D lab"))

@@ -1,0 +1,228 @@
+"""Visits, their reception checklists, the templates the checklists are copied from, and meeting rooms."""
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Department, User
+from app.extensions import db
+from app.timeutil import utcnow
+
+VISIT_TYPES = {
+    "customer": _l("Customer visit"),
+    "supplier": _l("Supplier visit"),
+    "audit": _l("Audit or inspection"),
+    "interview": _l("Job interview"),
+    "other": _l("Other visit"),
+}
+RESPONSIBLE = {
+    "reception": _l("Reception"),
+    "owner": _l("Visit owner"),
+    "host": _l("Host"),
+    "technical": _l("Technical staff"),
+}
+STATUSES = {
+    "requested": _l("Requested"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+STEP_STATES = {"open": _l("Open"), "done": _l("Done"), "skipped": _l("Skipped")}
+EVENT_LABELS = {
+    "create": _l("planned the visit"), "request": _l("requested the visit"), "accept": _l("accepted the request"),
+    "edit": _l("changed the visit"), "arrive": _l("recorded the arrival"), "depart": _l("recorded the departure"),
+    "complete": _l("completed the visit"), "cancel": _l("cancelled the visit"), "tick": _l("ticked off"),
+    "untick": _l("reopened"), "skip": _l("skipped"), "note": _l("noted on"),
+    "purge": _l("removed the visitors' personal data"),
+}
+# A step's due time hangs on the expected arrival or the expected departure, plus a signed offset.
+ANCHORS = ("arrival", "departure")
+
+
+class Room(db.Model):
+    """A meeting room visitors can be received in; deactivated rooms stay on old visits."""
+    __tablename__ = "visit_rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistTemplate(db.Model):
+    """The reception standard for one visit type: the steps every such visit starts with."""
+    __tablename__ = "visit_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_type: Mapped[str] = mapped_column(String(20), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    steps: Mapped[list["TemplateStep"]] = relationship(
+        back_populates="template", order_by="TemplateStep.position", cascade="all, delete-orphan")
+
+    @property
+    def label(self):
+        return VISIT_TYPES.get(self.visit_type, self.visit_type)
+
+
+class StepTiming:
+    """Shared by template steps and visit steps: who does it and when, relative to the visit."""
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String(20), default="reception")
+    anchor: Mapped[str] = mapped_column(String(10), default="arrival")
+    offset_minutes: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def responsible_label(self):
+        return RESPONSIBLE.get(self.responsible, self.responsible)
+
+    def due_for(self, arrival: datetime, departure: datetime) -> datetime:
+        base = departure if self.anchor == "departure" else arrival
+        return base + timedelta(minutes=self.offset_minutes)
+
+
+class TemplateStep(StepTiming, db.Model):
+    __tablename__ = "visit_template_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("visit_templates.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    template: Mapped[ChecklistTemplate] = relationship(back_populates="steps")
+
+
+visit_cohosts = Table(
+    "visit_cohosts", db.metadata,
+    Column("visit_id", Integer, ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
+class Visit(db.Model):
+    """One reception of visitors, owned end to end by one office staff member."""
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_status_expected_arrival", "status", "expected_arrival"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    visit_type: Mapped[str] = mapped_column(String(20), default="customer")
+    organisation: Mapped[str] = mapped_column(String(120), index=True)
+    visitor_names: Mapped[str] = mapped_column(Text, default="")
+    visitor_count: Mapped[int] = mapped_column(default=1)
+    lead_phone: Mapped[str] = mapped_column(String(40), default="")
+    purpose: Mapped[str] = mapped_column(String(500), default="")
+    host_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expected_arrival: Mapped[datetime] = mapped_column(index=True)
+    expected_departure: Mapped[datetime] = mapped_column(index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("visit_rooms.id"), index=True)
+    room_text: Mapped[str] = mapped_column(String(80), default="")
+    meals_count: Mapped[int] = mapped_column(default=0)
+    dietary_notes: Mapped[str] = mapped_column(String(500), default="")
+    materials: Mapped[str] = mapped_column(String(1000), default="")
+    licence_plates: Mapped[str] = mapped_column(String(200), default="")
+    vip: Mapped[bool] = mapped_column(default=False)
+    reception_note: Mapped[str] = mapped_column(String(1000), default="")
+    arrived_at: Mapped[datetime | None]
+    departed_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    checkout_reminded_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every change a front-desk board must show; the board's poll compares it.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    host: Mapped[User] = relationship(foreign_keys=[host_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    host_department: Mapped[Department | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    cohosts: Mapped[list[User]] = relationship(secondary=visit_cohosts, order_by=User.name)
+    steps: Mapped[list["VisitStep"]] = relationship(
+        back_populates="visit", order_by="VisitStep.position", cascade="all, delete-orphan")
+
+    @property
+    def status_label(self):
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def type_label(self):
+        return VISIT_TYPES.get(self.visit_type, self.visit_type)
+
+    @property
+    def room_name(self) -> str:
+        return self.room.name if self.room else self.room_text
+
+    @property
+    def names(self) -> list[str]:
+        return [line for line in self.visitor_names.splitlines() if line.strip()]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.state != "open")
+
+    @property
+    def next_step(self):
+        return next((s for s in self.steps if s.state == "open"), None)
+
+    def overdue_steps(self, now: datetime) -> list:
+        return [s for s in self.steps if s.is_overdue(now)]
+
+    @property
+    def on_site(self) -> bool:
+        return self.arrived_at is not None and self.departed_at is None
+
+
+class VisitStep(StepTiming, db.Model):
+    """A checklist step copied from the template when the visit was created; it never follows later edits."""
+    __tablename__ = "visit_steps"
+    __table_args__ = (Index("ix_visit_steps_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    skip_reason: Mapped[str] = mapped_column(String(500), default="")
+    overdue_notified_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    visit: Mapped[Visit] = relationship(back_populates="steps")
+    done_by: Mapped[User | None] = relationship()
+
+    @property
+    def state_label(self):
+        return STEP_STATES.get(self.state, self.state)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.state == "open" and self.due_at < now
+
+
+class VisitEvent(db.Model):
+    """The visit's history: ticks, unticks with their reason, skips, arrival, departure, status changes."""
+    __tablename__ = "visit_events"
+    __table_args__ = (UniqueConstraint("step_id", "step_version", name="uq_visit_events_step_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    # With step_version unique per step, two people changing the same step state at once leave one entry.
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("visit_steps.id", ondelete="CASCADE"))
+    step_version: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+    step: Mapped[VisitStep | None] = relationship()

@@ -1,0 +1,86 @@
+"""Jobs run by `flask tick` (overdue steps, forgotten check-outs) and the purge of visitors' personal data."""
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from app.auth.roles import Role
+from app.auth.services import users_with_role
+from app.extensions import db
+from app.notifications import notify
+from app.timeutil import utcnow
+
+from .models import Visit, VisitEvent, VisitStep
+
+
+def _claim(model, row_id: int, column, now) -> bool:
+    """Mark a reminder sent with a compare-and-set, so two overlapping ticks never send it twice."""
+    result = db.session.execute(update(model).where(model.id == row_id, column.is_(None))
+                                .values({column.key: now}).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def remind_overdue_steps() -> str:
+    """Tell the owner and the host, once per step, about checklist steps past their due time."""
+    now = utcnow()
+    steps = db.session.scalars(
+        select(VisitStep).join(Visit)
+        .where(VisitStep.state == "open", VisitStep.due_at < now, VisitStep.overdue_notified_at.is_(None),
+               Visit.status.in_(("planned", "in_progress")))
+        .options(joinedload(VisitStep.visit).joinedload(Visit.host),
+                 joinedload(VisitStep.visit).joinedload(Visit.owner))
+        .order_by(VisitStep.due_at).limit(500)).all()
+    sent = 0
+    for step in steps:
+        if not _claim(VisitStep, step.id, VisitStep.overdue_notified_at, now):
+            continue
+        visit = step.visit
+        notify([visit.owner, visit.host],
+               _l("Overdue for the visit of %(organisation)s: %(step)s", organisation=visit.organisation,
+                  step=step.title), link=url_for("visits.detail", visit_id=visit.id), commit=False)
+        sent += 1
+    db.session.commit()
+    return f"{sent} overdue step(s) reported"
+
+
+def remind_checkouts() -> str:
+    """Visitors still on site after their expected departure plus the grace period: remind reception and owner."""
+    now = utcnow()
+    grace = timedelta(minutes=current_app.config["VISITS_CHECKOUT_GRACE_MINUTES"])
+    visits = db.session.scalars(
+        select(Visit).where(Visit.status == "in_progress", Visit.departed_at.is_(None),
+                            Visit.expected_departure < now - grace, Visit.checkout_reminded_at.is_(None))
+        .options(joinedload(Visit.owner)).limit(500)).all()
+    reception = users_with_role(Role.RECEPTION) if visits else []
+    sent = 0
+    for visit in visits:
+        if not _claim(Visit, visit.id, Visit.checkout_reminded_at, now):
+            continue
+        notify([*reception, visit.owner],
+               _l("Visitors from %(organisation)s should have left by now: record their departure.",
+                  organisation=visit.organisation), link=url_for("visits.detail", visit_id=visit.id), commit=False)
+        sent += 1
+    db.session.commit()
+    return f"{sent} check-out reminder(s) sent"
+
+
+def run_reminders() -> str:
+    return f"{remind_overdue_steps()}; {remind_checkouts()}"
+
+
+def purge_personal_data(older_than_days: int) -> int:
+    """Blank visitors' names, phone, licence plates and the private note on visits that ended more than
+    `older_than_days` ago; organisation, counts, times and the checklist stay for the statistics."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    ids = list(db.session.scalars(select(Visit.id).where(Visit.expected_departure < cutoff,
+                                                         Visit.purged_at.is_(None))))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(update(Visit).where(Visit.id.in_(chunk)).values(
+            visitor_names="", lead_phone="", licence_plates="", reception_note="", purged_at=utcnow())
+            .execution_options(synchronize_session=False))
+        db.session.add_all(VisitEvent(visit_id=i, action="purge") for i in chunk)
+    db.session.commit()
+    return len(ids)

@@ -1,0 +1,76 @@
+"""The front desk: today's board (polled), the visitor register with exports, the printable sheet and badge."""
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.roles import Role, role_required
+from app.auth.services import active_departments
+from app.htmx import render, wants_fragment
+from app.timeutil import utcnow
+
+from . import exports, queries, services
+from .blueprint import bp
+
+FRONT_DESK = (Role.RECEPTION, Role.OFFICE)
+
+
+def board_card(visit):
+    """One visit's card on the board, after an action taken on it there."""
+    return render_template("visits/_card.html", visit=visit, now=utcnow(), next_due=queries.next_due,
+                           fragment=True)
+
+
+@bp.get("/today")
+@login_required
+@role_required(*FRONT_DESK)
+def today():
+    """Today's visits by time, who is still in the building, and tomorrow's; the page polls every 5 seconds
+    and an unchanged board answers 204 after a single query."""
+    if wants_fragment() and request.args.get("since") == queries.board_stamp():
+        return "", 204, {"Vary": "HX-Request"}
+    return render("visits/today.html", "visits/_board.html", board=queries.board(), next_due=queries.next_due)
+
+
+@bp.get("/register")
+@login_required
+@role_required(*FRONT_DESK)
+def register():
+    """Every visit with its arrival and departure, searchable and filtered, as security and audits ask."""
+    register_filter = queries.RegisterFilter.from_args(request.args)
+    page = queries.register_page(register_filter, request.args.get("page", 1, type=int))
+    return render("visits/register.html", "visits/_register_rows.html", page=page, args=request.args,
+                  departments=active_departments())
+
+
+@bp.get("/register.<any(csv, xlsx):kind>")
+@login_required
+@role_required(*FRONT_DESK)
+def register_export(kind: str):
+    rows = queries.register_rows(queries.RegisterFilter.from_args(request.args))
+    stamp = utcnow().strftime("%Y%m%d")
+    if kind == "csv":
+        body, mimetype = exports.register_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.register_xlsx(rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"visitor-register-{stamp}.{kind}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/<int:visit_id>/sheet")
+@login_required
+def sheet(visit_id: int):
+    """The visit on one printed page: facts, visitors and the checklist with due times."""
+    visit = services.visible_or_404(current_user, visit_id)
+    return render_template("visits/sheet.html", visit=visit, personal=services.sees_personal_data(current_user, visit),
+                           now=utcnow())
+
+
+@bp.get("/<int:visit_id>/badges")
+@login_required
+@role_required(*FRONT_DESK)
+def badges(visit_id: int):
+    """One badge per visitor (name, organisation, host, date), laid out for printing on A4."""
+    visit = services.visible_or_404(current_user, visit_id)
+    names = visit.names or [_("Visitor")] * visit.visitor_count
+    return render_template("visits/badges.html", visit=visit, names=names)

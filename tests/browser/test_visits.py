@@ -1,0 +1,117 @@
+"""Visitor reception in a real browser: the office plans a visit, reception works the front-desk board on a
+tablet while a colleague's board follows by itself, and the host hears about the arrival."""
+import re
+from datetime import datetime, timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_page, login
+
+
+def _local(days: int, hour: int) -> str:
+    moment = (datetime.now() + timedelta(days=days)).replace(hour=hour, minute=0)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def _option(page, select: str, text: str) -> str:
+    return page.locator(f"{select} option", has_text=text).first.get_attribute("value")
+
+
+def test_office_creates_a_visit_from_the_default_template(desktop):
+    login(desktop, "office")
+    desktop.goto("/visits/new")
+    desktop.fill("#organisation", "宁波港 Ningbo Port")
+    desktop.fill("#visitor_names", "周敏\nPeter Müller")
+    desktop.fill("#purpose", "港口合作 Port cooperation 🚢")
+    desktop.select_option("#visit_type", "customer")
+    # The host is picked department by department: choosing R&D lists its people.
+    desktop.select_option("#host_department_id", label="R&D")
+    expect(desktop.locator("#host_id option", has_text="Chen")).to_have_count(1)
+    desktop.select_option("#host_id", _option(desktop, "#host_id", "Chen"))
+    desktop.fill("#expected_arrival", _local(3, 9))
+    desktop.fill("#expected_departure", _local(3, 12))
+    desktop.select_option("#room_id", index=1)
+    desktop.select_option("#owner_id", _option(desktop, "#owner_id", "Wang"))
+    check_page(desktop, "visits-new-desktop")
+    desktop.click("form.visit-form button[type=submit]")
+    desktop.wait_for_url(re.compile(r"/visits/\d+$"))
+    expect(desktop.locator("ol.checklist > li")).to_have_count(10)
+    expect(desktop.locator("#visit-live .progress-text")).to_contain_text("0")
+    expect(desktop.locator("dl.facts")).to_contain_text("Peter Müller")
+    check_page(desktop, "visits-detail-desktop")
+
+
+def test_bad_input_is_explained_and_kept(phone):
+    login(phone, "office")
+    phone.goto("/visits/new")
+    phone.fill("#organisation", "Bad Input Ltd")
+    phone.fill("#purpose", "test")
+    phone.fill("#expected_arrival", _local(2, 15))
+    phone.fill("#expected_departure", _local(2, 10))
+    phone.locator("#expected_departure").dispatch_event("change")
+    # Checked inline, before any submit, by the same rules as saving.
+    expect(phone.locator("#expected_departure-error")).to_be_visible()
+    phone.click("form.visit-form button[type=submit]")
+    expect(phone.locator(".field-error").first).to_be_visible()
+    assert phone.input_value("#organisation") == "Bad Input Ltd"
+    check_page(phone, "visits-new-errors-phone")
+
+
+def test_front_desk_board_on_a_tablet_stays_in_step_and_the_host_is_told(tablet, new_page):
+    login(tablet, "reception")
+    colleague = new_page("tablet")
+    login(colleague, "office")
+    tablet.goto("/visits/today")
+    colleague.goto("/visits/today")
+    card = tablet.locator(".visit-card", has_text="Huawei")
+    other_card = colleague.locator(".visit-card", has_text="Huawei")
+    expect(card.locator(".progress-text")).to_contain_text("0 of 10")
+    check_page(tablet, "visits-today-tablet")
+
+    card.locator("button.tick-next").click()
+    expect(card.locator(".progress-text")).to_contain_text("1 of 10")
+    card.locator("button.tick-next").click()
+    expect(card.locator(".progress-text")).to_contain_text("2 of 10")
+    card.locator("form[action$='/arrive'] button").click()
+    expect(card.locator("form[action$='/depart'] button")).to_be_visible()
+
+    # The colleague's board follows by polling, without a reload.
+    expect(other_card.locator(".progress-text")).to_contain_text("2 of 10", timeout=12_000)
+    expect(other_card.locator("form[action$='/depart'] button")).to_be_visible()
+    expect(colleague.locator(".on-site")).to_contain_text("Huawei")
+
+    host = new_page("phone")
+    login(host, "employee")
+    host.goto("/notifications/")
+    expect(host.locator("#content")).to_contain_text("Your visitors from 华为技术有限公司 Huawei have arrived.")
+
+
+def test_a_step_ticked_twice_at_once_gives_one_result(desktop, new_page):
+    login(desktop, "reception")
+    other = new_page("desktop")
+    login(other, "office")
+    desktop.goto("/visits/today")
+    desktop.locator(".visit-card", has_text="Siemens").locator("a.visit-org").click()
+    desktop.wait_for_url(re.compile(r"/visits/\d+$"))
+    other.goto(desktop.url)
+    first_tick = "ol.checklist > li:first-child button.tick"
+    desktop.click(first_tick)
+    expect(desktop.locator("#visit-live .progress-text")).to_contain_text("1 of")
+    other.click(first_tick)  # the second page still showed the step open
+    expect(other.locator("#flash")).to_contain_text("already marked this step")
+    expect(other.locator("#visit-live .progress-text")).to_contain_text("1 of")
+    expect(other.locator("details.history li")).to_have_count(2)  # planned + one tick
+
+
+def test_front_desk_pages_fit_a_phone(phone):
+    login(phone, "office")
+    for path, name in [("/visits/", "visits-index"), ("/visits/today", "visits-today"),
+                       ("/visits/register", "visits-register"), ("/visits/templates", "visits-templates"),
+                       ("/visits/rooms", "visits-rooms"), ("/visits/1/sheet", "visits-sheet"),
+                       ("/visits/1/badges", "visits-badges")]:
+        phone.goto(path)
+        check_page(phone, f"{name}-phone")
+    phone.goto("/visits/templates")
+    second = phone.locator("#template-steps li").nth(1).locator("strong").inner_text()
+    phone.locator("#template-steps li").nth(1).locator("button[value=up]").click()
+    expect(phone.locator("#template-steps li").first.locator("strong")).to_have_text(second)

@@ -1,0 +1,49 @@
+"""Builders for visits: a planned visit days ahead, with its owner from the office and an employee as host."""
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from app.visits import services
+from app.visits.models import Room
+
+
+@pytest.fixture
+def make_room(app):
+    def make(name="301 会议室"):
+        room = Room(name=name)
+        services.db.session.add(room)
+        services.db.session.commit()
+        return room
+    return make
+
+
+def visit_data(host, owner=None, *, arrival=None, hours=2, **overrides) -> services.VisitData:
+    arrival = arrival or (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
+    values = dict(organisation="华为 Huawei", visitor_names="张伟\n李娜", visitor_count=2, purpose="产品介绍 😀",
+                  visit_type="customer", host_id=host.id, expected_arrival=arrival,
+                  expected_departure=arrival + timedelta(hours=hours), owner_id=owner.id if owner else None,
+                  lead_phone="+86 138 0000 0000")
+    values.update(overrides)
+    return services.VisitData(**values)
+
+
+@pytest.fixture
+def make_visit(app, make_user):
+    """make_visit(creator=None, host=None, owner=None, **visit_data overrides) → a planned visit.
+
+    The first visit of a test comes from 华为 Huawei, later ones from 华为 Huawei 2, 3 …, so that they are not
+    refused as the same visitors registered twice."""
+    made = itertools.count(1)
+
+    def make(creator=None, host=None, owner=None, **overrides):
+        n = next(made)
+        overrides.setdefault("organisation", "华为 Huawei" if n == 1 else f"华为 Huawei {n}")
+        owner = owner or make_user(Role.OFFICE)
+        creator = creator or owner
+        host = host or make_user()
+        with app.test_request_context():
+            return services.create_visit(creator, visit_data(host, owner, **overrides))
+    return make

@@ -1,0 +1,183 @@
+"""The front-desk board, the visitor register with exports, templates and rooms, and the commands."""
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.timeutil import utcnow
+from app.visits import checklist
+from app.visits.models import Room, TemplateStep, Visit
+
+FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def _soon():
+    return (utcnow() + timedelta(minutes=20)).replace(microsecond=0)
+
+
+def test_board_shows_today_tomorrow_and_who_is_in_the_building(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    today = make_visit(arrival=_soon(), organisation="今天 Today Ltd")
+    make_visit(arrival=_soon() + timedelta(days=1), organisation="明天 Tomorrow Ltd")
+    make_visit(arrival=_soon() + timedelta(days=5), organisation="Next week Ltd")
+    client.post(f"/visits/{today.id}/arrive")
+    page = client.get("/visits/today").get_data(as_text=True)
+    assert "<nav" in page and 'id="visit-board"' in page and 'hx-trigger="every 5s"' in page
+    assert "今天 Today Ltd" in page and "明天 Tomorrow Ltd" in page and "Next week Ltd" not in page
+    assert "Still in the building <span class=\"meta\">(1)" in page and "Record departure" in page
+
+
+def test_board_poll_answers_204_until_something_changes(client, login_as, make_visit, count_queries):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    page = client.get("/visits/today", headers=FRAGMENT).get_data(as_text=True)
+    assert "<nav" not in page and 'id="visit-board"' in page
+    stamp = page.split('data-stamp="')[1].split('"')[0]
+    with count_queries() as counter:
+        assert client.get(f"/visits/today?since={stamp}", headers=FRAGMENT).status_code == 204
+    assert counter.count <= 4  # the signed-in user, their roles, and one for the board's stamp
+    client.post(f"/visits/{visit.id}/steps/{visit.steps[0].id}/tick")
+    changed = client.get(f"/visits/today?since={stamp}", headers=FRAGMENT)
+    assert changed.status_code == 200 and "1 of 10 steps" in changed.get_data(as_text=True)
+
+
+def test_board_marks_overdue_steps_and_ticks_the_next_due_one(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    page = client.get("/visits/today").get_data(as_text=True)
+    assert "has-overdue" in page and "Overdue: 确认来访细节" in page
+    first = visit.steps[0]
+    card = client.post(f"/visits/{visit.id}/steps/{first.id}/tick", data={"view": "board"},
+                       headers=FRAGMENT).get_data(as_text=True)
+    assert f'id="visit-card-{visit.id}"' in card
+    assert "1 of 10 steps" in card and "预订会议室" in card
+
+
+def test_board_and_register_keep_a_constant_number_of_queries(client, login_as, make_visit, count_queries):
+    office = login_as(Role.OFFICE)
+
+    def queries_for(n, path):
+        while (count := db.session.scalar(select(func.count()).select_from(Visit))) < n:
+            make_visit(owner=office, arrival=_soon() + timedelta(minutes=count))
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+    assert queries_for(5, "/visits/today") == queries_for(30, "/visits/today")
+    assert queries_for(30, "/visits/register") == queries_for(60, "/visits/register")
+
+
+def test_register_filters_by_text_dates_and_department(client, login_as, make_visit, make_user,
+                                                     make_department):
+    login_as(Role.RECEPTION)
+    sales = make_department(code="SAL", name_en="Sales")
+    make_visit(host=make_user(department=sales), organisation="Alpha 甲公司")
+    make_visit(organisation="Beta 乙公司", arrival=utcnow() + timedelta(days=20))
+    assert "Beta 乙公司" not in client.get("/visits/register?q=甲").get_data(as_text=True)
+    page = client.get(f"/visits/register?department={sales.id}").get_data(as_text=True)
+    assert "Alpha 甲公司" in page and "Beta 乙公司" not in page
+    later = (utcnow() + timedelta(days=10)).date().isoformat()
+    page = client.get(f"/visits/register?from={later}").get_data(as_text=True)
+    assert "Beta 乙公司" in page and "Alpha 甲公司" not in page
+    fragment = client.get("/visits/register?q=Beta", headers=FRAGMENT).get_data(as_text=True)
+    assert 'id="register-rows"' in fragment and "<nav" not in fragment
+
+
+def test_register_exports_csv_and_xlsx(client, login_as, make_visit):
+    login_as(Role.OFFICE)
+    make_visit(organisation="=HYPERLINK(1)")
+    response = client.get("/visits/register.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=visitor-register-")
+    text = response.get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][1] == "Organisation" and rows[1][1] == "'=HYPERLINK(1)" and rows[1][2] == "张伟, 李娜"
+    book = load_workbook(io.BytesIO(client.get("/visits/register.xlsx").get_data()))
+    sheet = book.active
+    assert sheet.max_row == 2 and sheet.cell(2, 3).value == "张伟, 李娜"
+
+
+def test_employees_cannot_open_the_register(client, login_as):
+    login_as()
+    assert client.get("/visits/register").status_code == 403
+    assert client.get("/visits/register.csv").status_code == 403
+
+
+def test_templates_page_adds_moves_and_removes_steps(client, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/visits/templates").get_data(as_text=True)
+    assert page.count('class="row-card template-step"') == 10
+    response = client.post("/visits/templates/interview/steps", data={
+        "title": "准备面试题", "responsible": "host", "amount": "2", "unit": "hours", "timing": "before_arrival"})
+    assert response.status_code == 303
+    step = db.session.scalar(select(TemplateStep).where(TemplateStep.title == "准备面试题"))
+    assert (step.anchor, step.offset_minutes) == ("arrival", -120)
+    assert client.post("/visits/templates/interview/steps", data={"title": ""}).status_code == 422
+    customer = checklist.template_for("customer")
+    second = customer.steps[1]
+    fragment = client.post(f"/visits/templates/steps/{second.id}/move", data={"direction": "up"},
+                           headers=FRAGMENT).get_data(as_text=True)
+    assert 'id="template-steps"' in fragment and "<nav" not in fragment
+    db.session.expire_all()
+    assert checklist.template_for("customer").steps[0].id == second.id
+    client.post(f"/visits/templates/steps/{second.id}/delete")
+    db.session.expire_all()
+    assert len(checklist.template_for("customer").steps) == 9
+
+
+def test_template_step_edit_shows_the_timing_it_has(client, login_as):
+    login_as(Role.OFFICE)
+    step = checklist.template_for("customer").steps[5]  # one hour before arrival
+    page = client.get(f"/visits/templates/steps/{step.id}").get_data(as_text=True)
+    assert 'value="1"' in page and '<option selected value="hours">' in page
+    response = client.post(f"/visits/templates/steps/{step.id}", data={
+        "title": "Test the projector", "responsible": "technical", "amount": "90", "unit": "minutes",
+        "timing": "before_arrival"})
+    assert response.status_code == 303
+    assert db.session.get(TemplateStep, step.id).offset_minutes == -90
+
+
+def test_rooms_can_be_added_once_and_taken_out_of_the_list(client, login_as):
+    login_as(Role.OFFICE)
+    assert client.post("/visits/rooms", data={"name": "展厅"}).status_code == 303
+    assert client.post("/visits/rooms", data={"name": "展厅"}).status_code == 422
+    room = db.session.scalar(select(Room))
+    client.post(f"/visits/rooms/{room.id}/active", data={"active": "0"})
+    assert "展厅" in client.get("/visits/rooms").get_data(as_text=True)
+    assert "展厅" not in client.get("/visits/new").get_data(as_text=True)
+
+
+def test_purge_command_uses_the_configured_default(app, make_visit):
+    old = make_visit()
+    old.expected_arrival -= timedelta(days=400)
+    old.expected_departure -= timedelta(days=400)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["visits", "purge"])
+    assert result.exit_code == 0 and "from 1 visit(s) older than 180 days" in result.output
+    make_visit()  # still to come: never purged, whatever the age given
+    result = app.test_cli_runner().invoke(args=["visits", "purge", "--older-than", "0"])
+    assert "from 0 visit(s) older than 0 days" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.visitor_names == "")) == 1
+
+
+def test_tick_command_runs_the_reminders(app, make_visit):
+    make_visit(arrival=_soon())
+    result = app.test_cli_runner().invoke(args=["tick"])
+    assert "visits: " in result.output and "overdue step(s) reported" in result.output
+
+
+def test_demo_seeder_adds_rooms_templates_and_visits(app):
+    from app.cli import seed_demo
+    seed_demo()
+    assert db.session.scalar(select(func.count()).select_from(Room)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 4
+    assert len(checklist.template_for("customer").steps) == 10
+
+
+def test_home_card_for_the_front_desk(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    make_visit(arrival=_soon())
+    assert "Visitors today" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,243 @@
+"""Visits as people use them in the browser: planning, requesting, bad input, the visit page, privacy."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.notifications.models import Notification
+from app.timeutil import to_local, utcnow
+from app.visits.models import Visit
+
+FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def local_input(moment) -> str:
+    return to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_data(host, owner=None, *, arrival=None, hours=2, **overrides) -> dict:
+    arrival = arrival or utcnow() + timedelta(days=2)
+    data = {"organisation": "比亚迪 BYD", "visitor_names": "王芳\nJohn Smith", "visitor_count": "",
+            "purpose": "参观生产线", "visit_type": "customer", "host_id": str(host.id),
+            "host_department_id": "0", "expected_arrival": local_input(arrival),
+            "expected_departure": local_input(arrival + timedelta(hours=hours)), "room_id": "0",
+            "room_text": "", "meals_count": "3", "lead_phone": "13800000000"}
+    if owner is not None:
+        data["owner_id"] = str(owner.id)
+    data.update(overrides)
+    return data
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Visit))
+
+
+def test_office_plans_a_visit_from_the_default_template(client, login_as, make_user):
+    office = login_as(Role.OFFICE)
+    host = make_user()
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert 'name="owner_id"' in page and 'name="token"' in page
+    response = client.post("/visits/new", data=form_data(host, office))
+    assert response.status_code == 303
+    visit = db.session.scalar(select(Visit))
+    assert response.headers["Location"].endswith(f"/visits/{visit.id}")
+    assert visit.status == "planned" and visit.visitor_count == 2 and len(visit.steps) == 10
+    detail = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "王芳, John Smith" in detail and "0 of 10 steps" in detail and "Confirm visit details" not in detail
+
+
+def test_an_employee_requests_a_visit_without_choosing_an_owner(client, login_as, make_user):
+    make_user(Role.OFFICE)
+    employee = login_as()
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert 'name="owner_id"' not in page and "Request a visit" in page
+    assert client.post("/visits/new", data=form_data(employee)).status_code == 303
+    visit = db.session.scalar(select(Visit))
+    assert visit.status == "requested" and visit.owner_id is None
+    assert "Waiting for an owner" in client.get("/visits/?show=requested").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"hours": -2}, "The departure must be after the arrival."),
+    ({"arrival": utcnow() - timedelta(days=2)}, "The arrival is in the past; check the date."),
+    ({"host_id": "987654"}, "Choose the host from the list of active employees."),
+    ({"visitor_names": "\n  \n"}, "Write at least one visitor&#39;s name, one per line."),
+    ({"expected_arrival": "tomorrow-ish"}, "Not a valid datetime value."),
+])
+def test_bad_input_is_shown_inline_and_the_input_kept(client, login_as, make_user, change, message):
+    office = login_as(Role.OFFICE)
+    timing = {k: v for k, v in change.items() if k in ("hours", "arrival")}
+    data = form_data(make_user(), office, **timing)
+    data.update({k: v for k, v in change.items() if k not in timing})
+    response = client.post("/visits/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page and "比亚迪 BYD" in page
+    assert _count() == 0
+
+
+def test_room_clash_is_flagged_on_the_form(client, login_as, make_user, make_room):
+    office = login_as(Role.OFFICE)
+    room = make_room()
+    arrival = utcnow() + timedelta(days=2)
+    assert client.post("/visits/new", data=form_data(make_user(), office, arrival=arrival,
+                                                     room_id=str(room.id))).status_code == 303
+    response = client.post("/visits/new", data=form_data(make_user(), office, room_id=str(room.id),
+                                                         arrival=arrival + timedelta(minutes=30),
+                                                         organisation="宁德时代 CATL"))
+    assert response.status_code == 422 and "This room is already booked" in response.get_data(as_text=True)
+    again = client.post("/visits/new", data=form_data(make_user(), office, arrival=arrival))
+    assert again.status_code == 422 and "check the visitors in from that visit" in again.get_data(as_text=True)
+
+
+def test_visit_page_and_fragment(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit()
+    full = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "<nav" in full and 'id="visit-live"' in full
+    fragment = client.get(f"/visits/{visit.id}", headers=FRAGMENT)
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert 'id="visit-live"' in fragment.get_data(as_text=True) and "<nav" not in fragment.get_data(as_text=True)
+
+
+def test_personal_data_only_for_reception_office_host_and_owner(client, login_as, make_user, make_visit):
+    cohost = login_as()
+    visit = make_visit(cohost_ids=[cohost.id])
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "华为 Huawei" in page and "张伟" not in page and "0000 0000" not in page and "2 visitors" in page
+    assert "张伟" not in client.get(f"/visits/{visit.id}/sheet").get_data(as_text=True)
+    client.post("/logout")
+    login_as()
+    assert client.get(f"/visits/{visit.id}").status_code == 404
+
+
+def test_host_sees_names_and_can_tick_own_steps(client, make_visit, make_user):
+    host = make_user()
+    visit = make_visit(host=host)
+    client.post("/login", data={"login": host.login, "password": "correct horse battery"})
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "张伟, 李娜" in page and "Record arrival" not in page
+    step = visit.steps[2]
+    assert client.post(f"/visits/{visit.id}/steps/{step.id}/tick").status_code == 303
+    assert db.session.get(type(step), step.id).state == "done"
+
+
+def test_tick_by_htmx_returns_the_live_part_with_progress(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit()
+    step = visit.steps[0]
+    response = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=FRAGMENT)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "1 of 10 steps" in page and "<nav" not in page
+    again = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=FRAGMENT).get_data(as_text=True)
+    assert "already marked this step" in again and "1 of 10 steps" in again
+
+
+def test_untick_needs_a_reason(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit()
+    step = visit.steps[0]
+    client.post(f"/visits/{visit.id}/steps/{step.id}/tick")
+    page = client.post(f"/visits/{visit.id}/steps/{step.id}/untick", data={"reason": ""},
+                       headers=FRAGMENT).get_data(as_text=True)
+    assert "Give a reason." in page and "1 of 10 steps" in page
+    page = client.post(f"/visits/{visit.id}/steps/{step.id}/untick", data={"reason": "点错了"},
+                       headers=FRAGMENT).get_data(as_text=True)
+    assert "0 of 10 steps" in page and "点错了" in page
+
+
+def test_arrival_from_the_board_notifies_the_host(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=utcnow() + timedelta(minutes=20))
+    response = client.post(f"/visits/{visit.id}/arrive", data={"view": "board"}, headers=FRAGMENT)
+    page = response.get_data(as_text=True)
+    assert f'id="visit-card-{visit.id}"' in page and "Record departure" in page
+    message = db.session.scalar(select(Notification.message).where(Notification.user_id == visit.host_id))
+    assert message == "Your visitors from 华为 Huawei have arrived."
+
+
+def test_edit_keeps_input_and_refuses_a_stale_version(client, login_as, make_visit, make_user):
+    office = login_as(Role.OFFICE)
+    visit = make_visit(owner=office)
+    page = client.get(f"/visits/{visit.id}/edit").get_data(as_text=True)
+    assert "华为 Huawei" in page
+    data = form_data(visit.host, office, arrival=visit.expected_arrival, organisation="华为 Huawei 2",
+                     version=str(visit.version - 1))
+    response = client.post(f"/visits/{visit.id}/edit", data=data)
+    assert response.status_code == 422 and "Someone else changed this visit" in response.get_data(as_text=True)
+    data["version"] = str(visit.version)
+    assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 303
+    assert db.session.get(Visit, visit.id).organisation == "华为 Huawei 2"
+
+
+def test_cancel_needs_a_reason_and_tells_the_host(client, login_as, make_visit):
+    office = login_as(Role.OFFICE)
+    visit = make_visit(owner=office)
+    client.post(f"/visits/{visit.id}/cancel", data={"reason": ""})
+    assert db.session.get(Visit, visit.id).status == "planned"
+    client.post(f"/visits/{visit.id}/cancel", data={"reason": "客户改期"})
+    assert db.session.get(Visit, visit.id).status == "cancelled"
+    assert "客户改期" in db.session.scalar(select(Notification.message).where(Notification.user_id == visit.host_id))
+
+
+def test_office_accepts_a_request(client, login_as, make_user):
+    host = make_user()
+    make_user(Role.OFFICE)
+    from tests.visits.conftest import visit_data
+    from app.visits import services
+    with client.application.test_request_context():
+        visit = services.create_visit(host, visit_data(host))
+    office = login_as(Role.OFFICE)
+    assert client.post(f"/visits/{visit.id}/accept", data={"owner_id": str(office.id)}).status_code == 303
+    visit = db.session.get(Visit, visit.id)
+    assert visit.status == "planned" and visit.owner_id == office.id
+
+
+def test_main_form_post_checks_csrf(app, client, login_as, make_user):
+    office = login_as(Role.OFFICE)
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = form_data(make_user(), office)
+    assert client.post("/visits/new", data=data).status_code == 400
+    page = client.get("/visits/new").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    form_token = page.split('id="token" name="token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/visits/new", data={**data, "csrf_token": token, "token": form_token}).status_code == 303
+    # The same form sent again (a double tap) creates nothing new.
+    assert client.post("/visits/new", data={**data, "csrf_token": token, "token": form_token}).status_code == 303
+    assert _count() == 1
+
+
+def test_visit_list_has_a_constant_number_of_queries(client, login_as, make_visit, count_queries):
+    office = login_as(Role.OFFICE)
+
+    def queries_for(n):
+        while _count() < n:
+            make_visit(owner=office)
+        with count_queries() as counter:
+            assert client.get("/visits/").status_code == 200
+        return counter.count
+    assert queries_for(5) == queries_for(30)
+
+
+def test_print_sheet_and_badges(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit()
+    sheet = client.get(f"/visits/{visit.id}/sheet").get_data(as_text=True)
+    assert "张伟, 李娜" in sheet and "visits.css" in sheet
+    badges = client.get(f"/visits/{visit.id}/badges").get_data(as_text=True)
+    assert badges.count('class="visitor-badge"') == 2 and "李娜" in badges
+
+
+def test_inline_check_uses_the_same_rules_shows_filled_fields_only_and_saves_nothing(client, login_as, make_user):
+    office = login_as(Role.OFFICE)
+    data = form_data(make_user(), office, hours=-1, organisation="", check="1")
+    response = client.post("/visits/new", data=data, headers=FRAGMENT)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.startswith("{#") is False
+    assert 'id="visit-fields"' in page and "<nav" not in page
+    assert "The departure must be after the arrival." in page and "This field is required." not in page
+    fine = client.post("/visits/new", data=form_data(make_user(), office, check="1"), headers=FRAGMENT)
+    assert fine.status_code == 200 and "field-error" not in fine.get_data(as_text=True)
+    assert _count() == 0
