@@ -1,0 +1,80 @@
+"""A meeting's life: starting, closing (undiscussed items move on, follow-ups are kept as reviewed,
+every liaison is told), and amendments to the locked minutes."""
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.auth.services import users_with_role
+from app.extensions import db
+from app.notifications import notify
+from app.timeutil import to_local, to_utc, utcnow
+
+from . import actions, live
+from .models import CLOSED, ITEM_CARRIED, ITEM_OPEN, AgendaItem, Amendment, FollowupReview, Meeting
+from .services import MeetingError, Viewer, agenda, next_slot
+from .states import MEETING_MOVES
+
+
+def change_status(viewer: Viewer, move_name: str) -> None:
+    move = MEETING_MOVES.get(move_name)
+    if move is None or move not in viewer.moves():
+        raise MeetingError(_l("This step is not possible now."))
+    if move.target == CLOSED:
+        return close_meeting(viewer)
+    viewer.meeting.status = move.target
+    live.bump(viewer.meeting.id, layout=True)
+    db.session.commit()
+
+
+def following_meeting(meeting: Meeting) -> Meeting:
+    """The next open meeting after this one, created on the weekly default when there is none yet."""
+    nxt = db.session.scalar(select(Meeting).where(Meeting.status != CLOSED, Meeting.id != meeting.id,
+                                                  Meeting.starts_at > meeting.starts_at)
+                            .order_by(Meeting.starts_at).limit(1))
+    if nxt is None:
+        start, place = next_slot(meeting)
+        nxt = Meeting(starts_at=to_utc(start), place=place, created_by_id=meeting.created_by_id)
+        db.session.add(nxt)
+        db.session.flush()
+    return nxt
+
+
+def close_meeting(viewer: Viewer) -> None:
+    """Lock the minutes, move undiscussed items on, keep the follow-ups as reviewed, tell every liaison."""
+    meeting = viewer.meeting
+    leftovers = [i for i in agenda(meeting) if i.status == ITEM_OPEN]
+    if leftovers:
+        nxt = following_meeting(meeting)
+        last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == nxt.id)) or 0
+        revision = live.bump(nxt.id, layout=True)
+        for offset, item in enumerate(leftovers, start=1):
+            db.session.add(AgendaItem(
+                meeting_id=nxt.id, position=last + offset, kind=item.kind, title=item.title, details=item.details,
+                department_id=item.department_id, addressed_to_id=item.addressed_to_id, urgency=item.urgency,
+                minutes_budget=item.minutes_budget, carried_from_id=item.id, created_by_id=item.created_by_id,
+                updated_by_id=viewer.user.id, revision=revision, added_revision=revision))
+            item.status = ITEM_CARRIED
+    for action in actions.followups(meeting):
+        db.session.add(FollowupReview(meeting_id=meeting.id, action_id=action.id, state=action.state))
+    meeting.status, meeting.closed_at, meeting.closed_by_id = CLOSED, utcnow(), viewer.user.id
+    live.bump(meeting.id, layout=True, followup=True)
+    notify(users_with_role(Role.LIAISON),
+           _l("The liaison meeting of %(day)s is closed; the minutes are ready.",
+              day=to_local(meeting.starts_at).strftime("%Y-%m-%d")),
+           link=url_for("meetings.minutes", meeting_id=meeting.id), commit=False)
+    db.session.commit()
+
+
+def add_amendment(viewer: Viewer, text: str) -> Amendment:
+    if viewer.meeting.is_open:
+        raise MeetingError(_l("Amendments are for closed meetings; while it is open, edit the items directly."))
+    amendment = Amendment(meeting_id=viewer.meeting.id, text=text.strip(), created_by_id=viewer.user.id)
+    db.session.add(amendment)
+    db.session.commit()
+    return amendment
+
+
+def amendments(meeting: Meeting) -> list[Amendment]:
+    return list(db.session.scalars(select(Amendment).where(Amendment.meeting_id == meeting.id)
+                                   .order_by(Amendment.created_at)))

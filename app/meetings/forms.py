@@ -1,0 +1,102 @@
+"""Forms for meetings, agenda items, outcomes, action items and their progress."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField,
+                     ValidationError)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .states import KIND_LABELS, URGENCY_LABELS
+
+STALE_FORM = _l("This form is out of date; reload the page and try again.")
+
+
+class VersionedForm(FlaskForm):
+    """A form carrying the version it was read at; a missing version is shown as a form error."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if "version" in self and self.version.errors:
+            self.form_errors.extend(self.version.errors)
+        return valid
+
+
+class MeetingForm(FlaskForm):
+    """Date, time and place of a meeting; the view pre-fills next week's slot."""
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    time = TimeField(_l("Time"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Length(max=120)])
+
+
+class ItemForm(VersionedForm):
+    """One agenda item; the same class serves adding, editing and the conflict re-render."""
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), default="need")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    details = TextAreaField(_l("Details"), validators=[Length(max=2000)])
+    department_id = SelectField(_l("Raised by"), coerce=int, validators=[Optional()])
+    addressed_to_id = SelectField(_l("Addressed to"), coerce=int, validators=[Optional()])
+    urgency = SelectField(_l("Urgency"), choices=list(URGENCY_LABELS.items()), default="normal")
+    minutes_budget = IntegerField(_l("Time budget (minutes)"), validators=[Optional(), NumberRange(min=1, max=240)])
+    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+
+    def __init__(self, *args, departments=(), can_choose_department=False, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.version
+        choices = [(d.id, str(d)) for d in departments]
+        self.addressed_to_id.choices = [(0, _l("— nobody in particular —"))] + choices
+        if can_choose_department:
+            self.department_id.choices = choices
+        else:
+            # A liaison always speaks for their own department; the field is not shown or trusted.
+            del self.department_id
+
+
+class OutcomeForm(VersionedForm):
+    """What the meeting concluded about an item (office)."""
+    outcome = TextAreaField(_l("Outcome notes"), validators=[Length(max=2000)])
+    decision = StringField(_l("Decision"), validators=[Length(max=500)])
+    status = SelectField(_l("Item status"), choices=[("discussed", _l("discussed")),
+                                                     ("open", _l("not yet discussed"))], default="discussed")
+    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+
+
+class ActionForm(FlaskForm):
+    """An action item: every field is required, as the office promises owner + deadline + criterion."""
+    task = StringField(_l("Task"), validators=[DataRequired(), Length(max=500)])
+    # The service checks the owner (active, in a department) and says what is wrong in words.
+    owner_id = SelectField(_l("Owner"), coerce=int, validate_choice=False,
+                           validators=[DataRequired(message=_l("Choose an owner."))])
+    deadline = DateField(_l("Deadline"), validators=[DataRequired(message=_l("Give a deadline."))])
+    acceptance = TextAreaField(_l("Acceptance criterion"), validators=[
+        DataRequired(message=_l("Say how the office will check that the task is done.")), Length(max=500)])
+
+    def __init__(self, *args, owners=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.owner_id.choices = [(0, _l("— choose —"))] + list(owners)
+
+    def validate_deadline(self, field):
+        if self.today and field.data and field.data < self.today:
+            raise ValidationError(_l("The deadline cannot be in the past."))
+
+
+class ProgressForm(VersionedForm):
+    """A move on an action item (only those the state table allows this person), with its note."""
+    move = RadioField(_l("What happened?"), validators=[DataRequired(message=_l("Choose what happened."))])
+    note = TextAreaField(_l("Note"), validators=[Length(max=1000)],
+                         description=_l("Progress, what was done, or why it goes back."))
+    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.move.choices = [(m.name, m.label) for m in moves]
+        if len(moves) == 1 and not self.move.data:
+            self.move.data = moves[0].name
+
+
+class AttendanceForm(FlaskForm):
+    """Only the CSRF token: the per-department fields are read by name, one pair per department."""
+
+
+class AmendmentForm(FlaskForm):
+    text = TextAreaField(_l("Correction"), validators=[DataRequired(), Length(max=2000)])

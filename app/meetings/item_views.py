@@ -1,0 +1,165 @@
+"""Agenda items on the live screen: add, inline edit with version check, order, outcome, action items."""
+from flask import abort, flash, render_template, request, url_for
+
+from app.auth.roles import Role, role_required
+from app.auth.services import active_departments
+from app.extensions import db
+from app.htmx import redirect_after_post, render, wants_fragment
+
+from . import actions, services
+from .forms import ActionForm, ItemForm, OutcomeForm
+from .models import AgendaItem
+from .views import bp, new_item_form, viewer_for
+
+ITEM_FIELDS = ("kind", "title", "details", "addressed_to_id", "urgency", "minutes_budget")
+
+
+def _item_and_viewer(item_id: int):
+    item = db.session.get(AgendaItem, item_id) or abort(404)
+    return item, viewer_for(item.meeting_id)
+
+
+def _item_form(viewer, item, formdata=None) -> ItemForm:
+    # A posted edit is read from the post alone: falling back to the stored item could hide a missing version.
+    form = ItemForm(formdata=formdata, obj=item if formdata is None else None, prefix=f"item{item.id}",
+                    departments=active_departments(), can_choose_department=viewer.is_office, editing=True)
+    if formdata is None:
+        form.version.data = item.version
+        form.addressed_to_id.data = item.addressed_to_id or 0
+    return form
+
+
+def _item_data(form: ItemForm) -> dict:
+    data = {name: getattr(form, name).data for name in ITEM_FIELDS}
+    data["title"], data["details"] = data["title"].strip(), (data["details"] or "").strip()
+    data["addressed_to_id"] = data["addressed_to_id"] or None
+    if "department_id" in form:
+        data["department_id"] = form.department_id.data
+    return data
+
+
+# The screen that made a change asks the poll at once instead of waiting for its next tick.
+REFRESH = {"HX-Trigger": "meeting-changed"}
+
+
+def _refreshing(response):
+    body, status, headers = response
+    return body, status, {**headers, **REFRESH}
+
+
+def _panel(fragment: str, status: int = 200, **context):
+    """An inline form in the item's edit slot, or the same form on a page of its own without htmx."""
+    return render("meetings/panel.html", fragment, status=status, fragment=fragment, **context)
+
+
+def _saved(item: AgendaItem, viewer):
+    """After an inline save: clear the edit slot and redraw the item; without htmx, back to the agenda."""
+    if not wants_fragment():
+        return redirect_after_post(url_for("meetings.detail", meeting_id=item.meeting_id) + f"#item-{item.id}")
+    return render_template("meetings/_saved.html", item=db.session.get(AgendaItem, item.id), viewer=viewer,
+                           today=actions.today()), 200, REFRESH
+
+
+@bp.post("/<int:meeting_id>/items")
+def add_item(meeting_id: int):
+    """A liaison (for their own department) or the office adds an item while the meeting is open."""
+    viewer = viewer_for(meeting_id)
+    form = new_item_form(viewer, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            services.add_item(viewer, _item_data(form))
+        except services.MeetingError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            if not wants_fragment():
+                return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
+            return render_template("meetings/_new_item.html", new_form=new_item_form(viewer),
+                                   meeting=viewer.meeting), 200, REFRESH
+    return render("meetings/panel.html", "meetings/_new_item.html", status=422, fragment="meetings/_new_item.html",
+                  new_form=form, viewer=viewer, meeting=viewer.meeting)
+
+
+@bp.get("/items/<int:item_id>/edit")
+def edit_item(item_id: int):
+    item, viewer = _item_and_viewer(item_id)
+    if not viewer.can_edit(item):
+        abort(403)
+    return _panel("meetings/_item_form.html", form=_item_form(viewer, item), item=item, viewer=viewer)
+
+
+@bp.post("/items/<int:item_id>")
+def save_item(item_id: int):
+    """Save an inline edit; if someone saved first, show theirs and keep this person's text (409)."""
+    item, viewer = _item_and_viewer(item_id)
+    if viewer.meeting.is_open and not viewer.can_edit(item):
+        abort(403)
+    form = _item_form(viewer, item, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            services.update_item(viewer, item, _item_data(form), int(form.version.data or 0))
+        except services.Conflict as conflict:
+            form.version.data = conflict.current.version
+            response = _panel("meetings/_item_form.html", 409, form=form, item=conflict.current, viewer=viewer,
+                              theirs=conflict.current)
+            return _refreshing(response)  # the item above the form shows their version at once
+        except services.MeetingError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            return _saved(item, viewer)
+    return _panel("meetings/_item_form.html", 422, form=form, item=item, viewer=viewer)
+
+
+@bp.post("/items/<int:item_id>/move")
+@role_required(Role.OFFICE)
+def move_item(item_id: int):
+    item, viewer = _item_and_viewer(item_id)
+    try:
+        services.move_item(viewer, item, request.form.get("direction", ""))
+    except services.MeetingError as exc:
+        flash(str(exc), "error")
+    if wants_fragment():
+        return "", 200, REFRESH  # the poll redraws the agenda in its new order, here and everywhere
+    return redirect_after_post(url_for("meetings.detail", meeting_id=item.meeting_id))
+
+
+@bp.route("/items/<int:item_id>/outcome", methods=["GET", "POST"])
+@role_required(Role.OFFICE)
+def outcome(item_id: int):
+    """The office records what the meeting concluded about an item."""
+    item, viewer = _item_and_viewer(item_id)
+    form = OutcomeForm(obj=item if request.method == "GET" else None, prefix=f"outcome{item.id}")
+    if request.method == "GET":
+        form.version.data, form.status.data = item.version, "discussed"
+    elif form.validate_on_submit():
+        try:
+            services.record_outcome(viewer, item, form.outcome.data or "", form.decision.data or "",
+                                    form.status.data, int(form.version.data or 0))
+        except services.Conflict as conflict:
+            form.version.data = conflict.current.version
+            response = _panel("meetings/_outcome_form.html", 409, form=form, item=conflict.current,
+                              theirs=conflict.current)
+            return _refreshing(response)
+        except services.MeetingError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            return _saved(item, viewer)
+    status = 422 if form.errors or form.form_errors else 200
+    return _panel("meetings/_outcome_form.html", status, form=form, item=item)
+
+
+@bp.route("/items/<int:item_id>/actions", methods=["GET", "POST"])
+@role_required(Role.OFFICE)
+def new_action(item_id: int):
+    """Hand out an action item: task, owner, deadline and acceptance criterion, all required."""
+    item, viewer = _item_and_viewer(item_id)
+    form = ActionForm(prefix=f"action{item.id}", owners=actions.owner_choices(), today=actions.today())
+    if form.validate_on_submit():
+        try:
+            actions.add_action(viewer, item, task=form.task.data, owner_id=form.owner_id.data,
+                               deadline=form.deadline.data, acceptance=form.acceptance.data)
+        except services.MeetingError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            return _saved(item, viewer)
+    status = 422 if form.errors or form.form_errors else 200
+    return _panel("meetings/_action_form.html", status, form=form, item=item)

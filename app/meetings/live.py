@@ -1,0 +1,107 @@
+"""The live screen's bookkeeping in the database: revision counters, "what changed since V", presence.
+
+Every gunicorn worker answers from the database alone, so any number of workers (and a restart)
+give the same answer. A change bumps the meeting's `revision` inside the change's own transaction;
+the UPDATE takes the meeting row's lock, so revisions are handed out and committed in order.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+
+from .models import AgendaItem, FollowupChange, Meeting, Presence
+
+PRESENCE_WINDOW = timedelta(seconds=10)
+
+
+def bump(meeting_id: int, *, layout: bool = False, followup: bool = False) -> int:
+    """Raise the meeting's revision by one (joining the caller's transaction) and return the new value."""
+    values = {"revision": Meeting.revision + 1}
+    if layout:
+        values["layout_revision"] = Meeting.revision + 1
+    if followup:
+        values["followup_revision"] = Meeting.revision + 1
+    db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    return db.session.scalar(select(Meeting.revision).where(Meeting.id == meeting_id))
+
+
+def announce_followup(meeting_ids, action_id: int | None = None) -> None:
+    """Open meetings showing an action item in their follow-up section: redraw that row, or (no
+    action_id, e.g. a new action item) the whole section."""
+    for meeting_id in meeting_ids:
+        revision = bump(meeting_id, followup=action_id is None)
+        if action_id is None:
+            continue
+        row = db.session.get(FollowupChange, (meeting_id, action_id))
+        if row is None:
+            db.session.add(FollowupChange(meeting_id=meeting_id, action_id=action_id, revision=revision))
+        else:
+            row.revision = revision
+
+
+@dataclass
+class Changes:
+    revision: int
+    layout: bool
+    followup: bool
+    items: list = field(default_factory=list)       # changed items, to redraw in place
+    new_items: list = field(default_factory=list)   # added items, to append to the agenda
+    action_ids: list = field(default_factory=list)  # follow-up rows to redraw
+
+
+def revisions(meeting_id: int):
+    """The one cheap query every open screen runs each second: a primary-key lookup of three integers."""
+    return db.session.execute(select(Meeting.revision, Meeting.layout_revision, Meeting.followup_revision)
+                              .where(Meeting.id == meeting_id)).one_or_none()
+
+
+def changes_since(meeting_id: int, since: int) -> Changes | None:
+    """None when nothing changed after `since`; else what the screen must redraw."""
+    row = revisions(meeting_id)
+    if row is None or row.revision <= since:
+        return None
+    changes = Changes(revision=row.revision, layout=row.layout_revision > since,
+                      followup=row.followup_revision > since)
+    if not changes.layout:
+        # Uses the (meeting_id, revision) index; bounded by the revision read above so a change
+        # committing in between is sent next time, not lost.
+        items = db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.revision > since,
+                                     AgendaItem.revision <= row.revision)
+            .options(selectinload(AgendaItem.actions)).order_by(AgendaItem.position, AgendaItem.id))
+        for item in items:
+            (changes.new_items if item.added_revision > since else changes.items).append(item)
+    if not changes.followup:
+        changes.action_ids = list(db.session.scalars(
+            select(FollowupChange.action_id).where(FollowupChange.meeting_id == meeting_id,
+                                                   FollowupChange.revision > since,
+                                                   FollowupChange.revision <= row.revision)))
+    return changes
+
+
+def touch(meeting_id: int, user: User) -> None:
+    """Note that `user` has the live screen open now."""
+    row = db.session.get(Presence, (meeting_id, user.id))
+    if row is None:
+        db.session.add(Presence(meeting_id=meeting_id, user_id=user.id, seen_at=utcnow()))
+    else:
+        row.seen_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same person's second tab inserted the row a moment earlier; that is as good.
+        db.session.rollback()
+
+
+def present(meeting_id: int) -> list[User]:
+    """People who had the live screen open within the last few seconds, by name."""
+    since = utcnow() - PRESENCE_WINDOW
+    rows = db.session.scalars(select(Presence).where(Presence.meeting_id == meeting_id, Presence.seen_at >= since))
+    return sorted((row.user for row in rows), key=lambda u: u.name)

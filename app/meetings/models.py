@@ -1,0 +1,195 @@
+"""Liaison meetings, their agenda items, attendance, presence, and the action items that follow."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Department, User
+from app.extensions import db
+from app.timeutil import utcnow
+
+# Statuses are plain strings (portable); their labels and allowed moves live in states.py.
+COLLECTING, IN_PROGRESS, CLOSED = "collecting", "in_progress", "closed"
+ITEM_OPEN, ITEM_DISCUSSED, ITEM_CARRIED = "open", "discussed", "carried"
+OPEN, STARTED, DONE, ACCEPTED = "open", "in_progress", "done", "accepted"
+
+
+class Meeting(db.Model):
+    """One weekly liaison meeting.
+
+    `revision` rises by one in the same transaction as every change shown on the live screen;
+    `layout_revision` and `followup_revision` remember the last change that needs the whole agenda
+    (order, status, attendance) or the whole follow-up section redrawn. Open screens poll with the
+    revision they have, so the database alone answers "what changed" — no state in any worker.
+    """
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(20), default=COLLECTING, index=True)
+    revision: Mapped[int] = mapped_column(default=1)
+    layout_revision: Mapped[int] = mapped_column(default=1)
+    followup_revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CLOSED
+
+
+class AgendaItem(db.Model):
+    """A need, problem or piece of information a department brings to a meeting."""
+    __tablename__ = "meeting_items"
+    __table_args__ = (Index("ix_meeting_items_meeting_id_revision", "meeting_id", "revision"),
+                      Index("ix_meeting_items_meeting_id_position", "meeting_id", "position"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(120))
+    details: Mapped[str] = mapped_column(Text, default="")
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    minutes_budget: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default=ITEM_OPEN)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(500), default="")
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_items.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    # The meeting revision of the last change to the item, and of its creation: a screen that has
+    # seen revision V appends the items added after V and redraws the ones changed after V.
+    revision: Mapped[int] = mapped_column(default=1)
+    added_revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    department: Mapped[Department] = relationship(foreign_keys=[department_id], lazy="joined")
+    addressed_to: Mapped[Department | None] = relationship(foreign_keys=[addressed_to_id], lazy="joined")
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id], lazy="joined")
+    actions: Mapped[list["ActionItem"]] = relationship(back_populates="item", order_by="ActionItem.id")
+
+
+class Attendance(db.Model):
+    """Whether a department's liaison was at a meeting, or who came in their place."""
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "department_id", name="uq_meeting_attendance_meeting_dept"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[str] = mapped_column(String(20), default="absent")  # present / substitute / absent
+    substitute: Mapped[str] = mapped_column(String(80), default="")
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class Presence(db.Model):
+    """When a person last had a meeting's live screen open (written by their browser every few seconds)."""
+    __tablename__ = "meeting_presence"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Amendment(db.Model):
+    """A correction to the minutes of a closed meeting, kept with who made it and when."""
+    __tablename__ = "meeting_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User] = relationship(lazy="joined")
+
+
+class ActionItem(db.Model):
+    """A task handed out at a meeting: owner, deadline and acceptance criterion (责任人 + 完成时限 + 验收标准)."""
+    __tablename__ = "meeting_actions"
+    __table_args__ = (Index("ix_meeting_actions_state_deadline", "state", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_items.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(String(500))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    deadline: Mapped[date] = mapped_column(Date)
+    acceptance: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20), default=OPEN)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set when `flask tick` told the owner the deadline passed, so they are told once, not every run.
+    overdue_notified_at: Mapped[datetime | None]
+
+    item: Mapped[AgendaItem] = relationship(back_populates="actions")
+    meeting: Mapped[Meeting] = relationship()
+    department: Mapped[Department] = relationship(lazy="joined")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+    events: Mapped[list["ActionEvent"]] = relationship(order_by="ActionEvent.id", cascade="all, delete-orphan")
+
+    def is_overdue(self, today: date) -> bool:
+        return self.state in (OPEN, STARTED) and self.deadline < today
+
+    def weeks_open(self, today: date) -> int:
+        return max(0, (today - self.created_at.date()).days // 7)
+
+
+class ActionEvent(db.Model):
+    """One step in an action item's history: who moved it, from which state to which, and their note."""
+    __tablename__ = "meeting_action_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("meeting_actions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_state: Mapped[str] = mapped_column(String(20), default="")
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class FollowupChange(db.Model):
+    """The revision of an open meeting at which one of its follow-up action items last changed.
+
+    An action item from an earlier meeting is shown in the follow-up section of every later open
+    meeting; each of those meetings counts its own revisions, hence one row per (meeting, action).
+    """
+    __tablename__ = "meeting_followup_changes"
+    __table_args__ = (Index("ix_meeting_followup_changes_meeting_id_revision", "meeting_id", "revision"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("meeting_actions.id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int]
+
+
+class FollowupReview(db.Model):
+    """An earlier meeting's action item as it stood when a meeting was closed (for that meeting's minutes)."""
+    __tablename__ = "meeting_followups"
+    __table_args__ = (UniqueConstraint("meeting_id", "action_id", name="uq_meeting_followups_meeting_action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("meeting_actions.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+
+    action: Mapped[ActionItem] = relationship(lazy="joined")

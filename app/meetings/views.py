@@ -1,0 +1,167 @@
+"""Meeting pages: the list, scheduling, the live shared screen and its poll, status and attendance."""
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.roles import Role, role_required
+from app.auth.services import active_departments
+from app.extensions import db
+from app.htmx import redirect_after_post
+
+from . import actions, closing, live, services, states
+from .forms import AttendanceForm, ItemForm, MeetingForm
+from .models import Meeting
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+@bp.before_request
+@login_required
+@role_required(Role.OFFICE, Role.LIAISON)
+def guard():
+    """The meeting belongs to the office and the department liaisons; checked once for every route here."""
+
+
+@bp.context_processor
+def labels():
+    return {"states": states}
+
+
+def viewer_for(meeting_id: int) -> services.Viewer:
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    return services.Viewer(current_user, meeting)
+
+
+def office_only(viewer: services.Viewer) -> None:
+    if not viewer.is_office:
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    upcoming = services.upcoming()
+    page = services.past(request.args.get("page", 1, type=int))
+    form = _slot_form() if current_user.has_any_role(Role.OFFICE) else None
+    return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form,
+                           counts=services.item_counts(upcoming + list(page.items)))
+
+
+def _slot_form(formdata=None) -> MeetingForm:
+    start, place = services.next_slot()
+    return MeetingForm(formdata=formdata, data={"day": start.date(), "time": start.time(), "place": place})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.OFFICE)
+def new():
+    """Schedule a meeting; the form comes filled with next week's slot, so one click is enough."""
+    form = _slot_form(request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        meeting = services.create_meeting(current_user, datetime.combine(form.day.data, form.time.data),
+                                          form.place.data or "")
+        flash(_("The meeting is scheduled. Liaisons can add their items now."), "success")
+        return redirect_after_post(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/new.html", form=form), 422 if form.errors else 200
+
+
+def live_context(viewer: services.Viewer, since: int = 0) -> dict:
+    """Everything the live region needs; `since` marks items changed after it for the highlight."""
+    meeting = viewer.meeting
+    items = services.agenda(meeting)
+    group = request.args.get("group") == "department"
+    return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
+            "groups": services.grouped(items) if group else None, "today": actions.today(),
+            "total_minutes": sum(i.minutes_budget or 0 for i in items),
+            "attendance": services.attendance(meeting), "departments": active_departments()}
+
+
+def followup_context(viewer: services.Viewer, rows=None) -> dict:
+    """The follow-up section, or only `rows` of it when just those changed."""
+    return {"followups": actions.followups(viewer.meeting) if rows is None else rows, "today": actions.today(),
+            "action_moves": lambda action: actions.moves_for(current_user, action)}
+
+
+def new_item_form(viewer: services.Viewer, formdata=None) -> ItemForm:
+    """The add form; the office's "raised by" starts at their own department."""
+    form = ItemForm(formdata=formdata, prefix="new", departments=active_departments(),
+                    can_choose_department=viewer.is_office)
+    if formdata is None and "department_id" in form:
+        form.department_id.data = viewer.user.department_id
+    return form
+
+
+@bp.get("/<int:meeting_id>")
+def detail(meeting_id: int):
+    """The shared screen: agenda, follow-ups and the add form, kept current by a one-second poll."""
+    viewer = viewer_for(meeting_id)
+    revision = live.revisions(meeting_id).revision
+    new_form = new_item_form(viewer)
+    context = {**live_context(viewer), **followup_context(viewer)}
+    return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context)
+
+
+@bp.get("/<int:meeting_id>/changes")
+def changes(meeting_id: int):
+    """204 (one indexed query) when nothing changed since `since`; else the changed parts as partials."""
+    since = request.args.get("since", 0, type=int)
+    found = live.changes_since(meeting_id, since)
+    if found is None:
+        return "", 204, {"Cache-Control": "no-store"}
+    viewer = viewer_for(meeting_id)
+    group = request.args.get("group") == "department"
+    # Grouped, a new item belongs inside its department's list, which may not exist yet: redraw all.
+    found.layout = found.layout or bool(group and found.new_items)
+    context = {"changes": found, "revision": found.revision, "since": since, "group": group}
+    if found.layout:
+        context.update(live_context(viewer, since))
+    else:
+        context.update(viewer=viewer, meeting=viewer.meeting, today=actions.today(),
+                       summary=services.summary(viewer.meeting) if found.new_items else None)
+    if found.followup:
+        context.update(followup_context(viewer))
+    elif found.action_ids:
+        context.update(followup_context(viewer, actions.by_ids(found.action_ids)))
+    return render_template("meetings/_changes.html", **context), 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/<int:meeting_id>/presence")
+def presence(meeting_id: int):
+    """Called by each open screen every few seconds: note this person, answer with who else is here."""
+    viewer = viewer_for(meeting_id)
+    live.touch(meeting_id, current_user)
+    return render_template("meetings/_presence.html", meeting=viewer.meeting, people=live.present(meeting_id))
+
+
+@bp.post("/<int:meeting_id>/status")
+@role_required(Role.OFFICE)
+def status(meeting_id: int):
+    viewer = viewer_for(meeting_id)
+    try:
+        closing.change_status(viewer, request.form.get("move", ""))
+    except services.MeetingError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The meeting is now: %(status)s.", status=states.MEETING_LABELS[viewer.meeting.status]), "success")
+    return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
+
+
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@role_required(Role.OFFICE)
+def attendance(meeting_id: int):
+    """Office ticks which liaisons are present and who sent a substitute."""
+    viewer = viewer_for(meeting_id)
+    form, departments = AttendanceForm(), active_departments()
+    if form.validate_on_submit():
+        entries = {d.id: (request.form.get(f"status-{d.id}", ""), request.form.get(f"substitute-{d.id}", ""))
+                   for d in departments}
+        try:
+            services.record_attendance(viewer, entries)
+        except services.MeetingError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Attendance is saved."), "success")
+            return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
+    return render_template("meetings/attendance.html", form=form, meeting=viewer.meeting, departments=departments,
+                           records=services.attendance(viewer.meeting)), 422 if form.form_errors else 200

@@ -1,0 +1,93 @@
+"""Minutes: what they contain, the Markdown and DOCX downloads, amendments after closing."""
+import io
+
+from docx import Document
+from sqlalchemy import select
+
+from app.extensions import db
+from app.meetings import closing, services
+from app.meetings.models import Amendment, Attendance, Meeting
+
+
+def closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign):
+    """Last week's meeting with an open action item, then this week's, run and closed."""
+    earlier = make_meeting(days=-7)
+    old = assign(office_user, add_item(earlier, prod_liaison, title="旧议题"), hr_liaison, task="旧任务未验收")
+    meeting = make_meeting(days=0)
+    item = add_item(meeting, prod_liaison, title="下月产线改造需要20名临时工")
+    viewer = services.Viewer(office_user, meeting)
+    services.record_outcome(viewer, item, "人力资源部立即启动招聘", "批准招聘", "discussed", item.version)
+    assign(office_user, item, hr_liaison, task="招聘20名临时工")
+    add_item(meeting, prod_liaison, title="来不及讨论")
+    db.session.add_all([Attendance(meeting_id=meeting.id, department_id=prod.id, status="present"),
+                        Attendance(meeting_id=meeting.id, department_id=hr.id, status="substitute",
+                                   substitute="赵敏")])
+    db.session.commit()
+    with app.test_request_context():
+        closing.change_status(services.Viewer(office_user, db.session.get(Meeting, meeting.id)), "close")
+    return meeting, old
+
+
+def test_minutes_list_attendees_outcomes_actions_and_follow_ups(app, client, sign_in, make_meeting, office_user,
+                                                                prod_liaison, hr_liaison, prod, hr, add_item, assign):
+    meeting, old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign)
+    sign_in(prod_liaison)
+    page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
+    assert "Production: present" in page and "Human Resources: substitute: 赵敏" in page
+    assert "人力资源部立即启动招聘" in page and "批准招聘" in page
+    assert "招聘20名临时工 — owner HR Liaison (Human Resources)" in page and "acceptance: 20人到岗" in page
+    assert "来不及讨论" in page and "moved to the next meeting" in page
+    followups = page.split("Follow-ups reviewed")[1]
+    assert "旧任务未验收" in followups
+    assert "Record a correction" not in page  # liaisons read; only the office amends
+
+
+def test_markdown_and_docx_downloads(app, client, sign_in, make_meeting, office_user, prod_liaison, hr_liaison, prod,
+                                     hr, add_item, assign):
+    meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
+                                   assign)
+    sign_in(office_user)
+    md = client.get(f"/meetings/{meeting.id}/minutes.md")
+    text = md.get_data(as_text=True)
+    assert md.mimetype == "text/markdown" and "attachment" in md.headers["Content-Disposition"]
+    assert text.startswith("# Minutes of the liaison meeting")
+    assert "### 1. 下月产线改造需要20名临时工" in text and "**Outcome:** 人力资源部立即启动招聘" in text
+    assert "- 旧任务未验收" in text and "&amp;" not in text
+    docx = client.get(f"/meetings/{meeting.id}/minutes.docx")
+    assert docx.status_code == 200 and docx.headers["Content-Disposition"].endswith('.docx')
+    paragraphs = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "下月产线改造需要20名临时工" in paragraphs and "Human Resources: substitute: 赵敏" in paragraphs
+    assert "旧任务未验收" in paragraphs and "Follow-ups reviewed" in paragraphs
+
+
+def test_minutes_in_chinese(app, client, sign_in, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr,
+                            add_item, assign):
+    meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
+                                   assign)
+    sign_in(office_user)
+    client.post("/language", data={"locale": "zh_CN", "next": "/"})
+    text = client.get(f"/meetings/{meeting.id}/minutes.md").get_data(as_text=True)
+    assert "会议纪要" in text and "生产部" in text
+
+
+def test_closed_minutes_take_amendments_with_who_and_when(app, client, sign_in, make_meeting, office_user,
+                                                          prod_liaison, hr_liaison, prod, hr, add_item, assign):
+    meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
+                                   assign)
+    sign_in(office_user)
+    page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
+    assert "Record a correction" in page
+    response = client.post(f"/meetings/{meeting.id}/amendments", data={"text": "招聘人数更正为18人"})
+    assert response.status_code == 303
+    page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
+    assert "招聘人数更正为18人" in page and "Office Wang" in page
+    # The locked content itself is unchanged; the agenda of a closed meeting offers no editing.
+    detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Add an agenda item" not in detail and 'id="live-poll" hidden>' in detail
+
+
+def test_amendments_are_for_closed_meetings_only(client, sign_in, office_user, meeting):
+    sign_in(office_user)
+    client.post(f"/meetings/{meeting.id}/amendments", data={"text": "太早"})
+    assert "Amendments are for closed meetings" in client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
+    assert db.session.scalars(select(Amendment)).all() == []

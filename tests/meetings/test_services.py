@@ -1,0 +1,286 @@
+"""Meeting rules without a client: scheduling, permissions, versions, order, closing and carry-over."""
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select, text
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.meetings import actions, closing, live, services
+from app.meetings.models import (ACCEPTED, CLOSED, DONE, IN_PROGRESS, ITEM_CARRIED, STARTED, AgendaItem,
+                                 FollowupReview, Meeting)
+from app.notifications.models import Notification
+from app.timeutil import to_local, utcnow
+
+
+def viewer(user, meeting):
+    return services.Viewer(user, db.session.get(Meeting, meeting.id))
+
+
+def test_next_slot_is_one_week_after_the_last_meeting_same_time_and_place(meeting):
+    start, place = services.next_slot()
+    last = to_local(meeting.starts_at).replace(tzinfo=None)
+    assert start == last + timedelta(days=7)
+    assert start.weekday() == last.weekday() and start.time() == last.time()
+    assert place == "Room 301"
+
+
+def test_next_slot_is_never_in_the_past(make_meeting):
+    make_meeting(days=-30)
+    start, _place = services.next_slot()
+    assert start > to_local(utcnow()).replace(tzinfo=None)
+
+
+def test_a_liaisons_item_is_always_their_own_departments(meeting, prod_liaison, hr, add_item):
+    item = add_item(meeting, prod_liaison, department_id=hr.id)
+    assert item.department_id == prod_liaison.department_id
+
+
+def test_office_must_say_which_department_raises_an_item(meeting, office_user, add_item):
+    with pytest.raises(services.MeetingError):
+        add_item(meeting, office_user)
+
+
+def test_a_liaison_edits_only_their_own_departments_items(meeting, prod_liaison, hr_liaison, add_item):
+    item = add_item(meeting, prod_liaison)
+    with pytest.raises(PermissionError):
+        services.update_item(viewer(hr_liaison, meeting), item, {"title": "改"}, item.version)
+    services.update_item(viewer(prod_liaison, meeting), item, {"title": "改过了"}, item.version)
+    assert db.session.get(AgendaItem, item.id).title == "改过了"
+
+
+def test_a_stale_version_raises_a_conflict_with_the_other_persons_text(meeting, prod_liaison, office_user, add_item):
+    item = add_item(meeting, prod_liaison, title="原来的")
+    read_at = item.version
+    services.update_item(viewer(office_user, meeting), item, {"title": "办公室的版本", "department_id": item.department_id},
+                         read_at)
+    with pytest.raises(services.Conflict) as caught:
+        services.update_item(viewer(prod_liaison, meeting), item, {"title": "联络员的版本"}, read_at)
+    assert caught.value.current.title == "办公室的版本"
+    assert db.session.get(AgendaItem, item.id).title == "办公室的版本"
+
+
+def test_order_persists_after_moving(meeting, prod_liaison, office_user, add_item):
+    first, second, third = (add_item(meeting, prod_liaison, title=t) for t in ("一", "二", "三"))
+    services.move_item(viewer(office_user, meeting), db.session.get(AgendaItem, third.id), "up")
+    services.move_item(viewer(office_user, meeting), db.session.get(AgendaItem, first.id), "down")
+    assert [i.title for i in services.agenda(db.session.get(Meeting, meeting.id))] == ["三", "一", "二"]
+
+
+def test_every_change_raises_the_revision_and_marks_the_item(meeting, prod_liaison, add_item):
+    before = live.revisions(meeting.id).revision
+    item = add_item(meeting, prod_liaison)
+    assert item.revision == before + 1
+    changes = live.changes_since(meeting.id, before)
+    assert not changes.layout and changes.new_items == [item] and changes.revision == before + 1
+    services.update_item(viewer(prod_liaison, meeting), item, {"title": "新"}, item.version)
+    changes = live.changes_since(meeting.id, before + 1)
+    assert not changes.layout and [i.id for i in changes.items] == [item.id]
+    assert live.changes_since(meeting.id, changes.revision) is None
+
+
+def test_what_changed_is_one_query(meeting, count_queries):
+    revision = live.revisions(meeting.id).revision
+    with count_queries() as counter:
+        assert live.changes_since(meeting.id, revision) is None
+    assert counter.count == 1
+
+
+def test_presence_lists_people_seen_in_the_last_seconds(meeting, prod_liaison, hr_liaison):
+    live.touch(meeting.id, prod_liaison)
+    live.touch(meeting.id, prod_liaison)
+    assert [u.id for u in live.present(meeting.id)] == [prod_liaison.id]
+
+
+def test_status_moves_follow_the_table(meeting, office_user, prod_liaison):
+    with pytest.raises(services.MeetingError):
+        closing.change_status(viewer(prod_liaison, meeting), "start")
+    closing.change_status(viewer(office_user, meeting), "start")
+    assert db.session.get(Meeting, meeting.id).status == IN_PROGRESS
+    with pytest.raises(services.MeetingError):
+        closing.change_status(viewer(office_user, meeting), "start")
+
+
+def close(app, office_user, meeting):
+    with app.test_request_context():
+        closing.change_status(viewer(office_user, meeting), "close")
+
+
+def test_closing_moves_undiscussed_items_on_and_tells_every_liaison(app, meeting, office_user, prod_liaison,
+                                                                     hr_liaison, add_item):
+    discussed = add_item(meeting, prod_liaison, title="讨论过")
+    services.record_outcome(viewer(office_user, meeting), discussed, "好", "办", "discussed", discussed.version)
+    add_item(meeting, prod_liaison, title="没讨论")
+    close(app, office_user, meeting)
+    assert db.session.get(Meeting, meeting.id).status == CLOSED
+    following = db.session.scalar(select(Meeting).where(Meeting.id != meeting.id))
+    carried = services.agenda(following)
+    assert [i.title for i in carried] == ["没讨论"] and carried[0].carried_from_id is not None
+    assert db.session.get(AgendaItem, carried[0].carried_from_id).status == ITEM_CARRIED
+    start = to_local(db.session.get(Meeting, meeting.id).starts_at)
+    assert to_local(following.starts_at) == start + timedelta(days=7)
+    told = {n.user_id: n.link for n in db.session.scalars(select(Notification))}
+    assert set(told) == {prod_liaison.id, hr_liaison.id}
+    assert told[prod_liaison.id] == f"/meetings/{meeting.id}/minutes"
+
+
+def test_a_closed_meeting_cannot_be_edited(app, meeting, office_user, prod_liaison, add_item):
+    item = add_item(meeting, prod_liaison)
+    close(app, office_user, meeting)
+    closed = db.session.get(Meeting, meeting.id)
+    with pytest.raises(services.MeetingError):
+        services.update_item(services.Viewer(prod_liaison, closed), item, {"title": "晚了"}, item.version)
+    with pytest.raises(services.MeetingError):
+        add_item(closed, prod_liaison)
+
+
+def test_carry_over_across_three_meetings(app, make_meeting, office_user, prod_liaison, hr_liaison, add_item, assign):
+    """An unaccepted action item shows up at every later meeting until accepted; undiscussed items travel on."""
+    first = make_meeting(days=1)
+    hiring = add_item(first, prod_liaison, title="招聘")
+    services.record_outcome(viewer(office_user, first), hiring, "HR 招", "", "discussed", hiring.version)
+    action = assign(office_user, db.session.get(AgendaItem, hiring.id), hr_liaison)
+    add_item(first, prod_liaison, title="一直没讨论")
+    close(app, office_user, first)
+
+    second = db.session.scalar(select(Meeting).where(Meeting.status != CLOSED))
+    assert [a.id for a in actions.followups(second)] == [action.id]
+    assert [i.title for i in services.agenda(second)] == ["一直没讨论"]
+    with app.test_request_context():
+        actions.make_move(hr_liaison, action, "progress", "已发布招聘启事", action.version)
+    close(app, office_user, second)
+
+    third = db.session.scalar(select(Meeting).where(Meeting.status != CLOSED))
+    assert third.starts_at > second.starts_at
+    followups = actions.followups(third)
+    assert [a.id for a in followups] == [action.id] and followups[0].state == STARTED
+    assert [e.note for e in followups[0].events][-1] == "已发布招聘启事"
+    assert [i.title for i in services.agenda(third)] == ["一直没讨论"]
+    # The second meeting's minutes keep the follow-up as it stood then.
+    reviews = db.session.scalars(select(FollowupReview).where(FollowupReview.meeting_id == second.id)).all()
+    assert [(r.action_id, r.state) for r in reviews] == [(action.id, STARTED)]
+
+    with app.test_request_context():
+        current = db.session.get(type(action), action.id)
+        actions.make_move(hr_liaison, current, "done", "20人已到岗", current.version)
+        current = db.session.get(type(action), action.id)
+        actions.make_move(office_user, current, "accept", "", current.version)
+    assert actions.followups(db.session.get(Meeting, third.id)) == []
+    assert [a.id for a in actions.followups(db.session.get(Meeting, second.id))] == [action.id]
+
+
+def test_action_item_state_machine(app, meeting, office_user, prod_liaison, hr_liaison, make_user, add_item, assign):
+    item = add_item(meeting, prod_liaison)
+    owner = make_user(department=hr_liaison.department, name="HR clerk")
+    action = assign(office_user, item, owner)
+
+    def move(user, name, note=""):
+        with app.test_request_context():
+            current = db.session.get(type(action), action.id)
+            actions.make_move(user, current, name, note, current.version)
+        return db.session.get(type(action), action.id)
+
+    with pytest.raises(services.MeetingError):
+        move(prod_liaison, "start")          # another department's liaison
+    with pytest.raises(services.MeetingError):
+        move(office_user, "accept")          # not done yet
+    with pytest.raises(services.MeetingError):
+        move(owner, "done")                  # a note is required
+    assert move(owner, "start").state == STARTED
+    assert move(hr_liaison, "done", "完成").state == DONE
+    with pytest.raises(services.MeetingError):
+        move(owner, "accept")                # only the office accepts
+    with pytest.raises(services.MeetingError):
+        move(office_user, "send_back")       # needs a reason
+    assert move(office_user, "send_back", "缺培训记录").state == STARTED
+    move(owner, "done", "补上了")
+    accepted = move(office_user, "accept")
+    assert accepted.state == ACCEPTED and accepted.accepted_at is not None
+    assert [e.to_state for e in accepted.events] == ["open", STARTED, DONE, STARTED, DONE, ACCEPTED]
+
+
+def test_action_item_moves_check_the_version(app, meeting, office_user, prod_liaison, hr_liaison, add_item, assign):
+    action = assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
+    stale = action.version
+    with app.test_request_context():
+        actions.make_move(hr_liaison, action, "start", "", stale)
+        with pytest.raises(services.Conflict):
+            actions.make_move(hr_liaison, db.session.get(type(action), action.id), "progress", "x", stale)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"deadline_days": -1}, "past"),
+    ({"acceptance": "   "}, "check"),
+])
+def test_action_item_bad_input(app, meeting, office_user, prod_liaison, hr_liaison, add_item, change, message):
+    item = add_item(meeting, prod_liaison)
+    with app.test_request_context(), pytest.raises(services.MeetingError) as caught:
+        actions.add_action(viewer(office_user, meeting), item, task="t", owner_id=hr_liaison.id,
+                           deadline=actions.today() + timedelta(days=change.get("deadline_days", 3)),
+                           acceptance=change.get("acceptance", "ok"))
+    with force_locale("en"):
+        assert message in str(caught.value)
+
+
+def test_an_owner_must_belong_to_a_department(app, meeting, office_user, prod_liaison, make_user, add_item):
+    loner = make_user(name="No Department")
+    with app.test_request_context(), pytest.raises(services.MeetingError) as caught:
+        actions.add_action(viewer(office_user, meeting), add_item(meeting, prod_liaison), task="t",
+                           owner_id=loner.id, deadline=actions.today(), acceptance="ok")
+    with force_locale("en"):
+        assert "no department" in str(caught.value)
+
+
+def test_assigning_tells_the_owner_and_their_liaison(app, meeting, office_user, prod_liaison, hr_liaison, make_user,
+                                                     add_item, assign):
+    owner = make_user(department=hr_liaison.department)
+    action = assign(office_user, add_item(meeting, prod_liaison), owner)
+    told = {n.user_id for n in db.session.scalars(select(Notification))}
+    assert told == {owner.id, hr_liaison.id}
+    assert action.department_id == hr_liaison.department_id
+
+
+def test_overdue_reminder_is_sent_once(app, meeting, office_user, prod_liaison, hr_liaison, add_item, assign):
+    action = assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
+    action.deadline = actions.today() - timedelta(days=2)
+    db.session.commit()
+    with app.test_request_context():
+        assert actions.remind_overdue().startswith("1 ")
+        assert actions.remind_overdue().startswith("0 ")
+
+
+def test_department_stats_count_open_overdue_and_accepted(app, meeting, office_user, prod_liaison, hr_liaison,
+                                                          add_item, assign):
+    item = add_item(meeting, prod_liaison)
+    late = assign(office_user, item, hr_liaison, task="late")
+    assign(office_user, item, hr_liaison, task="fine")
+    late.deadline = actions.today() - timedelta(days=1)
+    db.session.commit()
+    [row] = actions.department_stats()
+    assert (row["department"].code, row["open"], row["overdue"], row["accepted"]) == ("HR", 2, 1, 0)
+
+
+def test_liaison_role_is_needed_to_speak_for_a_department(make_user, meeting, prod):
+    clerk = make_user(Role.EMPLOYEE, department=prod)
+    assert not services.may_attend(clerk)
+
+
+def test_what_changed_queries_use_indexes(meeting):
+    """The poll's check is a primary-key lookup; the changed items come from the (meeting_id, revision) index."""
+    check = select(Meeting.revision, Meeting.layout_revision, Meeting.followup_revision).where(Meeting.id == meeting.id)
+    items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.revision > 1,
+                                        AgendaItem.revision <= 5)
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        plans = [" ".join(str(row[-1]) for row in connection.execute(
+            text("EXPLAIN QUERY PLAN " + str(q.compile(compile_kwargs={"literal_binds": True}))))) for q in (check, items)]
+        assert "INTEGER PRIMARY KEY" in plans[0]
+        assert "ix_meeting_items_meeting_id_revision" in plans[1]
+    else:
+        connection.execute(text("SET LOCAL enable_seqscan = off"))  # tiny test tables: ask whether an index fits
+        plans = [" ".join(row[0] for row in connection.execute(
+            text("EXPLAIN " + str(q.compile(compile_kwargs={"literal_binds": True}))))) for q in (check, items)]
+        assert "pk_meetings" in plans[0]
+        # On empty tables PostgreSQL may pick either (meeting_id, …) index; neither reads the table.
+        assert "Index" in plans[1] and "Seq Scan" not in plans[1]

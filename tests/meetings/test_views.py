@@ -1,0 +1,288 @@
+"""The meeting pages as office and liaisons use them: scheduling, items, permissions, conflicts, order."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.meetings import live
+from app.meetings.models import AgendaItem, Meeting
+from app.timeutil import to_local
+
+FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def item_post(prefix, title="线体改造需要临时工", version=None, **extra):
+    data = {f"{prefix}-kind": "need", f"{prefix}-title": title, f"{prefix}-details": "细节 🙂",
+            f"{prefix}-urgency": "high", f"{prefix}-addressed_to_id": "0", f"{prefix}-minutes_budget": "10"}
+    if version is not None:
+        data[f"{prefix}-version"] = str(version)
+    data.update({f"{prefix}-{k}": v for k, v in extra.items()})
+    return data
+
+
+def test_office_schedules_next_weeks_meeting_in_one_click(client, sign_in, office_user, meeting):
+    sign_in(office_user)
+    page = client.get("/meetings/").get_data(as_text=True)
+    expected = to_local(meeting.starts_at) + timedelta(days=7)
+    assert expected.date().isoformat() in page and "Room 301" in page
+    response = client.post("/meetings/new", data={"day": expected.date().isoformat(),
+                                                  "time": expected.strftime("%H:%M"), "place": "Room 301"})
+    assert response.status_code == 303
+    newest = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    assert to_local(newest.starts_at).replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+def test_liaison_sees_meetings_but_cannot_schedule(client, sign_in, prod_liaison, meeting):
+    sign_in(prod_liaison)
+    assert "Schedule the next meeting" not in client.get("/meetings/").get_data(as_text=True)
+    assert client.post("/meetings/new", data={}).status_code == 403
+
+
+def test_detail_page_has_the_layout_and_the_poll(client, sign_in, prod_liaison, meeting, add_item):
+    add_item(meeting, prod_liaison, title="空调 <b>坏了</b>")
+    sign_in(prod_liaison)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "<nav" in page and 'id="meeting-live"' in page and 'id="live-poll"' in page
+    assert "空调 &lt;b&gt;坏了&lt;/b&gt;" in page
+    assert f"since={live.revisions(meeting.id).revision}" in page
+
+
+def test_liaison_adds_an_item_for_their_own_department(client, sign_in, prod_liaison, hr, meeting):
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/{meeting.id}/items", data=item_post("new", department_id=str(hr.id)),
+                           headers=FRAGMENT)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="new-item"' in body and "<nav" not in body
+    assert response.headers["HX-Trigger"] == "meeting-changed"  # this screen polls at once
+    item = db.session.scalar(select(AgendaItem))
+    assert item.department_id == prod_liaison.department_id and item.details == "细节 🙂"
+
+
+def test_item_title_is_limited_and_input_is_kept(client, sign_in, prod_liaison, meeting):
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/{meeting.id}/items", data=item_post("new", title="长" * 121),
+                           headers=FRAGMENT)
+    assert response.status_code == 422
+    assert "长" * 121 in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == 0
+
+
+def test_edit_form_is_a_fragment_or_a_page(client, sign_in, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    sign_in(prod_liaison)
+    fragment = client.get(f"/meetings/items/{item.id}/edit", headers=FRAGMENT).get_data(as_text=True)
+    assert f'hx-target="#item-{item.id}-edit"' in fragment and "<nav" not in fragment
+    page = client.get(f"/meetings/items/{item.id}/edit").get_data(as_text=True)
+    assert "<nav" in page and f'name="item{item.id}-version" type="hidden" value="1"' in page
+
+
+def test_liaison_cannot_edit_another_departments_item(client, sign_in, prod_liaison, hr_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    sign_in(hr_liaison)
+    assert client.get(f"/meetings/items/{item.id}/edit").status_code == 403
+    response = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "改", version=1))
+    assert response.status_code == 403
+    assert db.session.get(AgendaItem, item.id).title != "改"
+
+
+def test_save_redraws_the_item_and_empties_the_edit_slot(client, sign_in, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "新标题", version=1),
+                           headers=FRAGMENT)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.lstrip().startswith("{#") is False and f'<hx-partial hx-target="#item-{item.id}-view"' in body
+    assert "新标题" in body and db.session.get(AgendaItem, item.id).version == 2
+
+
+def test_second_save_of_the_same_version_gets_a_conflict_and_keeps_its_text(client, sign_in, prod_liaison,
+                                                                           office_user, meeting, add_item):
+    item = add_item(meeting, prod_liaison, title="原标题")
+    sign_in(office_user)
+    first = client.post(f"/meetings/items/{item.id}", headers=FRAGMENT,
+                        data=item_post(f"item{item.id}", "办公室改的", version=1,
+                                       department_id=str(item.department_id)))
+    assert first.status_code == 200
+    sign_in(prod_liaison)
+    second = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "联络员改的", version=1),
+                         headers=FRAGMENT)
+    body = second.get_data(as_text=True)
+    assert second.status_code == 409 and second.headers["HX-Trigger"] == "meeting-changed"
+    assert "Someone else saved this item" in body and "办公室改的" in body and "Office Wang" in body
+    assert 'value="联络员改的"' in body and 'value="2"' in body
+    assert db.session.get(AgendaItem, item.id).title == "办公室改的"
+    # Saving again, now knowingly over version 2, goes through.
+    third = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "联络员改的", version=2),
+                        headers=FRAGMENT)
+    assert third.status_code == 200 and db.session.get(AgendaItem, item.id).title == "联络员改的"
+
+
+def test_a_form_without_its_version_is_refused(client, sign_in, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison, title="原标题")
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "无版本"))
+    assert response.status_code == 422 and "out of date" in response.get_data(as_text=True)
+    assert db.session.get(AgendaItem, item.id).title == "原标题"
+
+
+def test_saving_into_a_closed_meeting_explains_and_keeps_the_text(client, sign_in, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    meeting = db.session.get(Meeting, meeting.id)
+    meeting.status = "closed"
+    db.session.commit()
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "太晚了", version=1),
+                           headers=FRAGMENT)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This meeting is closed" in body and "太晚了" in body
+
+
+def test_only_the_office_orders_the_agenda(client, sign_in, office_user, prod_liaison, meeting, add_item):
+    first, second = add_item(meeting, prod_liaison, title="一"), add_item(meeting, prod_liaison, title="二")
+    sign_in(prod_liaison)
+    assert client.post(f"/meetings/items/{second.id}/move", data={"direction": "up"}).status_code == 403
+    sign_in(office_user)
+    response = client.post(f"/meetings/items/{second.id}/move", data={"direction": "up"}, headers=FRAGMENT)
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "meeting-changed"
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert page.index(">二<") < page.index(">一<")
+
+
+def test_group_by_department_shows_totals(client, sign_in, office_user, prod_liaison, hr_liaison, meeting, add_item):
+    add_item(meeting, prod_liaison, title="一", minutes_budget=10)
+    add_item(meeting, hr_liaison, title="二", minutes_budget=5)
+    add_item(meeting, prod_liaison, title="三", minutes_budget=15)
+    sign_in(office_user)
+    page = client.get(f"/meetings/{meeting.id}?group=department").get_data(as_text=True)
+    assert "total 30 min" in page and "total 25 min" in page and "total 5 min" in page
+    assert "group=department" in page.split('id="live-poll"')[1].split(">")[0]
+
+
+def test_only_the_office_records_outcomes_and_assigns(client, sign_in, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    sign_in(prod_liaison)
+    assert client.get(f"/meetings/items/{item.id}/outcome").status_code == 403
+    assert client.post(f"/meetings/items/{item.id}/actions").status_code == 403
+
+
+def test_office_records_outcome(client, sign_in, office_user, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison)
+    sign_in(office_user)
+    prefix = f"outcome{item.id}"
+    response = client.post(f"/meetings/items/{item.id}/outcome", headers=FRAGMENT, data={
+        f"{prefix}-outcome": "HR 立即招聘", f"{prefix}-decision": "批准", f"{prefix}-status": "discussed",
+        f"{prefix}-version": "1"})
+    assert response.status_code == 200 and "HR 立即招聘" in response.get_data(as_text=True)
+    stored = db.session.get(AgendaItem, item.id)
+    assert (stored.outcome, stored.decision, stored.status) == ("HR 立即招聘", "批准", "discussed")
+
+
+def action_post(item, owner_id, deadline, acceptance="20人到岗", task="招聘临时工"):
+    prefix = f"action{item.id}"
+    return {f"{prefix}-task": task, f"{prefix}-owner_id": str(owner_id), f"{prefix}-deadline": deadline,
+            f"{prefix}-acceptance": acceptance}
+
+
+def test_assigning_an_action_item_needs_owner_deadline_and_criterion(client, sign_in, office_user, prod_liaison,
+                                                                     hr_liaison, make_user, meeting, add_item):
+    from app.meetings.actions import today
+    item = add_item(meeting, prod_liaison)
+    sign_in(office_user)
+    url = f"/meetings/items/{item.id}/actions"
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    cases = [
+        (action_post(item, hr_liaison.id, (today() - timedelta(days=1)).isoformat()), "cannot be in the past"),
+        (action_post(item, hr_liaison.id, tomorrow, acceptance=""), "Say how the office will check"),
+        (action_post(item, make_user(name="Nobody's").id, tomorrow), "belongs to no department"),
+        (action_post(item, 0, tomorrow), "Choose an owner"),
+    ]
+    for data, message in cases:
+        response = client.post(url, data=data, headers=FRAGMENT)
+        assert response.status_code == 422 and message in response.get_data(as_text=True), message
+        assert "招聘临时工" in response.get_data(as_text=True)
+    response = client.post(url, data=action_post(item, hr_liaison.id, tomorrow), headers=FRAGMENT)
+    assert response.status_code == 200 and "招聘临时工" in response.get_data(as_text=True)
+
+
+def test_the_poll_answers_204_then_the_changed_item(client, sign_in, office_user, prod_liaison, meeting, add_item):
+    item = add_item(meeting, prod_liaison, title="原")
+    sign_in(office_user)
+    revision = live.revisions(meeting.id).revision
+    assert client.get(f"/meetings/{meeting.id}/changes?since={revision}").status_code == 204
+    client.post(f"/meetings/items/{item.id}", headers=FRAGMENT,
+                data=item_post(f"item{item.id}", "改了", version=1, department_id=str(item.department_id)))
+    response = client.get(f"/meetings/{meeting.id}/changes?since={revision}", headers=FRAGMENT)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<hx-partial hx-target="#item-{item.id}-view"' in body and "highlight" in body and "改了" in body
+    assert f"since={revision + 1}" in body and '<hx-partial hx-target="#meeting-live"' not in body
+
+
+def test_the_poll_appends_new_items_without_redrawing_the_agenda(client, sign_in, office_user, prod_liaison,
+                                                                  meeting, add_item):
+    add_item(meeting, prod_liaison, title="旧", minutes_budget=5)
+    sign_in(office_user)
+    revision = live.revisions(meeting.id).revision
+    new = add_item(meeting, prod_liaison, title="新", minutes_budget=10)
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    assert '<hx-partial hx-target="#agenda-list" hx-swap="beforeend">' in body and f'id="item-{new.id}"' in body
+    assert "2 items · total 15 min" in body and "旧" not in body and 'id="meeting-live"' not in body
+    grouped = client.get(f"/meetings/{meeting.id}/changes?since={revision}&group=department").get_data(as_text=True)
+    assert '<hx-partial hx-target="#meeting-live"' in grouped
+
+
+def test_the_poll_redraws_the_agenda_when_the_order_or_status_changes(client, sign_in, office_user, prod_liaison,
+                                                                      meeting, add_item):
+    add_item(meeting, prod_liaison)
+    sign_in(office_user)
+    revision = live.revisions(meeting.id).revision
+    client.post(f"/meetings/{meeting.id}/status", data={"move": "start"})
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    assert '<hx-partial hx-target="#meeting-live"' in body and "in progress" in body
+    # Edit slots survive the redraw, so what someone is typing stays.
+    assert 'class="item-edit" hx-preserve' in body
+
+
+def test_presence_shows_who_is_on_the_page(client, sign_in, prod_liaison, hr_liaison, meeting):
+    sign_in(hr_liaison)
+    client.post(f"/meetings/{meeting.id}/presence")
+    sign_in(prod_liaison)
+    body = client.post(f"/meetings/{meeting.id}/presence").get_data(as_text=True)
+    assert "HR Liaison" in body and "Prod Liaison" in body
+
+
+def test_attendance_with_a_substitute_needs_a_name(client, sign_in, office_user, prod, meeting):
+    sign_in(office_user)
+    url = f"/meetings/{meeting.id}/attendance"
+    response = client.post(url, data={f"status-{prod.id}": "substitute", f"substitute-{prod.id}": ""})
+    assert response.status_code == 422 and "Name the person" in response.get_data(as_text=True)
+    assert client.post(url, data={f"status-{prod.id}": "substitute",
+                                  f"substitute-{prod.id}": "赵敏"}).status_code == 303
+    assert "赵敏" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_csrf_protects_adding_an_item(app, client, sign_in, prod_liaison, meeting):
+    sign_in(prod_liaison)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/meetings/{meeting.id}/items", data=item_post("new")).status_code == 400
+        page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+        token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+        response = client.post(f"/meetings/{meeting.id}/items", data=item_post("new"), headers={"X-CSRFToken": token})
+        assert response.status_code == 303
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_chinese_reader_sees_the_agenda_in_chinese(client, sign_in, make_user, prod, meeting, add_item):
+    from app.auth.roles import Role
+    liaison = make_user(Role.LIAISON, department=prod, locale="zh_CN")
+    add_item(meeting, liaison, title="空调")
+    sign_in(liaison)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    for chinese in ("部门联络员会议", "议程", "添加议题", "生产部", "征集议题中", "督办"):
+        assert chinese in page, chinese
+    for english in ("Agenda", "Add an agenda item", "collecting items", "Follow-up"):
+        assert english not in page, english
