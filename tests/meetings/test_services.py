@@ -158,7 +158,8 @@ def test_carry_over_across_three_meetings(app, make_meeting, office_user, prod_l
     assert [e.note for e in followups[0].events][-1] == "已发布招聘启事"
     assert [i.title for i in services.agenda(third)] == ["一直没讨论"]
     # The second meeting's minutes keep the follow-up as it stood then.
-    reviews = db.session.scalars(select(FollowupReview).where(FollowupReview.meeting_id == second.id)).all()
+    reviews = db.session.scalars(select(FollowupReview).where(FollowupReview.meeting_id == second.id)
+                                 .order_by(FollowupReview.id)).all()
     assert [(r.action_id, r.state) for r in reviews] == [(action.id, STARTED)]
 
     with app.test_request_context():

@@ -12,7 +12,8 @@ from app.timeutil import to_local, utcnow
 
 
 def _notes(user):
-    return [n.message for n in db.session.query(Notification).filter_by(user_id=user.id)]
+    return [n.message for n in db.session.query(Notification)
+            .filter_by(user_id=user.id).order_by(Notification.id)]
 
 
 def test_escalation_tells_office_and_all_maintenance_once_and_records_it(app, make_user, make_repair):

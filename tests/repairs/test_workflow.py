@@ -105,5 +105,6 @@ def test_requester_hears_of_each_step(people, make_repair):
     services.act(repair, people["assignee"], "take", version=repair.version)
     services.act(repair, people["assignee"], "start", version=repair.version)
     services.act(repair, people["assignee"], "complete", version=repair.version, note="done")
-    messages = [n.message for n in db.session.query(Notification).filter_by(user_id=people["requester"].id)]
+    messages = [n.message for n in db.session.query(Notification)
+                .filter_by(user_id=people["requester"].id).order_by(Notification.id)]
     assert len(messages) == 3 and "Please confirm" in messages[-1]

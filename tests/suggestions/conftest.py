@@ -51,4 +51,4 @@ def publish(office_user):
 
 
 def all_suggestions() -> list[Suggestion]:
-    return list(db.session.scalars(db.select(Suggestion)))
+    return list(db.session.scalars(db.select(Suggestion).order_by(Suggestion.id)))

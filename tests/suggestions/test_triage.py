@@ -12,7 +12,8 @@ from app.suggestions.models import Answer, AnswerTemplate, Event, Suggestion
 
 
 def _notifications(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.message).where(Notification.user_id == user.id)))
+    return list(db.session.scalars(select(Notification.message)
+                                .where(Notification.user_id == user.id).order_by(Notification.id)))
 
 
 def test_triage_lists_with_authors_and_filters_in_place(client, login_as, file, make_user, categories):

@@ -22,7 +22,8 @@ def english(app):
 
 
 def _notes(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.message).where(Notification.user_id == user.id)))
+    return list(db.session.scalars(select(Notification.message)
+                                .where(Notification.user_id == user.id).order_by(Notification.id)))
 
 
 def _create(app, creator, data):
