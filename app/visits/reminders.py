@@ -71,16 +71,22 @@ def run_reminders() -> str:
 
 
 def purge_personal_data(older_than_days: int) -> int:
-    """Blank visitors' names, phone, licence plates and the private note on visits that ended more than
-    `older_than_days` ago; organisation, counts, times and the checklist stay for the statistics."""
+    """Blank what can name or describe a visitor on visits that ended more than `older_than_days` ago:
+    names, phone, licence plates, dietary notes, the private note, and every free-text note in the
+    checklist and its history (people write "Mr Zhang is diabetic" there too). Organisation, counts,
+    times and which steps were done stay for the statistics."""
     cutoff = utcnow() - timedelta(days=older_than_days)
     ids = list(db.session.scalars(select(Visit.id).where(Visit.expected_departure < cutoff,
                                                          Visit.purged_at.is_(None))))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         db.session.execute(update(Visit).where(Visit.id.in_(chunk)).values(
-            visitor_names="", lead_phone="", licence_plates="", reception_note="", purged_at=utcnow())
-            .execution_options(synchronize_session=False))
+            visitor_names="", lead_phone="", licence_plates="", dietary_notes="", reception_note="",
+            cancel_reason="", purged_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.execute(update(VisitStep).where(VisitStep.visit_id.in_(chunk)).values(note="", skip_reason="")
+                           .execution_options(synchronize_session=False))
+        db.session.execute(update(VisitEvent).where(VisitEvent.visit_id.in_(chunk)).values(text="")
+                           .execution_options(synchronize_session=False))
         db.session.add_all(VisitEvent(visit_id=i, action="purge") for i in chunk)
     db.session.commit()
     return len(ids)

@@ -264,15 +264,28 @@ def test_visitors_still_on_site_after_the_grace_period_are_recalled(app, make_us
     assert any("should have left" in n for n in _notes(visit.owner))
 
 
-def test_purge_blanks_personal_data_of_old_visits_and_keeps_statistics(app, make_visit):
+def test_purge_blanks_personal_data_of_old_visits_and_keeps_statistics(app, make_visit, make_user):
     old, recent = make_visit(), make_visit()
     old.expected_arrival -= timedelta(days=200)
     old.expected_departure -= timedelta(days=200)
     old.reception_note = "VIP 喜欢绿茶"
+    old.dietary_notes = "张总糖尿病"
     db.session.commit()
+    reception = make_user(Role.RECEPTION)
+    checklist.tick(old.steps[0], reception)
+    checklist.untick(old.steps[0], reception, "张总改了时间")
+    checklist.skip(old.steps[1], reception, "李娜自己带材料")
+    checklist.set_note(old.steps[2], reception, "王先生素食")
+    recent_note = "张伟晚到"
+    checklist.skip(recent.steps[1], reception, recent_note)
     assert reminders.purge_personal_data(180) == 1
     db.session.expire_all()
-    assert (old.visitor_names, old.lead_phone, old.reception_note) == ("", "", "")
+    assert (old.visitor_names, old.lead_phone, old.reception_note, old.dietary_notes) == ("", "", "", "")
+    assert [(s.note, s.skip_reason) for s in old.steps if s.note or s.skip_reason] == []
+    texts = db.session.scalars(select(VisitEvent.text).where(VisitEvent.visit_id == old.id))
+    assert [text for text in texts if text] == []
+    # What was done stays for the statistics, only the words are gone.
+    assert old.steps[1].state == "skipped" and old.steps[0].state == "open"
     assert old.visitor_count == 2 and old.organisation == "华为 Huawei" and len(old.steps) == 10
-    assert recent.names == ["张伟", "李娜"]
+    assert recent.names == ["张伟", "李娜"] and recent.steps[1].skip_reason == recent_note
     assert reminders.purge_personal_data(180) == 0
