@@ -43,12 +43,12 @@ bench: $(VENV)/.dev-installed i18n-compile
 
 # Each feature owns a catalog in app/<feature>/translations; the core catalog is app/translations.
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o app/translations/messages.pot app templates
-	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel -q extract --no-wrap -F babel.cfg -k _l -o app/translations/messages.pot app templates
+	$(BIN)/pybabel -q update --no-wrap -i app/translations/messages.pot -d app/translations
 	@for f in $(FEATURES); do \
 	  if [ -d app/$$f/translations ]; then \
-	    $(BIN)/pybabel -q extract -F babel.cfg -k _l -o app/$$f/translations/messages.pot app/$$f templates/$$f && \
-	    $(BIN)/pybabel -q update -i app/$$f/translations/messages.pot -d app/$$f/translations; \
+	    $(BIN)/pybabel -q extract --no-wrap -F babel.cfg -k _l -o app/$$f/translations/messages.pot app/$$f templates/$$f && \
+	    $(BIN)/pybabel -q update --no-wrap -i app/$$f/translations/messages.pot -d app/$$f/translations; \
 	  fi; \
 	done
 

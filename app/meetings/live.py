@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -100,8 +101,18 @@ def touch(meeting_id: int, user: User) -> None:
         db.session.rollback()
 
 
-def present(meeting_id: int) -> list[User]:
-    """People who had the live screen open within the last few seconds, by name."""
+@dataclass
+class Audience:
+    """Who has the live screen open: the liaisons by name, everyone else only counted."""
+    liaisons: list[User]
+    others: int
+
+
+def present(meeting_id: int) -> Audience:
+    """People who had the live screen open within the last few seconds. The meeting is the liaisons'
+    meeting, so the header names them with their department; office staff are only counted."""
     since = utcnow() - PRESENCE_WINDOW
     rows = db.session.scalars(select(Presence).where(Presence.meeting_id == meeting_id, Presence.seen_at >= since))
-    return sorted((row.user for row in rows), key=lambda u: u.name)
+    people = [row.user for row in rows]
+    liaisons = sorted((u for u in people if u.has_any_role(Role.LIAISON)), key=lambda u: u.name)
+    return Audience(liaisons=liaisons, others=len(people) - len(liaisons))

@@ -131,7 +131,8 @@ def presence(meeting_id: int):
     """Called by each open screen every few seconds: note this person, answer with who else is here."""
     viewer = viewer_for(meeting_id)
     live.touch(meeting_id, current_user)
-    return render_template("meetings/_presence.html", meeting=viewer.meeting, people=live.present(meeting_id))
+    return render_template("meetings/_presence.html", meeting=viewer.meeting,
+                           audience=live.present(meeting_id))
 
 
 @bp.post("/<int:meeting_id>/status")

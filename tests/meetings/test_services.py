@@ -9,7 +9,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import actions, closing, live, services
 from app.meetings.models import (ACCEPTED, CLOSED, DONE, IN_PROGRESS, ITEM_CARRIED, STARTED, AgendaItem,
-                                 FollowupReview, Meeting)
+                                 FollowupReview, Meeting, Presence)
 from app.notifications.models import Notification
 from app.timeutil import to_local, utcnow
 
@@ -87,10 +87,16 @@ def test_what_changed_is_one_query(meeting, count_queries):
     assert counter.count == 1
 
 
-def test_presence_lists_people_seen_in_the_last_seconds(meeting, prod_liaison, hr_liaison):
+def test_presence_names_liaisons_seen_in_the_last_seconds_and_counts_the_rest(meeting, prod_liaison, hr_liaison,
+                                                                               office_user):
     live.touch(meeting.id, prod_liaison)
     live.touch(meeting.id, prod_liaison)
-    assert [u.id for u in live.present(meeting.id)] == [prod_liaison.id]
+    live.touch(meeting.id, office_user)
+    audience = live.present(meeting.id)
+    assert [u.id for u in audience.liaisons] == [prod_liaison.id] and audience.others == 1
+    db.session.get(Presence, (meeting.id, prod_liaison.id)).seen_at -= live.PRESENCE_WINDOW * 2
+    db.session.commit()
+    assert live.present(meeting.id).liaisons == []
 
 
 def test_status_moves_follow_the_table(meeting, office_user, prod_liaison):

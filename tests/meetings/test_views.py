@@ -245,12 +245,15 @@ def test_the_poll_redraws_the_agenda_when_the_order_or_status_changes(client, si
     assert 'class="item-edit" hx-preserve' in body
 
 
-def test_presence_shows_who_is_on_the_page(client, sign_in, prod_liaison, hr_liaison, meeting):
+def test_presence_names_the_liaisons_on_the_page(client, sign_in, prod_liaison, hr_liaison, office_user, meeting):
     sign_in(hr_liaison)
+    client.post(f"/meetings/{meeting.id}/presence")
+    sign_in(office_user)
     client.post(f"/meetings/{meeting.id}/presence")
     sign_in(prod_liaison)
     body = client.post(f"/meetings/{meeting.id}/presence").get_data(as_text=True)
     assert "HR Liaison" in body and "Prod Liaison" in body
+    assert "Office Wang" not in body and "and 1 other person" in body
 
 
 def test_attendance_with_a_substitute_needs_a_name(client, sign_in, office_user, prod, meeting):
