@@ -22,6 +22,19 @@ MAX_PIXELS = 40_000_000
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb)?\.jpg$")
 
 
+TOO_LARGE = _l("The photo is larger than 8 MB. Choose a smaller one.")
+
+
+def photo_input_attrs(max_files: int = 1, too_many=None) -> dict:
+    """Attributes that let static/app.js refuse, in the browser, a photo the server would refuse. A body over
+    MAX_CONTENT_LENGTH can only be answered with the 413 page, which loses what was typed; caught before the
+    upload, the user keeps the form and is told which rule the photo broke."""
+    attrs = {"accept": "image/*", "data-max-bytes": MAX_BYTES, "data-too-large": TOO_LARGE}
+    if max_files > 1:
+        attrs.update({"multiple": True, "data-max-files": max_files, "data-too-many": too_many})
+    return attrs
+
+
 class ImageRejected(ValueError):
     """The upload is not an acceptable photo; the message says why, for the form field."""
 
@@ -43,7 +56,7 @@ def _folder(kind: str) -> Path:
 def _read_limited(file_storage) -> bytes:
     data = file_storage.stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ImageRejected(_l("The photo is larger than 8 MB. Choose a smaller one."))
+        raise ImageRejected(TOO_LARGE)
     if not data:
         raise ImageRejected(_l("The photo is empty."))
     return data

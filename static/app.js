@@ -32,6 +32,43 @@
     document.querySelectorAll("details.dropdown[open]").forEach(function (d) { d.removeAttribute("open"); });
   });
 
+  // Photo inputs (attributes from app/uploads.py) refuse in the browser what the server would refuse, before
+  // a slow upload: a body over the server's limit can only get the 413 page, and that loses what was typed.
+  function showFileError(input, message) {
+    var id = input.id + "-error";
+    var box = document.getElementById(id);
+    if (!message) {
+      if (box && box.hasAttribute("data-client")) box.remove();
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("small");
+      box.id = id;
+      box.className = "field-error";
+      box.setAttribute("data-client", "");
+      box.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", id);
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches("input[type=file][data-max-bytes]")) return;
+    var files = Array.prototype.slice.call(input.files || []);
+    var limit = Number(input.getAttribute("data-max-bytes"));
+    var message = "";
+    if (files.length > Number(input.getAttribute("data-max-files") || 1)) {
+      message = input.getAttribute("data-too-many");
+    } else if (files.some(function (file) { return file.size > limit; })) {
+      message = input.getAttribute("data-too-large");
+    }
+    if (message) input.value = "";
+    showFileError(input, message);
+  });
+
   // A form submits once: a double tap on a slow phone must not send it twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -5,7 +5,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileFie
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .models import CATEGORIES, URGENCIES, WAIT_REASONS
+from app.uploads import photo_input_attrs
+
+from .models import CATEGORIES, MAX_PHOTOS, TOO_MANY_PHOTOS, URGENCIES, WAIT_REASONS
 
 PHOTO_HELP = _l("Up to 3 photos (JPEG, PNG, WebP or HEIC), at most 8 MB each.")
 
@@ -20,7 +22,8 @@ class RepairForm(FlaskForm):
     urgency = RadioField(_l("Urgency"), choices=list(URGENCIES.items()), default="normal")
     description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(max=2000)],
                                 render_kw={"rows": 4})
-    photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP)
+    photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP,
+                               render_kw=photo_input_attrs(MAX_PHOTOS, TOO_MANY_PHOTOS))
     phone = StringField(_l("Contact phone"), validators=[
         Optional(), Length(max=30),
         Regexp(r"^[0-9+() -]*$", message=_l("Digits, spaces and + - ( ) only."))],
@@ -37,7 +40,8 @@ class ReportForm(FlaskForm):
     """Adding my words and photos to someone else's open request."""
     description = TextAreaField(_l("What you see"), validators=[DataRequired(), Length(max=2000)],
                                 render_kw={"rows": 3})
-    photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP)
+    photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP,
+                               render_kw=photo_input_attrs(MAX_PHOTOS, TOO_MANY_PHOTOS))
 
 
 class ActionForm(FlaskForm):

@@ -56,6 +56,9 @@ EVENT_LABELS = {
 }
 SHIFTS = {"day": _l("Day shift"), "night": _l("Night shift")}
 
+MAX_PHOTOS = 3
+TOO_MANY_PHOTOS = _l("Attach at most %(n)d photos.", n=MAX_PHOTOS)
+
 
 class Location(db.Model):
     """A room or area where something can break, e.g. R&D building · 3F · lab 302."""

@@ -14,10 +14,9 @@ from app.uploads import ImageRejected, delete_image, save_image, stored_path
 
 from . import duty, sla, workflow
 from .links import detail_link
-from .models import ACTIVE_STATUSES, WAIT_REASONS, Equipment, Location, RepairEvent, RepairPhoto, RepairRequest
+from .models import ACTIVE_STATUSES, MAX_PHOTOS, TOO_MANY_PHOTOS, WAIT_REASONS, Equipment, Location, RepairEvent, RepairPhoto, RepairRequest
 
 PHOTO_KIND = "repairs"
-MAX_PHOTOS = 3
 
 
 class RepairError(ValueError):
@@ -83,7 +82,7 @@ def _save_photos(files) -> list:
     """Store every photo or none: one bad file removes those already written."""
     files = [f for f in files or () if f and f.filename]
     if len(files) > MAX_PHOTOS:
-        raise ImageRejected(_l("Attach at most %(n)d photos.", n=MAX_PHOTOS))
+        raise ImageRejected(TOO_MANY_PHOTOS)
     stored = []
     try:
         for file_storage in files:

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.idempotency import new_token
-from app.uploads import MAX_BYTES
+from app.uploads import MAX_BYTES, photo_input_attrs
 
 from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
 from .services import local_today
@@ -21,7 +21,7 @@ class SuggestionForm(FlaskForm):
                         description=_l("In a few words, for example “The canteen closes before the late shift”."))
     details = TextAreaField(_l("Details"), validators=[DataRequired(), Length(max=DETAILS_MAX)],
                             description=_l("What happens, where, and what would help."))
-    photo = FileField(_l("Photo (optional)"))
+    photo = FileField(_l("Photo (optional)"), render_kw=photo_input_attrs())
     anonymous = BooleanField(_l("Send anonymously"),
                              description=_l("Nobody, not even the office, can see who sent it; you get a "
                                             "tracking code to follow the answer."))
