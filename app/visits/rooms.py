@@ -15,14 +15,27 @@ def all_rooms() -> list[Room]:
     return list(db.session.scalars(select(Room).order_by(Room.active.desc(), Room.name)))
 
 
-def add_room(name: str) -> Room:
+def _unique_name(name: str, room: Room | None = None) -> str:
     name = name.strip()
-    if db.session.scalar(select(Room).where(func.lower(Room.name) == name.lower())):
+    same = select(Room).where(func.lower(Room.name) == name.lower())
+    if room is not None:
+        same = same.where(Room.id != room.id)
+    if db.session.scalar(same):
         raise RoomError(_l("A room with this name exists already."))
-    room = Room(name=name)
+    return name
+
+
+def add_room(name: str) -> Room:
+    room = Room(name=_unique_name(name))
     db.session.add(room)
     db.session.commit()
     return room
+
+
+def rename_room(room: Room, name: str) -> None:
+    """Visits keep pointing at the room, so they show the new name: it is the same room, now called differently."""
+    room.name = _unique_name(name, room)
+    db.session.commit()
 
 
 def set_active(room: Room, active: bool) -> None:

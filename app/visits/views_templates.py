@@ -110,7 +110,44 @@ def rooms_list():
         else:
             flash(_("The room is added."), "success")
             return redirect_after_post(url_for("visits.rooms_list"))
-    return render_template("visits/rooms.html", form=form, rooms=rooms.all_rooms()), 422 if form.errors else 200
+    return _rooms_page(form), 422 if form.errors else 200
+
+
+def _rename_form(room: Room, formdata=None) -> RoomForm:
+    # One form per row: the prefix keeps field ids unique on the page.
+    if formdata is None:
+        return RoomForm(prefix=f"room-{room.id}", formdata=None, name=room.name)
+    return RoomForm(prefix=f"room-{room.id}")
+
+
+def _rooms_page(form: RoomForm, failed: RoomForm | None = None, failed_id: int | None = None):
+    all_rooms = rooms.all_rooms()
+    rename_forms = {room.id: _rename_form(room) for room in all_rooms}
+    if failed is not None:
+        rename_forms[failed_id] = failed
+    return render_template("visits/rooms.html", form=form, rooms=all_rooms, rename_forms=rename_forms)
+
+
+@bp.post("/rooms/<int:room_id>/name")
+@login_required
+@role_required(*EDITORS)
+def rename_room(room_id: int):
+    room = db.session.get(Room, room_id) or abort(404)
+    form = _rename_form(room, request.form)
+    if form.validate_on_submit():
+        try:
+            rooms.rename_room(room, form.name.data)
+        except rooms.RoomError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            if wants_fragment():
+                return render_template("visits/_room_row.html", room=room, rename_form=_rename_form(room))
+            flash(_("The room is renamed."), "success")
+            return redirect_after_post(url_for("visits.rooms_list"))
+    if wants_fragment():
+        return render_template("visits/_room_row.html", room=room, rename_form=form), 422
+    return _rooms_page(RoomForm(), form, room.id), 422
 
 
 @bp.post("/rooms/<int:room_id>/active")

@@ -47,6 +47,7 @@ ROUTES = [
     Route("GET", "/visits/rooms", allow(O, A)),
     Route("POST", "/visits/rooms", allow(O, A, status=422)),
     Route("POST", "/visits/rooms/<int:room_id>/active", allow(O, A, status=303), data={"active": "0"}),
+    Route("POST", "/visits/rooms/<int:room_id>/name", allow(O, A, status=422)),
 ]
 
 

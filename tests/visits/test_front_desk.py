@@ -149,6 +149,30 @@ def test_rooms_can_be_added_once_and_taken_out_of_the_list(client, login_as):
     assert "展厅" not in client.get("/visits/new").get_data(as_text=True)
 
 
+def test_a_room_is_renamed_in_place_and_its_visits_follow(client, login_as, make_room, make_visit):
+    login_as(Role.OFFICE)
+    room, other = make_room("301 会议室"), make_room("展厅")
+    visit = make_visit(room_id=room.id)
+    response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": " 301 大会议室 🎤 "},
+                           headers=FRAGMENT)
+    assert response.status_code == 200 and 'id="room-%d"' % room.id in response.get_data(as_text=True)
+    assert db.session.get(Room, room.id).name == "301 大会议室 🎤"
+    assert "301 大会议室 🎤" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+
+
+def test_renaming_to_a_taken_name_is_refused_and_keeps_the_typed_name(client, login_as, make_room):
+    login_as(Role.OFFICE)
+    room, other = make_room("301 会议室"), make_room("展厅")
+    response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": "展厅 "},
+                           headers=FRAGMENT)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "exists already" in body and 'value="展厅 "' in body
+    assert db.session.get(Room, room.id).name == "301 会议室"
+    # Without htmx the whole page comes back, with that room's form open on the error.
+    page = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": ""})
+    assert page.status_code == 422 and "<details class=\"room-rename\" open>" in page.get_data(as_text=True)
+
+
 def test_purge_command_uses_the_configured_default(app, make_visit):
     old = make_visit()
     old.expected_arrival -= timedelta(days=400)
