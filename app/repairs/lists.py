@@ -11,7 +11,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from . import services
-from .models import ACTIVE_STATUSES, CATEGORIES, OPEN_STATUSES, URGENCIES, RepairRequest
+from .models import ACTIVE_STATUSES, CATEGORIES, OPEN_STATUSES, URGENCIES, RepairEvent, RepairRequest
 
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
@@ -57,12 +57,38 @@ def mine(user, page: int = 1):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
+def _in_queue(user):
+    return and_(R.status.in_(ACTIVE_STATUSES), or_(R.status == "submitted", R.assignee_id == user.id))
+
+
 def queue(user, filters: Filters, page: int = 1):
     """Unassigned requests and the user's own jobs, most urgent and soonest due first."""
-    query = select(R).where(R.status.in_(ACTIVE_STATUSES),
-                            or_(R.status == "submitted", R.assignee_id == user.id))
-    query = filters.apply(query).order_by(URGENCY_ORDER, DUE_ORDER, R.id)
+    query = filters.apply(select(R).where(_in_queue(user))).order_by(URGENCY_ORDER, DUE_ORDER, R.id)
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+# Events that take a request out of everyone's unassigned pool, wherever it went.
+LEAVES_THE_POOL = ("take", "assign", "cancel")
+
+
+def _queue_news(user, filters: Filters):
+    """Timeline events written by someone else (or by the clock) that change what this user's queue shows:
+    anything on a request in the queue now, and a request leaving the pool. The user's own steps are left
+    out: their row is already up to date on their screen."""
+    query = (select(RepairEvent.id).join(R, R.id == RepairEvent.repair_id)
+             .where(or_(RepairEvent.actor_id.is_(None), RepairEvent.actor_id != user.id),
+                    or_(_in_queue(user), RepairEvent.kind.in_(LEAVES_THE_POOL))))
+    return filters.apply(query)
+
+
+def queue_cursor(user, filters: Filters) -> int:
+    """The newest such event when the queue is drawn; the page's poll asks whether anything came after it."""
+    newest = _queue_news(user, filters).order_by(RepairEvent.id.desc()).limit(1)
+    return db.session.scalar(newest) or 0
+
+
+def queue_changed_since(user, filters: Filters, cursor: int) -> bool:
+    return db.session.scalar(select(_queue_news(user, filters).where(RepairEvent.id > cursor).exists())) or False
 
 
 def board(filters: Filters) -> dict:

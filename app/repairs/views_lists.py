@@ -35,7 +35,20 @@ def queue():
     actions = {repair.id: workflow.allowed_actions(current_user, repair) for repair in page.items}
     on_duty = duty.on_duty_at(utcnow()) == current_user
     return render("repairs/queue.html", "repairs/_queue_rows.html", page=page, actions_by_id=actions,
-                  on_duty=on_duty, **_filter_context(filters))
+                  on_duty=on_duty, cursor=lists.queue_cursor(current_user, filters), **_filter_context(filters))
+
+
+@bp.get("/queue/news")
+@login_required
+@role_required(Role.MAINTENANCE)
+def queue_news():
+    """The open queue's poll: 204 while nothing changed for this person, else a line offering the new list.
+    The list is not swapped in by itself, so a note being typed into a row is never lost."""
+    filters = lists.Filters.from_args(request.args)
+    if not lists.queue_changed_since(current_user, filters, request.args.get("since", 0, type=int)):
+        return "", 204, {"Cache-Control": "no-store"}
+    args = {key: value for key, value in request.args.items() if key != "since"}
+    return render_template("repairs/_queue_news.html", args=args), 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/board")

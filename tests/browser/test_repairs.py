@@ -58,12 +58,41 @@ def test_scan_file_take_complete_confirm(phone, new_page):
     expect(phone.locator(".timeline")).to_contain_text("Confirmed fixed")
 
 
+def test_the_open_queue_offers_a_request_filed_meanwhile(phone, new_page):
+    maint = new_page("phone")
+    maint.clock.install()  # the queue polls every 20 s; the test moves the page's clock instead of waiting
+    login(maint, "maint")
+    maint.goto("/repairs/queue")
+    login(phone, "employee")
+    phone.goto(QR_LINK)
+    phone.fill("#description", "空调滴水 the lab AC is dripping")
+    phone.click("#repair-form button[type=submit]")
+    phone.wait_for_url(re.compile(r"/repairs/\d+$"))
+    expect(maint.locator("li.row-card", has_text="the lab AC is dripping")).to_have_count(0)
+    maint.clock.run_for(21_000)
+    expect(maint.locator("#queue-news")).to_contain_text("Someone else changed the queue")
+    check_page(maint, "repairs-queue-news-phone")
+    maint.get_by_role("button", name="Show the new list").click()
+    expect(maint.locator("li.row-card", has_text="the lab AC is dripping")).to_have_count(1)
+    expect(maint.locator("#queue-news")).to_be_empty()
+
+
 def test_wrong_file_and_unknown_qr_location_are_explained(phone):
     login(phone, "employee")
     phone.goto("/repairs/new?location=987654")
     expect(phone.locator("#flash")).to_contain_text("location we do not know")
     phone.goto("/repairs/new?location=3")
     phone.fill("#description", "食堂的灯不亮 canteen light is off")
+    # Refused before the upload, so the form and its text stay instead of a "too large" error page.
+    huge = {"name": "huge.jpg", "mimeType": "image/jpeg", "buffer": _jpeg() + b"\0" * (9 * 1024 * 1024)}
+    phone.set_input_files("#photos", files=[huge])
+    expect(phone.locator("#photos-error")).to_contain_text("larger than 8 MB")
+    assert phone.eval_on_selector("#photos", "input => input.files.length") == 0
+    small = {"name": "fault.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
+    phone.set_input_files("#photos", files=[small] * 4)
+    expect(phone.locator("#photos-error")).to_contain_text("at most 3 photos")
+    phone.set_input_files("#photos", files=[small])
+    expect(phone.locator("#photos-error")).to_have_count(0)
     phone.set_input_files("#photos", files=[{"name": "notes.jpg", "mimeType": "image/jpeg",
                                              "buffer": b"this is a text file, not a photo"}])
     phone.click("#repair-form button[type=submit]")

@@ -31,6 +31,7 @@ ROUTES = [
     Route("POST", f"{R}/<int:repair_id>/act/<action>", allow(MAINT, OFFICE, status=303), default=404),
     Route("GET", f"{R}/photos/<int:photo_id>", allow(MAINT, OFFICE), default=404),
     Route("GET", f"{R}/queue", allow(MAINT)),
+    Route("GET", f"{R}/queue/news", allow(MAINT, status=204)),
     Route("GET", f"{R}/board", allow(OFFICE)),
     Route("GET", f"{R}/locations", allow(*MANAGERS)),
     Route("POST", f"{R}/locations", allow(*MANAGERS, status=422)),

@@ -1,4 +1,5 @@
 """The lists and pages people work from: mine, queue, board, detail, equipment history, dashboard card."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -217,3 +218,34 @@ def test_the_timeline_keeps_why_a_request_waited(client, login_as, make_repair):
     client.post(f"/repairs/{repair.id}/act/wait", data={"version": repair.version, "wait_reason": "contractor"})
     html = client.get(f"/repairs/{repair.id}").get_data(True)
     assert "Waiting: Waiting for an outside contractor" in html and "Fix clock paused" in html
+
+
+def _queue_cursor(client, query="") -> int:
+    html = client.get(f"/repairs/queue{query}").get_data(True)
+    return int(re.search(r"/repairs/queue/news\?since=(\d+)", html).group(1))
+
+
+def test_the_open_queue_learns_of_changes_by_others_but_not_of_its_own(app, client, login_as, make_user,
+                                                                        make_location, make_repair):
+    tech, colleague = login_as(Role.MAINTENANCE), make_user(Role.MAINTENANCE)
+    mine, pooled = make_repair(), make_repair()
+    since = _queue_cursor(client)
+    services.act(mine, tech, "take", version=mine.version)
+    assert client.get(f"/repairs/queue/news?since={since}").status_code == 204
+
+    services.act(pooled, colleague, "take", version=pooled.version)  # it leaves my screen's pool
+    news = client.get(f"/repairs/queue/news?since={since}")
+    assert news.status_code == 200 and "Someone else changed the queue" in news.get_data(True)
+
+    since = _queue_cursor(client)
+    services.act(pooled, colleague, "start", version=pooled.version)  # the colleague's own job now
+    assert client.get(f"/repairs/queue/news?since={since}").status_code == 204
+
+    place = make_location()
+    with app.test_request_context():
+        services.file_request(make_user(), location_id=place.id, equipment_id=None, category="plumbing",
+                              urgency="normal", description="水管漏水 💧", phone="", photos=[])
+    assert client.get(f"/repairs/queue/news?since={since}").status_code == 200
+    # A filter that the new request does not match keeps the poll quiet.
+    assert client.get(f"/repairs/queue/news?since={since}&category=electrical").status_code == 204
+    assert client.get(f"/repairs/queue/news?since={_queue_cursor(client)}").status_code == 204
