@@ -32,7 +32,7 @@ test: $(VENV)/.dev-installed i18n-compile chromium
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; \
 	  else \
 	    echo "Chromium is missing: install Debian's package with 'sudo apt-get install chromium'." >&2; exit 1; \
 	  fi; \

@@ -8,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import PASSWORD_RULES
 from app.auth.roles import GRANTABLE_ROLES
+from app.choices import options
 
 from .services import LOGIN_PATTERN
 
@@ -31,8 +32,8 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, departments=(), creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = [(0, _l("— none —"))] + [(d.id, str(d)) for d in departments]
-        self.roles.choices = [(r.value, r.label) for r in GRANTABLE_ROLES]
+        self.department_id.choices = options([(0, _l("— none —"))] + [(d.id, str(d)) for d in departments])
+        self.roles.choices = options((r.value, r.label) for r in GRANTABLE_ROLES)
         if not creating:
             del self.password
 

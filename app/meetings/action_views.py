@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.services import active_departments
+from app.choices import options
 from app.htmx import redirect_after_post, render, wants_fragment
 
 from . import actions, states
@@ -87,7 +88,7 @@ def _show_conflict(form: ProgressForm, current) -> list:
     form.form_errors.append(_("Someone else moved this action item first; it is now: %(state)s. "
                               "Check it and try again.", state=states.ACTION_LABELS[current.state]))
     moves = actions.moves_for(current_user, current)
-    form.version.data, form.move.choices = current.version, [(m.name, m.label) for m in moves]
+    form.version.data, form.move.choices = current.version, options((m.name, m.label) for m in moves)
     return moves
 
 

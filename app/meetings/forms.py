@@ -5,6 +5,8 @@ from wtforms import (DateField, HiddenField, IntegerField, RadioField, SelectFie
                      ValidationError)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.choices import options
+
 from .states import KIND_LABELS, URGENCY_LABELS
 
 STALE_FORM = _l("This form is out of date; reload the page and try again.")
@@ -29,12 +31,12 @@ class MeetingForm(FlaskForm):
 
 class ItemForm(VersionedForm):
     """One agenda item; the same class serves adding, editing and the conflict re-render."""
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), default="need")
+    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS), default="need")
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     details = TextAreaField(_l("Details"), validators=[Length(max=2000)])
     department_id = SelectField(_l("Raised by"), coerce=int, validators=[Optional()])
     addressed_to_id = SelectField(_l("Addressed to"), coerce=int, validators=[Optional()])
-    urgency = SelectField(_l("Urgency"), choices=list(URGENCY_LABELS.items()), default="normal")
+    urgency = SelectField(_l("Urgency"), choices=options(URGENCY_LABELS), default="normal")
     minutes_budget = IntegerField(_l("Time budget (minutes)"), validators=[Optional(), NumberRange(min=1, max=240)])
     version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
 
@@ -43,9 +45,9 @@ class ItemForm(VersionedForm):
         if not editing:
             del self.version
         choices = [(d.id, str(d)) for d in departments]
-        self.addressed_to_id.choices = [(0, _l("— nobody in particular —"))] + choices
+        self.addressed_to_id.choices = options([(0, _l("— nobody in particular —"))] + choices)
         if can_choose_department:
-            self.department_id.choices = choices
+            self.department_id.choices = options(choices)
         else:
             # A liaison always speaks for their own department; the field is not shown or trusted.
             del self.department_id
@@ -55,8 +57,9 @@ class OutcomeForm(VersionedForm):
     """What the meeting concluded about an item (office)."""
     outcome = TextAreaField(_l("Outcome notes"), validators=[Length(max=2000)])
     decision = StringField(_l("Decision"), validators=[Length(max=500)])
-    status = SelectField(_l("Item status"), choices=[("discussed", _l("discussed")),
-                                                     ("open", _l("not yet discussed"))], default="discussed")
+    status = SelectField(_l("Item status"), choices=options([("discussed", _l("discussed")),
+                                                             ("open", _l("not yet discussed"))]),
+                         default="discussed")
     version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
 
 
@@ -73,7 +76,7 @@ class ActionForm(FlaskForm):
     def __init__(self, *args, owners=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.owner_id.choices = [(0, _l("— choose —"))] + list(owners)
+        self.owner_id.choices = options([(0, _l("— choose —")), *owners])
 
     def validate_deadline(self, field):
         if self.today and field.data and field.data < self.today:
@@ -89,7 +92,7 @@ class ProgressForm(VersionedForm):
 
     def __init__(self, *args, moves=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.move.choices = [(m.name, m.label) for m in moves]
+        self.move.choices = options((m.name, m.label) for m in moves)
         if len(moves) == 1 and not self.move.data:
             self.move.data = moves[0].name
 

@@ -5,6 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileFie
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.choices import options
 from app.uploads import photo_input_attrs
 
 from .models import CATEGORIES, MAX_PHOTOS, TOO_MANY_PHOTOS, URGENCIES, WAIT_REASONS
@@ -18,8 +19,8 @@ class RepairForm(FlaskForm):
                               validators=[DataRequired(message=_l("Choose a location from the list."))])
     equipment_id = SelectField(_l("Equipment"), coerce=int, validate_choice=False, validators=[Optional()],
                                description=_l("Optional: pick the piece of equipment if you know it."))
-    category = SelectField(_l("What kind of fault"), choices=list(CATEGORIES.items()), default="other")
-    urgency = RadioField(_l("Urgency"), choices=list(URGENCIES.items()), default="normal")
+    category = SelectField(_l("What kind of fault"), choices=options(CATEGORIES), default="other")
+    urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
     description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(max=2000)],
                                 render_kw={"rows": 4})
     photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP,
@@ -32,8 +33,8 @@ class RepairForm(FlaskForm):
 
     def __init__(self, *args, locations=(), equipment=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.location_id.choices = [(0, _l("— choose —"))] + [(loc.id, loc.label) for loc in locations]
-        self.equipment_id.choices = [(0, _l("— not sure / none —"))] + [(e.id, str(e)) for e in equipment]
+        self.location_id.choices = options([(0, _l("— choose —"))] + [(loc.id, loc.label) for loc in locations])
+        self.equipment_id.choices = options([(0, _l("— not sure / none —"))] + [(e.id, str(e)) for e in equipment])
 
 
 class ReportForm(FlaskForm):
@@ -49,14 +50,14 @@ class ActionForm(FlaskForm):
     version = IntegerField(validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     parts = StringField(_l("Parts used"), validators=[Optional(), Length(max=500)])
-    wait_reason = SelectField(_l("Waiting for"), choices=[("", "—")] + list(WAIT_REASONS.items()),
+    wait_reason = SelectField(_l("Waiting for"), choices=options([("", "—"), *WAIT_REASONS.items()]),
                               validators=[Optional()])
     assignee_id = SelectField(_l("Maintenance person"), coerce=int, validate_choice=False,
                               validators=[Optional()])
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.assignee_id.choices = [(0, _l("— choose —"))] + [(p.id, p.name) for p in people]
+        self.assignee_id.choices = options([(0, _l("— choose —"))] + [(p.id, p.name) for p in people])
 
 
 class LocationForm(FlaskForm):
@@ -70,12 +71,12 @@ class EquipmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     asset_number = StringField(_l("Asset number"), validators=[DataRequired(), Length(max=40)])
     location_id = SelectField(_l("Location"), coerce=int)
-    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()), default="other")
+    category = SelectField(_l("Category"), choices=options(CATEGORIES), default="other")
     active = BooleanField(_l("In use"), default=True)
 
     def __init__(self, *args, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.location_id.choices = [(loc.id, loc.label) for loc in locations]
+        self.location_id.choices = options((loc.id, loc.label) for loc in locations)
 
 
 class ImportForm(FlaskForm):

@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.choices import options
 from app.idempotency import new_token
 from app.uploads import MAX_BYTES, photo_input_attrs
 
@@ -30,7 +31,7 @@ class SuggestionForm(FlaskForm):
 
     def __init__(self, *args, categories=(), paper: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_id.choices = [(c.id, str(c)) for c in categories]
+        self.category_id.choices = options((c.id, str(c)) for c in categories)
         if paper:
             del self.anonymous
             self.slip_date.validators = [DataRequired()]
@@ -62,8 +63,8 @@ class AnswerForm(FlaskForm):
 
     def __init__(self, *args, targets=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.status_to.choices = [("", _l("— keep the status —"))] + [(s.value, s.label) for s in targets]
-        self.template_id.choices = [(0, _l("— none —"))] + [(t.id, t.title) for t in templates]
+        self.status_to.choices = options([("", _l("— keep the status —"))] + [(s.value, s.label) for s in targets])
+        self.template_id.choices = options([(0, _l("— none —"))] + [(t.id, t.title) for t in templates])
 
     def validate_target_date(self, field):
         if field.data and self.status_to.data == Status.DEFERRED.value and field.data < local_today():
@@ -85,7 +86,7 @@ class ReplyForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     score = RadioField(_l("How well was it handled?"), coerce=int, validators=[InputRequired()],
-                       choices=[(n, str(n)) for n in range(1, 6)])
+                       choices=options((n, str(n)) for n in range(1, 6)))
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=COMMENT_MAX)])
 
     def validate_score(self, field):

@@ -5,6 +5,7 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.choices import options
 from app.timeutil import to_utc
 
 from .models import RESPONSIBLE, VISIT_TYPES
@@ -24,7 +25,7 @@ class VisitForm(FlaskForm):
         Optional(), Length(max=40),
         Regexp(r"^[0-9+() -]{5,40}$", message=_l("Digits, spaces, + ( ) and - only."))])
     purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=500)])
-    visit_type = SelectField(_l("Visit type"), choices=list(VISIT_TYPES.items()),
+    visit_type = SelectField(_l("Visit type"), choices=options(VISIT_TYPES),
                              description=_l("Picks the reception checklist."))
     host_id = SelectField(_l("Host"), coerce=int, validate_choice=False)
     host_department_id = SelectField(_l("Host department"), coerce=int, validate_choice=False,
@@ -52,15 +53,15 @@ class VisitForm(FlaskForm):
 
     def __init__(self, *args, hosts=(), cohosts=(), departments=(), rooms=(), owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.host_id.choices = [(0, _l("— choose —"))] + [(u.id, _person(u)) for u in hosts]
-        self.cohost_ids.choices = [(u.id, _person(u)) for u in cohosts]
-        self.host_department_id.choices = [(0, _l("— choose —"))] + [(d.id, str(d)) for d in departments]
+        self.host_id.choices = options([(0, _l("— choose —"))] + [(u.id, _person(u)) for u in hosts])
+        self.cohost_ids.choices = options((u.id, _person(u)) for u in cohosts)
+        self.host_department_id.choices = options([(0, _l("— choose —"))] + [(d.id, str(d)) for d in departments])
         self.cohost_department.choices = list(self.host_department_id.choices)
-        self.room_id.choices = [(0, _l("— other place, type it below —"))] + [(r.id, r.name) for r in rooms]
+        self.room_id.choices = options([(0, _l("— other place, type it below —"))] + [(r.id, r.name) for r in rooms])
         if owners is None:
             del self.owner_id
         else:
-            self.owner_id.choices = [(0, _l("— choose —"))] + [(u.id, u.name) for u in owners]
+            self.owner_id.choices = options([(0, _l("— choose —"))] + [(u.id, u.name) for u in owners])
 
     def to_data(self) -> VisitData:
         names = [n for n in (self.visitor_names.data or "").splitlines() if n.strip()]
@@ -96,7 +97,7 @@ class AcceptForm(FlaskForm):
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [(0, _l("— choose —"))] + [(u.id, u.name) for u in owners]
+        self.owner_id.choices = options([(0, _l("— choose —"))] + [(u.id, u.name) for u in owners])
 
 
 TIMINGS = [
@@ -115,10 +116,10 @@ class TemplateStepForm(FlaskForm):
     """One checklist step of a template; the due time is an amount and unit before or after an anchor."""
     title = StringField(_l("Step"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
-    responsible = SelectField(_l("Responsible"), choices=list(RESPONSIBLE.items()))
+    responsible = SelectField(_l("Responsible"), choices=options(RESPONSIBLE))
     amount = IntegerField(_l("How long"), default=0, validators=[Optional(), NumberRange(0, 365)])
-    unit = SelectField(_l("Unit"), choices=UNITS)
-    timing = SelectField(_l("When"), choices=TIMINGS)
+    unit = SelectField(_l("Unit"), choices=options(UNITS))
+    timing = SelectField(_l("When"), choices=options(TIMINGS))
 
     def load(self, step) -> None:
         """Show a stored step's anchor and signed offset as amount, unit and before/at/after."""
