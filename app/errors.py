@@ -1,5 +1,5 @@
 """Error pages in the layout, or a message fragment when a partial htmx request failed."""
-from flask import render_template
+from flask import current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -9,6 +9,7 @@ from app.htmx import wants_fragment
 
 MESSAGES = {
     400: _l("The request could not be understood. Reload the page and try again."),
+    401: _l("Sign in again in another tab, then repeat what you did here: this page keeps what you typed."),
     403: _l("You do not have permission to open this page."),
     404: _l("This page does not exist, or it was removed."),
     405: _l("This action is not available here."),
@@ -17,15 +18,16 @@ MESSAGES = {
     500: _l("Something went wrong on our side. Your last action may not have been saved; please try again."),
 }
 TITLES = {
-    400: _l("Bad request"), 403: _l("No permission"), 404: _l("Not found"), 405: _l("Not allowed"),
+    400: _l("Bad request"), 401: _l("You are signed out."), 403: _l("No permission"), 404: _l("Not found"), 405: _l("Not allowed"),
     413: _l("File too large"), 429: _l("Too many attempts"), 500: _l("Server error"),
 }
 CSRF_MESSAGE = _l("This form has expired or did not come from this site. Reload the page and try again.")
 
 
-def _render(code: int, message=None):
+def _render(code: int, message=None, link=None, kept=()):
     page_code = code if code in TITLES else 400
-    context = {"code": code, "title": TITLES[page_code], "message": message or MESSAGES[page_code]}
+    context = {"code": code, "title": TITLES[page_code], "message": message or MESSAGES[page_code], "link": link,
+               "kept": kept}
     if wants_fragment():
         # Put the message where the user looks for feedback instead of inside the widget that failed.
         headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
@@ -34,12 +36,35 @@ def _render(code: int, message=None):
     return render_template(template, **context), code, {"Vary": "HX-Request"}
 
 
+def signed_out_fragment():
+    """For an htmx request whose session has ended. Following the redirect to /login would swap the whole
+    login page into the widget that asked (the bell, a row); a message in #flash leaves the page and the
+    text typed into it alone, with a link to sign in elsewhere."""
+    return _render(401, link=(url_for("auth.login"), _l("Sign in")))
+
+
+def rate_limited(retry_after_seconds: int):
+    body, code, headers = _render(429)
+    return current_app.response_class(body, code, {**headers, "Retry-After": str(retry_after_seconds)})
+
+
 def handle_http(exc: HTTPException):
     return _render(exc.code or 500)
 
 
+# Form fields never shown back on an error page.
+SECRET_FIELDS = ("csrf_token", "password", "current", "new", "confirm", "version", "token", "form_token")
+
+
+def _typed_text() -> list[str]:
+    """The text fields of a refused post, so that nothing typed is lost: the page shows them to copy."""
+    return [value for key, value in request.form.items(multi=True)
+            if value.strip() and not key.endswith(SECRET_FIELDS) and len(value) > 1]
+
+
 def handle_csrf(exc: CSRFError):
-    return _render(400, CSRF_MESSAGE)
+    # An expired or foreign token: the form cannot be trusted, but the person's words can be given back.
+    return _render(400, CSRF_MESSAGE, kept=_typed_text())
 
 
 def handle_unexpected(exc: InternalServerError):

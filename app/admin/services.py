@@ -134,10 +134,11 @@ def import_users(raw: bytes) -> ImportResult:
         return result
     departments = {d.code.lower(): d for d in db.session.scalars(select(Department).where(Department.active))}
     rows, seen, liaisons = [], set(), {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # blank lines at the end of a spreadsheet export
-        result.errors.extend(_check_row(line, row, departments, seen, liaisons))
+        # line_num counts the file's lines, so skipped blank lines and quoted line breaks don't shift it.
+        result.errors.extend(_check_row(reader.line_num, row, departments, seen, liaisons))
         rows.append(row)
     if not rows and not result.errors:
         result.errors.append(_l("The file has no users in it."))

@@ -1,7 +1,7 @@
 """Administration: accounts, departments, user import (role admin only)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.auth import services as accounts
 from app.auth.models import Department, User
@@ -54,7 +54,11 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = _get_or_404(User, user_id)
-    form = UserForm(obj=user, departments=accounts.active_departments(), creating=False)
+    departments = accounts.active_departments()
+    if user.department is not None and user.department not in departments:
+        # A closed department stays selectable for its members, or saving the form would silently drop it.
+        departments.append(user.department)
+    form = UserForm(obj=user, departments=departments, creating=False)
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles if r is not Role.EMPLOYEE]
         form.department_id.data = user.department_id or 0
@@ -71,7 +75,7 @@ def _save_user(form: UserForm, user: User) -> bool:
     password = form.password.data if "password" in form else None
     try:
         accounts.save_user(user, login=form.login.data, name=form.name.data, department=department,
-                           roles=form.roles.data, password=password)
+                           roles=form.roles.data, password=password, actor=current_user)
     except accounts.AccountError as exc:
         form.form_errors.append(str(exc))
         return False
@@ -83,7 +87,7 @@ def set_active(user_id: int):
     """Deactivate or reactivate: accounts are never deleted, so their history keeps its names."""
     user = _get_or_404(User, user_id)
     try:
-        accounts.set_active(user, request.form.get("active") == "1")
+        accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
     except accounts.AccountError as exc:
         flash(str(exc), "error")
     else:

@@ -48,9 +48,15 @@ def authenticate(login: str, password: str, address: str) -> tuple[User | None, 
     return user, False
 
 
+class SamePassword(AccountError):
+    """The new password is the old one: after a reset the administrator would still know it."""
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise AccountError(_l("The current password is not correct."))
+    if new == current:
+        raise SamePassword(_l("Choose a password different from the current one."))
     user.set_password(new)
     user.must_change_password = False
     user.session_version += 1
@@ -85,12 +91,19 @@ def check_liaison_rule(user: User, roles, department: Department | None) -> None
                               department=str(department), name=other.name))
 
 
+def _is_self(user: User, actor: User | None) -> bool:
+    return actor is not None and user.id is not None and user.id == actor.id
+
+
 def save_user(user: User, *, login: str, name: str, department: Department | None, roles,
-              password: str | None = None) -> User:
+              password: str | None = None, actor: User | None = None) -> User:
     """Create or update an account after checking that the login name is free and the liaison rule holds."""
     clash = find_by_login(login)
     if clash is not None and clash is not user:
         raise AccountError(_l("The login name %(login)s is already taken.", login=login))
+    if _is_self(user, actor) and Role.ADMIN in user.roles and Role.ADMIN not in {Role(r) for r in roles}:
+        # Another administrator can do it; doing it to oneself could leave nobody to undo it.
+        raise AccountError(_l("You cannot remove your own administrator role."))
     check_liaison_rule(user, roles, department)
     user.login = login.strip()
     user.name = name.strip()
@@ -104,8 +117,10 @@ def save_user(user: User, *, login: str, name: str, department: Department | Non
     return user
 
 
-def set_active(user: User, active: bool) -> None:
+def set_active(user: User, active: bool, actor: User | None = None) -> None:
     """Deactivate instead of deleting, so the history that names this user stays intact."""
+    if not active and _is_self(user, actor):
+        raise AccountError(_l("You cannot deactivate your own account."))
     if active:
         check_liaison_rule(user, user.roles, user.department)
     user.active = active

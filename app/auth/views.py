@@ -1,13 +1,14 @@
 """Sign-in, sign-out, own password and language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 
+from app import errors
 from app.extensions import db, login_manager
-from app.htmx import redirect_after_post
-from app.i18n import LOCALES
+from app.htmx import redirect_after_post, wants_fragment
+from app.i18n import LOCALES, LOGIN_MESSAGE
 
 from . import services
 from .forms import LoginForm, PasswordForm
@@ -28,6 +29,14 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+@login_manager.unauthorized_handler
+def unauthorized():
+    if wants_fragment():
+        return errors.signed_out_fragment()
+    flash(LOGIN_MESSAGE, "info")
+    return redirect(login_url(login_manager.login_view, request.url))
+
+
 def _safe_next(target: str | None) -> str:
     """Only follow `next` within this site, never to another host."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -45,7 +54,8 @@ def login():
         return render_template("auth/login.html", form=form), status
     user, blocked = services.authenticate(form.login.data, form.password.data, request.remote_addr)
     if blocked:
-        abort(429)
+        # Tells scripts and proxies when to retry; people read the same on the page.
+        return errors.rate_limited(current_app.config["LOGIN_RATE_WINDOW"])
     if user is None:
         form.password.errors.append(_("Login name or password is not correct."))
         return render_template("auth/login.html", form=form), 422
@@ -68,11 +78,15 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current.data, form.new.data)
+        except services.SamePassword as exc:
+            form.new.errors.append(str(exc))
         except services.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            # The session version changed; sign this session in again (with the real object, not the proxy).
-            login_user(current_user._get_current_object())
+            # The session version changed; sign this session in again (with the real object, not the proxy),
+            # renewing "keep me signed in" if it was on, or its cookie would still name the old version.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed."), "success")
             return redirect_after_post(url_for("main.home"))
     status = 422 if form.errors else 200

@@ -48,6 +48,18 @@ def test_any_bad_row_imports_nothing_and_each_error_names_its_line(app, make_dep
     assert not any(m.startswith("line 2:") for m in messages)
 
 
+def test_line_numbers_count_blank_lines_and_line_breaks_inside_a_cell(app, make_department):
+    make_department(code="PROD")
+    csv_text = (HEADER + "E3011,周十一,PROD,\n"   # line 2
+                "\n"                                # line 3 blank
+                '"E3012","卫\n十二",PROD,\n'       # lines 4-5: a name with a line break in it
+                "bad login,蒋十三,PROD,\n")         # line 6
+    result = import_users(csv_text.encode())
+    with force_locale("en"):
+        messages = [str(e) for e in result.errors]
+    assert any(m.startswith("line 6:") for m in messages), messages
+
+
 def test_gbk_file_from_excel_is_read(app, make_department):
     make_department(code="HR")
     result = import_users((HEADER + "E3011,人力小李,HR,\n").encode("gb18030"))

@@ -59,6 +59,33 @@ def test_edit_changes_roles_and_department(client, login_as, make_user, make_dep
     assert user.roles == {Role.EMPLOYEE, Role.OFFICE, Role.MAINTENANCE}
 
 
+def test_editing_a_member_of_a_closed_department_keeps_their_department(client, login_as, make_user,
+                                                                        make_department):
+    closed = make_department(name_en="Old plant", active=False)
+    user = make_user(department=closed)
+    login_as(Role.ADMIN)
+    form = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert f'<option selected value="{closed.id}">' in form or f'value="{closed.id}" selected' in form
+    client.post(f"/admin/users/{user.id}", data={"login": user.login, "name": "Renamed",
+                                                 "department_id": str(closed.id), "roles": []})
+    assert db.session.get(User, user.id).department == closed
+
+
+def test_an_administrator_cannot_lock_themselves_out(client, login_as, make_user):
+    admin = login_as(Role.ADMIN)
+    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True)
+    assert "cannot deactivate your own account" in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).active
+    response = client.post(f"/admin/users/{admin.id}", data={"login": admin.login, "name": admin.name,
+                                                              "department_id": "0", "roles": ["office"]})
+    assert response.status_code == 422 and "own administrator role" in response.get_data(as_text=True)
+    assert Role.ADMIN in db.session.get(User, admin.id).roles
+    # Another administrator may do both.
+    other = make_user(Role.ADMIN)
+    assert client.post(f"/admin/users/{other.id}/active", data={"active": "0"}).status_code == 303
+    assert db.session.get(User, other.id).active is False
+
+
 def test_deactivated_account_cannot_sign_in_but_still_exists(client, app, login_as, make_user):
     user = make_user()
     login_as(Role.ADMIN)

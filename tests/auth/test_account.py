@@ -3,6 +3,8 @@ from app.auth import services
 from app.extensions import db
 from tests.conftest import PASSWORD
 
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
 
 def test_change_password_needs_the_current_one(client, login_as):
     login_as()
@@ -76,3 +78,44 @@ def test_language_before_sign_in_follows_the_browser_then_the_switch(client):
 
 def test_unknown_language_is_refused(client):
     assert client.post("/language", data={"locale": "fr"}).status_code == 400
+
+
+def test_the_new_password_must_differ_from_the_current_one(client, make_user):
+    user = make_user()
+    services.reset_password(user, "temporary-123")
+    client.post("/login", data={"login": user.login, "password": "temporary-123"})
+    response = client.post("/account/password", data={"current": "temporary-123", "new": "temporary-123",
+                                                       "confirm": "temporary-123"})
+    assert response.status_code == 422 and "different from the current one" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.must_change_password
+
+
+def test_keep_me_signed_in_survives_a_password_change(app, client, make_user):
+    user = make_user()
+    client.post("/login", data={"login": user.login, "password": PASSWORD, "remember": "y"})
+    response = client.post("/account/password", data={"current": PASSWORD, "new": "new-password-1",
+                                                       "confirm": "new-password-1"})
+    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+    # A browser restart: the session cookie is gone, the remember cookie brings the user back.
+    client.delete_cookie("session")
+    assert client.get("/").status_code == 200
+
+
+def test_the_bell_waits_quietly_while_a_new_password_is_pending(client, make_user):
+    user = make_user()
+    services.reset_password(user, "temporary-123")
+    client.post("/login", data={"login": user.login, "password": "temporary-123"})
+    response = client.get("/notifications/bell", headers=PARTIAL)
+    assert response.status_code == 204 and response.get_data(as_text=True) == ""
+
+
+def test_a_signed_out_htmx_request_gets_a_message_not_the_login_page(client, login_as):
+    login_as()
+    client.post("/logout")
+    response = client.get("/notifications/bell", headers=PARTIAL)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 401 and response.headers["HX-Retarget"] == "#flash"
+    assert "You are signed out." in body and 'href="/login"' in body and "<form" not in body
+    # A whole page still goes to the sign-in form.
+    assert client.get("/notifications/").headers["Location"].startswith("/login?next=")

@@ -42,7 +42,7 @@ def test_five_failures_block_the_user_name_even_with_the_right_password(client, 
     for attempt in range(5):
         assert post_login(client, "E1004", "wrong", addr=f"10.0.1.{attempt}").status_code == 422
     blocked = post_login(client, "E1004", PASSWORD, addr="10.0.2.1")
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "60"
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
 
