@@ -2,16 +2,50 @@
 (function () {
   "use strict";
 
-  // Copy buttons: <button data-copy="#id">.
+  // Copy buttons: <button data-copy="#id">. navigator.clipboard exists only on HTTPS pages, and many
+  // intranets are plain HTTP: there the text is selected and copied the old way.
+  function copiedOldWay(source) {
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+  function markCopied(button) {
+    button.setAttribute("data-copied", "true");
+    button.textContent = button.getAttribute("data-copied-label") || button.textContent;
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
     var source = document.querySelector(button.getAttribute("data-copy"));
-    if (!source || !navigator.clipboard) return;
-    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-      button.setAttribute("data-copied", "true");
-      button.textContent = button.getAttribute("data-copied-label") || button.textContent;
-    });
+    if (!source) return;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () { markCopied(button); },
+        function () { if (copiedOldWay(source)) markCopied(button); });
+    } else if (copiedOldWay(source)) {
+      markCopied(button);
+    }
+  });
+
+  // A request that never reached the server swaps nothing; say so rather than leave the tap unanswered.
+  // The note goes away with the next request that gets through.
+  document.addEventListener("htmx:error", function (event) {
+    var error = event.detail && event.detail.error;
+    if (error && error.name === "AbortError") return;  // replaced by a newer request, or the page left
+    var flash = document.getElementById("flash");
+    if (!flash) return;
+    var note = document.createElement("p");
+    note.className = "flash flash-error";
+    note.setAttribute("data-offline", "");
+    note.setAttribute("role", "alert");
+    note.textContent = document.body.getAttribute("data-offline-message");
+    flash.replaceChildren(note);
+  });
+  document.addEventListener("htmx:after:request", function () {
+    var note = document.querySelector("#flash [data-offline]");
+    if (note) note.remove();
   });
 
   // Live character counters: <textarea maxlength="2000" data-counter="#id">.

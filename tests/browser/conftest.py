@@ -156,14 +156,30 @@ def login(page, user: str, password: str = DEMO_PASSWORD) -> None:
 _axe = Axe()
 
 
+# Controls a finger must hit; links inside running text are exempt, as in WCAG's target-size rule.
+TAP_TARGETS_TOO_SMALL = """() => {
+  const selector = 'button, [role=button], select, summary, input:not([type=hidden]):not([type=checkbox])' +
+                   ':not([type=radio]), label:has(> input[type=checkbox]), label:has(> input[type=radio])';
+  return [...document.querySelectorAll(selector)]
+    .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden, [hidden], .print-only'))
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, box]) => box.width > 0 && box.height < 43.5)
+    .map(([el, box]) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+                        `${el.className ? '.' + String(el.className).split(' ')[0] : ''} ${Math.round(box.height)}px`);
+}"""
+
+
 def check_page(page, name: str) -> None:
-    """What every page must pass: no horizontal scroll, no serious or critical axe-core violation.
+    """What every page must pass: no horizontal scroll, tap targets at least 44 px tall, no serious or
+    critical axe-core violation.
     A screenshot is saved under test-artifacts/screenshots for a person to look at."""
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px"
+    small = page.evaluate(TAP_TARGETS_TOO_SMALL)
+    assert not small, f"{name}: tap targets under 44 px tall: {small[:5]}"
     results = _axe.run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, f"{name}: " + "; ".join(

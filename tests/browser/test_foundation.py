@@ -1,5 +1,6 @@
 """A person on a phone signs in, looks around, switches language, and sees only what their role allows."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page, login
 
@@ -63,3 +64,16 @@ def test_admin_user_search_filters_in_place(desktop):
     desktop.wait_for_url("**q=liaison-prod**")
     rows = desktop.locator("#user-rows li")
     assert rows.count() == 1 and "liaison-prod" in rows.first.inner_text()
+
+
+def test_a_lost_connection_is_reported_and_clears_when_it_comes_back(desktop):
+    login(desktop, "admin")
+    desktop.goto("/admin/users")
+    desktop.context.set_offline(True)
+    desktop.fill("input[name=q]", "liaison-prod")
+    expect(desktop.locator("#flash")).to_contain_text("could not be reached")
+    expect(desktop.locator("input[name=q]")).to_have_value("liaison-prod")
+    desktop.context.set_offline(False)
+    desktop.fill("input[name=q]", "liaison-hr")
+    expect(desktop.locator("#user-rows li")).to_have_count(1)
+    expect(desktop.locator("#flash")).not_to_contain_text("could not be reached")
