@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload, with_expression
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.models import User
 from app.extensions import db
 from app.notifications import notify
 from app.timeutil import utcnow
@@ -91,8 +90,13 @@ def _publish(suggestion: Suggestion, draft: Answer, user) -> None:
     flag_modified(suggestion, "status")  # every answer bumps the version, even one without a status change
     detail = f"{draft.status_from} → {draft.status_to}" if draft.status_to else ""
     db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="answer", detail=detail))
-    notify(followers(suggestion), _l("The office answered your suggestion “%(title)s”.", title=suggestion.title),
-           link=link_to("suggestions.detail", suggestion_id=suggestion.id), commit=False)
+    for own in followed_by(suggestion):
+        if own.id == suggestion.id:
+            message = _l("The office answered your suggestion “%(title)s”.", title=own.title)
+        else:
+            message = _l("The office answered your suggestion “%(title)s” (merged with one on the same topic).",
+                         title=own.title)
+        _tell_author(own, message)
 
 
 def link_to(endpoint: str, **values) -> str:
@@ -103,12 +107,22 @@ def link_to(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
-def followers(suggestion: Suggestion) -> list[User]:
-    """Named authors reading this suggestion: its own and those of duplicates merged into it."""
-    authors = select(Suggestion.author_id).where(
-        or_(Suggestion.id == suggestion.id, Suggestion.merged_into_id == suggestion.id),
-        Suggestion.author_id.is_not(None))
-    return list(db.session.scalars(select(User).where(User.id.in_(authors))))
+def followed_by(suggestion: Suggestion) -> list[Suggestion]:
+    """The named suggestions whose authors read this one's answers: itself and the duplicates merged
+    into it, one per author (their own first), each with its author loaded."""
+    query = (select(Suggestion).where(or_(Suggestion.id == suggestion.id, Suggestion.merged_into_id == suggestion.id),
+                                      Suggestion.author_id.is_not(None))
+             .options(selectinload(Suggestion.author)).order_by(Suggestion.id != suggestion.id, Suggestion.id))
+    by_author: dict[int, Suggestion] = {}
+    for own in db.session.scalars(query):
+        by_author.setdefault(own.author_id, own)
+    return list(by_author.values())
+
+
+def _tell_author(own: Suggestion, message) -> None:
+    """Notify the author of `own` with a link to `own`: the one page of the thread they may open
+    (a merged duplicate's page shows the survivor's status and answers)."""
+    notify([own.author], message, link=link_to("suggestions.detail", suggestion_id=own.id), commit=False)
 
 
 def publish_draft(suggestion: Suggestion, user) -> None:
@@ -183,7 +197,9 @@ def duplicates_of(suggestion: Suggestion) -> list[Suggestion]:
 
 def merge(duplicate: Suggestion, survivor: Suggestion | None, user) -> None:
     """Close `duplicate` into `survivor`; its author (and any earlier duplicates) follow the survivor."""
-    if survivor is None or survivor.id == duplicate.id:
+    if survivor is None:
+        raise SuggestionError(_l("No suggestion has this number. Copy it from the triage list."))
+    if survivor.id == duplicate.id:
         raise SuggestionError(_l("Choose another suggestion to merge into."))
     if survivor.merged_into_id is not None:
         raise SuggestionError(_l("That suggestion was itself merged; merge into the one it follows."))
@@ -191,6 +207,8 @@ def merge(duplicate: Suggestion, survivor: Suggestion | None, user) -> None:
         raise SuggestionError(_l("Only a new, in-progress or deferred suggestion can be merged."))
     db.session.add(Answer(suggestion_id=duplicate.id, status_from=duplicate.status, status_to=Status.MERGED.value,
                           body="", written_by_id=user.id, published_at=utcnow()))
+    # Read before the earlier duplicates move on: their authors are told too.
+    told = followed_by(duplicate)
     for earlier in duplicates_of(duplicate):
         earlier.merged_into_id = survivor.id
     duplicate.status = Status.MERGED.value
@@ -199,9 +217,9 @@ def merge(duplicate: Suggestion, survivor: Suggestion | None, user) -> None:
     db.session.add_all([
         Event(suggestion_id=duplicate.id, actor_id=user.id, kind="merged", detail=str(survivor.id)),
         Event(suggestion_id=survivor.id, actor_id=user.id, kind="absorbed", detail=str(duplicate.id))])
-    notify(followers(duplicate), _l("Your suggestion “%(title)s” was merged with one on the same topic; "
-                                    "you will see its answers.", title=duplicate.title),
-           link=link_to("suggestions.detail", suggestion_id=duplicate.id), commit=False)
+    for own in told:
+        _tell_author(own, _l("Your suggestion “%(title)s” was merged with one on the same topic; "
+                             "you will see its answers.", title=own.title))
     _commit()
 
 

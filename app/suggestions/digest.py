@@ -23,7 +23,7 @@ def _week() -> date:
 @bp.get("/digest")
 @office_only
 def digest():
-    result = reports.digest(_week(), request.args.get("page", 1, type=int))
+    result = reports.digest(_week())
     return render("suggestions/digest.html", "suggestions/_digest_list.html", digest=result,
                   previous=reports.shift(result.monday, -7), following=reports.shift(result.monday, 7))
 
@@ -31,14 +31,14 @@ def digest():
 @bp.get("/digest.csv")
 @office_only
 def digest_csv():
-    result = reports.digest(_week(), 1)
+    result = reports.digest(_week())
     return _download(reports.digest_csv(result), "text/csv; charset=utf-8", result, "csv")
 
 
 @bp.get("/digest.xlsx")
 @office_only
 def digest_xlsx():
-    result = reports.digest(_week(), 1)
+    result = reports.digest(_week())
     return _download(reports.digest_xlsx(result), XLSX, result, "xlsx")
 
 

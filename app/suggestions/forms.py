@@ -11,7 +11,7 @@ from app.idempotency import new_token
 from app.uploads import MAX_BYTES, photo_input_attrs
 
 from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
-from .services import local_today
+from .services import local_today, parse_number
 from .workflow import Status
 
 
@@ -77,7 +77,17 @@ class NoteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = IntegerField(_l("Number of the suggestion to keep"), validators=[InputRequired()])
+    target_id = StringField(_l("Number of the suggestion to keep"), validators=[DataRequired(), Length(max=40)],
+                            description=_l("The 12-digit number shown on each row of the triage list; "
+                                           "search the list for words to find it."))
+
+    @property
+    def target_number(self) -> int | None:
+        return parse_number(self.target_id.data)
+
+    def validate_target_id(self, field):
+        if self.target_number is None:
+            raise ValidationError(_l("Enter the 12-digit number of the suggestion to keep."))
 
 
 class ReplyForm(FlaskForm):

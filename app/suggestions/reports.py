@@ -13,7 +13,7 @@ from app.extensions import db
 from app.timeutil import to_local, utcnow
 
 from .models import Rating, Suggestion
-from .services import PAGE_SIZE, categories, local_day_bounds, local_today, start_of_day
+from .services import categories, local_day_bounds, local_today, start_of_day
 from .workflow import Status
 
 
@@ -39,11 +39,12 @@ class Digest:
     rows: list              # (category, {status: count}, total)
     totals: dict            # status -> count
     total: int
-    page: object            # the week's suggestions, paginated
+    items: list             # every suggestion of the week, oldest first
 
 
-def digest(monday: date, page: int) -> Digest:
-    """What came in during one Monday–Sunday week, counted by category and status, and listed."""
+def digest(monday: date) -> Digest:
+    """What came in during one Monday–Sunday week, counted by category and status, and listed whole:
+    the printed digest is the week's record, and a week brings a few hundred at most."""
     sunday = monday + timedelta(days=6)
     in_week = local_day_bounds(monday, sunday)
     counts = db.session.execute(select(Suggestion.category_id, Suggestion.status, func.count())
@@ -55,8 +56,8 @@ def digest(monday: date, page: int) -> Digest:
     rows = [(c, by_category[c.id], sum(by_category[c.id].values()))
             for c in categories(active_only=False) if c.id in by_category]
     totals = {s: sum(r[1].get(s, 0) for r in rows) for s in statuses}
-    listing = db.paginate(select(Suggestion).where(in_week).order_by(Suggestion.created_at, Suggestion.id),
-                          page=page, per_page=PAGE_SIZE, error_out=False)
+    listing = list(db.session.scalars(select(Suggestion).where(in_week)
+                                      .order_by(Suggestion.created_at, Suggestion.id)))
     return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), listing)
 
 
@@ -69,9 +70,7 @@ def _export_rows(result: Digest) -> list[list]:
         lines.append([str(category)] + [counts.get(s, 0) for s in result.statuses] + [total])
     lines.append([_("Total")] + [result.totals[s] for s in result.statuses] + [result.total])
     lines += [[], [_("Number"), _("Received on"), _("Category"), _("Status"), _("Source"), _("Title")]]
-    week = select(Suggestion).where(local_day_bounds(result.monday, result.sunday)).order_by(
-        Suggestion.created_at, Suggestion.id)
-    for s in db.session.scalars(week):
+    for s in result.items:
         lines.append([str(s.id), _local_day(s).isoformat(), str(s.category), str(s.status_enum.label),
                       _("paper slip") if s.source == "paper" else _("online"), s.title])
     return lines

@@ -243,11 +243,24 @@ def _published(suggestion_id: int, with_replies: bool) -> list[Answer]:
     return list(db.session.scalars(query))
 
 
-def latest_answer(suggestion: Suggestion) -> Answer | None:
-    """The newest published office answer the author can read (from a page loaded by mine())."""
-    answers = [a for s in (suggestion, suggestion.merged_into) if s is not None for a in s.answers
-               if not a.from_author]
-    return max(answers, key=lambda a: (a.published_at, a.id)) if answers else None
+@dataclass
+class AnswerSummary:
+    """What "mine" shows of a suggestion's office answers."""
+    latest: Answer | None  # the newest office answer, shown in full
+    plan: Answer | None    # while deferred: the answer that deferred it, with the plan and target date
+    earlier: int           # how many older office answers the detail page shows besides
+
+
+def answer_summary(suggestion: Suggestion) -> AnswerSummary:
+    """Summarise the office answers the author can read (from a page loaded by mine(), no query)."""
+    answers = sorted((a for s in (suggestion, suggestion.merged_into) if s is not None for a in s.answers
+                      if not a.from_author), key=lambda a: (a.published_at, a.id))
+    shown = followed(suggestion)
+    plan = None
+    if shown.status == Status.DEFERRED.value:
+        plan = next((a for a in reversed(answers)
+                     if a.suggestion_id == shown.id and a.status_to == Status.DEFERRED.value), None)
+    return AnswerSummary(answers[-1] if answers else None, plan, max(len(answers) - 1, 0))
 
 
 # ---------------------------------------------------------------- the author's side
@@ -304,7 +317,23 @@ def local_day_bounds(start: date | None, end: date | None):
     return and_(*conditions) if conditions else None
 
 
-def text_filter(q: str):
-    like = f"%{q.strip()}%"
-    return or_(Suggestion.title.ilike(like), Suggestion.details.ilike(like))
+NUMBER_NOISE = re.compile(r"^(no\.?|#|第)|号$|[\s\-]", re.IGNORECASE)
 
+
+def parse_number(text: str) -> int | None:
+    """A suggestion's number as people paste it ("No. 123456789012", "第 123 456 789 012 号"), else None."""
+    digits = NUMBER_NOISE.sub("", (text or "").strip())
+    if len(digits) == 12 and digits.isascii() and digits.isdigit():
+        return int(digits)
+    return None
+
+
+def text_filter(q: str):
+    """A number finds that one suggestion by its key; other text is matched in the title and details,
+    with % and _ taken literally."""
+    number = parse_number(q)
+    if number is not None:
+        return Suggestion.id == number
+    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{escaped}%"
+    return or_(Suggestion.title.ilike(like, escape="\\"), Suggestion.details.ilike(like, escape="\\"))

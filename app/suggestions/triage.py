@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.htmx import redirect_after_post, render
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 from . import answers, lists, services
 from .answers import StaleSuggestion
@@ -24,7 +24,7 @@ def office_only(view):
     return login_required(role_required(Role.OFFICE)(view))
 
 
-def _day(text: str | None) -> date | None:
+def parse_day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
@@ -33,8 +33,8 @@ def _day(text: str | None) -> date | None:
 
 def filters_from(args) -> TriageFilters:
     return TriageFilters(status=args.get("status", ""), category=args.get("category", type=int),
-                         source=args.get("source", ""), start=_day(args.get("start")), end=_day(args.get("end")),
-                         q=args.get("q", "")[:100], overdue=args.get("overdue") == "1")
+                         source=args.get("source", ""), start=parse_day(args.get("start")),
+                         end=parse_day(args.get("end")), q=args.get("q", "")[:100], overdue=args.get("overdue") == "1")
 
 
 @bp.get("/triage")
@@ -60,7 +60,8 @@ def office_context(suggestion, answer_form: AnswerForm | None = None) -> dict:
     return {"suggestion": suggestion, "form": form, "draft": draft, "notes": answers.notes(suggestion),
             "answers": answers.office_view(suggestion), "events": answers.history(suggestion),
             "duplicates": answers.duplicates_of(suggestion), "note_form": NoteForm(), "merge_form": MergeForm(),
-            "rating": services.rating_of(suggestion), "now": utcnow()}
+            "rating": services.rating_of(suggestion), "now": utcnow(),
+            "slip_date": to_local(suggestion.created_at).date().isoformat()}
 
 
 @bp.post("/<int:suggestion_id>/answer")
@@ -148,17 +149,21 @@ def add_note(suggestion_id: int):
 @bp.post("/<int:suggestion_id>/merge")
 @office_only
 def merge(suggestion_id: int):
-    """Merge this duplicate into the suggestion numbered in the form."""
+    """Merge this duplicate into the suggestion numbered in the form; a refusal keeps the number typed."""
     suggestion = suggestion_or_404(suggestion_id)
     form = MergeForm()
-    survivor = services.get_for(current_user, form.target_id.data) if form.validate_on_submit() else None
-    try:
-        answers.merge(suggestion, survivor, current_user)
-    except services.SuggestionError as exc:
-        flash(str(exc), "error")
-        return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))
-    flash(_("Merged. Its author now follows suggestion %(number)s.", number=survivor.id), "success")
-    return redirect_after_post(url_for("suggestions.detail", suggestion_id=survivor.id))
+    if form.validate_on_submit():
+        survivor = services.get_for(current_user, form.target_number)
+        try:
+            answers.merge(suggestion, survivor, current_user)
+        except services.SuggestionError as exc:
+            form.target_id.errors = [str(exc)]
+        else:
+            flash(_("Merged. Its author now follows suggestion %(number)s.", number=survivor.id), "success")
+            return redirect_after_post(url_for("suggestions.detail", suggestion_id=survivor.id))
+    context = office_context(suggestion)
+    context["merge_form"] = form
+    return render_template("suggestions/triage_detail.html", **context), 422
 
 
 @bp.post("/<int:suggestion_id>/board")

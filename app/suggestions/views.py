@@ -10,7 +10,7 @@ from app.uploads import ImageRejected, stored_path
 from . import services
 from .blueprint import bp, code_or_404, suggestion_or_404
 from .forms import RatingForm, ReplyForm, SuggestionForm, TrackForm
-from .triage import office_context
+from .triage import office_context, parse_day
 
 # Pages showing a tracking code stay out of the browser cache, so a shared phone's back button
 # cannot bring them back for the next person.
@@ -20,10 +20,10 @@ NO_STORE = {"Cache-Control": "no-store"}
 @bp.get("/")
 @login_required
 def index():
-    """"Mine": the user's named suggestions with their status and latest answer."""
+    """"Mine": the user's named suggestions with their status and office answers."""
     page = services.mine(current_user, request.args.get("page", 1, type=int))
     return render("suggestions/index.html", "suggestions/_mine_rows.html", page=page,
-                  latest_answer=services.latest_answer)
+                  answer_summary=services.answer_summary)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -33,7 +33,9 @@ def new():
     paper = request.args.get("source") == "paper"
     if paper and not services.is_office(current_user):
         abort(403)
-    form = SuggestionForm(categories=services.categories(), paper=paper)
+    # "Type in another paper slip" carries the last slip's date, since a batch often shares one.
+    form = SuggestionForm(categories=services.categories(), paper=paper,
+                          slip_date=parse_day(request.args.get("slip_date")) if paper else None)
     if form.validate_on_submit():
         filed = _file(form, paper)
         if filed is not None and filed.code:
@@ -42,11 +44,17 @@ def new():
             return render_template("suggestions/filed_anonymously.html", code=services.format_code(filed.code),
                                    repeated=filed.repeated), 200, NO_STORE
         if filed is not None:
-            flash(_("Thank you! Your suggestion is sent; the office will answer it."), "success")
-            target = url_for("suggestions.new", source="paper") if paper else \
-                url_for("suggestions.detail", suggestion_id=filed.suggestion.id)
-            return redirect_after_post(target)
+            _flash_filed(filed, paper)
+            return redirect_after_post(url_for("suggestions.detail", suggestion_id=filed.suggestion.id))
     return render_template("suggestions/new.html", form=form, paper=paper), 422 if form.errors else 200
+
+
+def _flash_filed(filed, paper: bool) -> None:
+    """The office typing a slip gets a record-keeping confirmation; an employee, a thank-you."""
+    if paper:
+        flash(_("The paper slip is saved as No. %(number)s.", number=filed.suggestion.id), "success")
+    else:
+        flash(_("Thank you! Your suggestion is sent; the office will answer it."), "success")
 
 
 def _file(form: SuggestionForm, paper: bool):

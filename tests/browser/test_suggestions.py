@@ -3,6 +3,7 @@ employee reads the answer under "mine" and the anonymous author on the tracking 
 counts once per person."""
 import re
 import uuid
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -88,6 +89,42 @@ def test_me_too_counts_once_per_person(phone, new_page):
     phone.reload()
     expect(phone.locator(".board-item", has_text=title).locator(".me-too-count")).to_have_text("1")
     check_page(phone, "suggestions-board-phone")
+
+
+def _type_in_slip(page, title: str) -> None:
+    page.select_option("#category_id", label="Facilities and equipment")
+    page.fill("#title", title)
+    page.fill("#details", "三楼打印机经常卡纸。")
+    page.click("form.suggestion-form button[type=submit]")
+
+
+def test_office_types_in_slips_and_merges_one_by_its_number(phone):
+    tag = uuid.uuid4().hex[:6]
+    first, second = f"纸条：打印机卡纸 {tag}", f"纸条：打印机又坏了 {tag}"
+    slip_day = (date.today() - timedelta(days=3)).isoformat()
+    login(phone, "office")
+    phone.goto("/suggestions/new?source=paper")
+    phone.fill("#slip_date", slip_day)
+    _type_in_slip(phone, first)
+    expect(phone.locator("#flash")).to_contain_text("The paper slip is saved as No.")
+    expect(phone.locator("#flash")).not_to_contain_text("Your suggestion is sent")
+    number = phone.locator("article header .suggestion-number").inner_text()
+    assert re.fullmatch(r"No\. \d{12}", number)
+
+    phone.click("a:has-text('Type in another paper slip')")
+    expect(phone.locator("#slip_date")).to_have_value(slip_day)
+    _type_in_slip(phone, second)
+    expect(phone.locator("h1")).to_have_text(second)
+    check_page(phone, "suggestions-paper-saved-phone")
+    phone.fill("#target_id", number)  # pasted as shown, "No." and all
+    phone.click("form[action$='/merge'] button[type=submit]")
+    expect(phone.locator("h1")).to_have_text(first)
+
+    phone.goto("/suggestions/triage")
+    phone.fill("input[name=q]", number.removeprefix("No. "))
+    expect(phone.locator("#suggestion-rows .row-card")).to_have_count(1)
+    expect(phone.locator("#suggestion-rows .row-card")).to_contain_text(first)
+    expect(phone.locator("#suggestion-rows .row-card")).to_contain_text(number)
 
 
 def test_office_pages_fit_a_phone_and_pass_axe(phone):

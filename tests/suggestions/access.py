@@ -42,7 +42,7 @@ ROUTES = [
     Route("GET", f"{S}/drafts", _office()),
     Route("POST", f"{S}/drafts/publish", _office(303)),
     Route("POST", f"{S}/<int:suggestion_id>/notes", _office(422)),
-    Route("POST", f"{S}/<int:suggestion_id>/merge", _office(303)),
+    Route("POST", f"{S}/<int:suggestion_id>/merge", _office(422)),
     Route("POST", f"{S}/<int:suggestion_id>/board", _office(303), data={"shown": "1"}),
     Route("GET", f"{S}/board", everyone()),
     Route("POST", f"{S}/<int:suggestion_id>/me-too", everyone(303)),

@@ -111,6 +111,27 @@ def test_digest_downloads_as_csv_and_xlsx(client, login_as, file, categories):
     assert "Canteen and meals" in values
 
 
+def test_the_printable_digest_lists_the_whole_week(client, login_as, file, count_queries):
+    monday = reports.week_start()
+    for n in range(30):  # more than a page of any paginated list
+        suggestion = file(None, title=f"第{n:02d}条建议")
+        suggestion.created_at = services.start_of_day(monday + timedelta(days=n % 7))
+    db.session.commit()
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/digest").get_data(as_text=True)
+    assert all(f"第{n:02d}条建议" in page for n in range(30))
+    assert 'class="pager"' not in page
+    with count_queries() as few:
+        client.get("/suggestions/digest")
+    for n in range(30, 60):
+        suggestion = file(None, title=f"第{n:02d}条建议")
+        suggestion.created_at = services.start_of_day(monday)
+    db.session.commit()
+    with count_queries() as many:
+        assert "第59条建议" in client.get("/suggestions/digest").get_data(as_text=True)
+    assert few.count == many.count
+
+
 def test_digest_page_is_printable(client, login_as):
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)

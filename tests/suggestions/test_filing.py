@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.extensions import db
+from app.suggestions import answers
 from app.suggestions.models import Answer, Event, Suggestion
 from app.timeutil import to_local
 
@@ -40,6 +41,35 @@ def test_named_suggestion_goes_to_mine_with_its_status(client, login_as, categor
     assert suggestion.author_id == me.id and not suggestion.anonymous and suggestion.source == "online"
     mine = client.get("/suggestions/").get_data(as_text=True)
     assert "班车路线 🚌" in mine and "New" in mine
+
+
+def test_mine_shows_the_whole_latest_answer_the_plan_and_older_answers(client, login_as, file, publish):
+    me = login_as()
+    suggestion = file(me, title="会议室太少")
+    long_answer = "我们统计了各楼层的会议室使用情况。" * 20  # longer than any excerpt
+    publish(suggestion, "in_progress", "已收到，正在统计。")
+    target = date.today() + timedelta(days=45)
+    publish(suggestion, "deferred", long_answer, plan="三楼储藏室改成两间小会议室", target_date=target)
+    publish(suggestion, "", "施工队已经联系好。")  # a later answer without a status change
+    row = client.get("/suggestions/").get_data(as_text=True)
+    assert "施工队已经联系好。" in row and "Deferred" in row
+    assert "三楼储藏室改成两间小会议室" in row  # the plan stays visible while deferred
+    assert "2 earlier answers" in row and f'/suggestions/{suggestion.id}#thread' in row
+    assert "已收到，正在统计。" not in row
+    publish(suggestion, "", long_answer)
+    assert long_answer in client.get("/suggestions/").get_data(as_text=True)  # in full, not cut off
+
+
+def test_mine_of_a_merged_suggestion_shows_the_survivors_answer(client, login_as, file, make_user, office_user,
+                                                                 publish):
+    me = login_as()
+    survivor, mine = file(make_user(), title="别人的"), file(me, title="我的重复建议")
+    answers.merge(mine, survivor, office_user)
+    row = client.get("/suggestions/").get_data(as_text=True)
+    assert "merged with a suggestion on the same topic" in row and "its answers will appear here" in row
+    publish(survivor, "resolved", "已经办好了。")
+    row = client.get("/suggestions/").get_data(as_text=True)
+    assert "已经办好了。" in row and "Resolved" in row and "1 earlier answer" in row
 
 
 def test_double_tap_creates_one_suggestion(client, login_as, categories):
@@ -129,13 +159,34 @@ def test_paper_slip_is_anonymous_dated_by_the_slip(client, login_as, categories)
     office = login_as(Role.OFFICE)
     slip = date.today() - timedelta(days=3)
     response = client.post("/suggestions/new?source=paper", data=_form(categories, slip_date=slip.isoformat()))
-    assert response.status_code == 303 and "source=paper" in response.headers["Location"]
     suggestion = db.session.scalar(select(Suggestion))
+    assert response.status_code == 303 and response.headers["Location"] == f"/suggestions/{suggestion.id}"
     assert suggestion.source == "paper" and suggestion.anonymous and suggestion.author_id is None
     assert to_local(suggestion.created_at).date() == slip and to_local(suggestion.created_at).time() == time(0)
     assert suggestion.tracking_hash is None
     event = db.session.scalar(select(Event))
     assert event.kind == "paper" and event.actor_id == office.id
+
+
+def test_saving_a_paper_slip_confirms_it_to_the_office_with_a_link_to_the_next(client, login_as, categories):
+    login_as(Role.OFFICE)
+    slip = date.today() - timedelta(days=2)
+    response = client.post("/suggestions/new?source=paper", data=_form(categories, slip_date=slip.isoformat()),
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    suggestion = db.session.scalar(select(Suggestion))
+    assert f"The paper slip is saved as No. {suggestion.id}." in page
+    assert "Your suggestion is sent" not in page and "Thank you" not in page
+    next_slip = f'href="/suggestions/new?source=paper&amp;slip_date={slip.isoformat()}"'
+    assert next_slip in page and "Type in another paper slip" in page
+    form = client.get(f"/suggestions/new?source=paper&slip_date={slip.isoformat()}").get_data(as_text=True)
+    assert f'value="{slip.isoformat()}"' in form  # a batch of slips often shares one date
+
+
+def test_an_employee_is_thanked_and_sees_no_paper_slip_link(client, login_as, categories):
+    login_as()
+    page = client.post("/suggestions/new", data=_form(categories), follow_redirects=True).get_data(as_text=True)
+    assert "Thank you! Your suggestion is sent" in page and "paper slip" not in page
 
 
 def test_paper_slip_needs_its_date_and_the_office(client, login_as, categories):

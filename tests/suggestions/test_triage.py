@@ -9,11 +9,22 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.suggestions import answers, services
 from app.suggestions.models import Answer, AnswerTemplate, Event, Suggestion
+from tests.conftest import PASSWORD
 
 
 def _notifications(user) -> list[str]:
     return list(db.session.scalars(select(Notification.message)
                                 .where(Notification.user_id == user.id).order_by(Notification.id)))
+
+
+def _latest_notification(user) -> Notification:
+    return db.session.scalar(select(Notification).where(Notification.user_id == user.id)
+                             .order_by(Notification.id.desc()).limit(1))
+
+
+def _sign_in(client, user) -> None:
+    client.post("/logout")
+    assert client.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 303
 
 
 def test_triage_lists_with_authors_and_filters_in_place(client, login_as, file, make_user, categories):
@@ -184,9 +195,94 @@ def test_merge_makes_the_duplicate_author_follow_the_survivor(client, login_as, 
     assert len(_notifications(author)) == 2  # merged, then the survivor's answer
     page = client.get(f"/suggestions/track/{anonymous.code}").get_data(as_text=True)
     assert "增加了两班车。" in page
-    assert client.post(f"/suggestions/{survivor.id}/merge", data={"target_id": survivor.id}).status_code == 303
+    response = client.post(f"/suggestions/{survivor.id}/merge", data={"target_id": survivor.id})
+    assert response.status_code == 422 and "Choose another suggestion" in response.get_data(as_text=True)
     db.session.refresh(survivor)
     assert survivor.status == "resolved"
+
+
+def test_each_follower_of_a_merged_thread_gets_a_link_they_can_open(client, login_as, file, make_user, publish):
+    survivor_author, duplicate_author = make_user(), make_user()
+    survivor = file(survivor_author, title="班车太少")
+    duplicate = file(duplicate_author, title="早班车能不能加一班")
+    anonymous = file(None, title="匿名：班车")
+    login_as(Role.OFFICE)
+    for merged in (duplicate, anonymous):
+        assert client.post(f"/suggestions/{merged.id}/merge", data={"target_id": survivor.id}).status_code == 303
+    told = _latest_notification(duplicate_author)
+    assert told.link == f"/suggestions/{duplicate.id}" and "早班车能不能加一班" in told.message
+    target = (date.today() + timedelta(days=30))
+    publish(survivor, "deferred", "需要和公交公司谈。", plan="下个月起加开 7:10 班次", target_date=target)
+
+    own = _latest_notification(survivor_author)
+    assert own.link == f"/suggestions/{survivor.id}" and "班车太少" in own.message
+    told = _latest_notification(duplicate_author)
+    assert told.link == f"/suggestions/{duplicate.id}"
+    assert "早班车能不能加一班" in told.message and "班车太少" not in told.message
+    assert "merged with one on the same topic" in told.message
+
+    _sign_in(client, duplicate_author)
+    assert client.get(f"/suggestions/{survivor.id}").status_code == 404  # still not theirs to open
+    response = client.get(told.link)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="merged-note"' in page
+    assert "Deferred" in page and "需要和公交公司谈。" in page and "下个月起加开 7:10 班次" in page
+
+    client.post("/logout")
+    tracking = client.get(f"/suggestions/track/{anonymous.code}").get_data(as_text=True)
+    assert 'id="merged-note"' in tracking and "Deferred" in tracking and "需要和公交公司谈。" in tracking
+
+
+def test_an_author_of_both_survivor_and_duplicate_is_told_once(client, login_as, file, make_user, publish):
+    author = make_user()
+    survivor, duplicate = file(author, title="一号"), file(author, title="二号")
+    login_as(Role.OFFICE)
+    client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": survivor.id})
+    before = len(_notifications(author))
+    publish(survivor, "in_progress", "处理中")
+    assert len(_notifications(author)) == before + 1
+    assert _latest_notification(author).link == f"/suggestions/{survivor.id}"
+
+
+def test_triage_rows_show_the_number_and_the_search_finds_it(client, login_as, file):
+    wanted, other = file(None, title="要找的这条"), file(None, title="另一条")
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/triage").get_data(as_text=True)
+    assert f"No. {wanted.id}" in page and f"No. {other.id}" in page
+    spaced = " ".join(str(wanted.id)[i:i + 3] for i in range(0, 12, 3))
+    for query in (str(wanted.id), f"No. {wanted.id}", spaced):
+        found = client.get("/suggestions/triage", query_string={"q": query}).get_data(as_text=True)
+        assert "要找的这条" in found and "另一条" not in found, query
+    partial = client.get("/suggestions/triage", query_string={"q": str(wanted.id)[:6]}).get_data(as_text=True)
+    assert "要找的这条" not in partial  # only the whole number matches, not a fragment of it
+    detail = client.get(f"/suggestions/{wanted.id}").get_data(as_text=True)
+    assert f"No. {wanted.id}" in detail
+
+
+def test_search_takes_percent_and_underscore_literally(client, login_as, file):
+    file(None, title="打印机 100% 卡纸")
+    file(None, title="打印机 1000 张")
+    login_as(Role.OFFICE)
+    found = client.get("/suggestions/triage", query_string={"q": "100%"}).get_data(as_text=True)
+    assert "100% 卡纸" in found and "1000 张" not in found
+    assert "No suggestion matches" in client.get("/suggestions/triage", query_string={"q": "_"}).get_data(as_text=True)
+
+
+def test_merge_takes_a_pasted_number_and_keeps_a_wrong_one_with_the_reason(client, login_as, file):
+    survivor, duplicate = file(None, title="留下的"), file(None, title="重复的")
+    login_as(Role.OFFICE)
+    response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": "123456789"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "12-digit number" in page and 'value="123456789"' in page
+    missing = "999999999999" if survivor.id != 999999999999 else "100000000000"
+    response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": missing})
+    assert response.status_code == 422 and "No suggestion has this number" in response.get_data(as_text=True)
+    db.session.refresh(duplicate)
+    assert duplicate.status == "new"
+    response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": f"No. {survivor.id}"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/suggestions/{survivor.id}"
+    db.session.refresh(duplicate)
+    assert duplicate.merged_into_id == survivor.id
 
 
 def test_answer_template_prefills_the_answer_fragment(client, login_as, file):
