@@ -14,8 +14,8 @@ from app.notifications import notify
 from app.timeutil import to_local, to_utc, utcnow
 
 from . import live
-from .models import (ACCEPTED, CLOSED, DONE, OPEN, STARTED, ActionEvent, ActionItem, AgendaItem, FollowupReview,
-                     Meeting)
+from .models import (ACCEPTED, CLOSED, DONE, ITEM_DISCUSSED, ITEM_OPEN, OPEN, STARTED, ActionEvent, ActionItem,
+                     AgendaItem, FollowupReview, Meeting)
 from .services import Conflict, MeetingError, Viewer
 from .states import ACTION_MOVES, allowed
 
@@ -40,7 +40,10 @@ def owner_choices(with_actions_only: bool = False) -> list[tuple[int, str]]:
 
 def add_action(viewer: Viewer, item: AgendaItem, *, task: str, owner_id: int, deadline: date,
                acceptance: str) -> ActionItem:
-    """Hand out a task from an agenda item and tell the owner and their department's liaison."""
+    """Hand out a task from an agenda item and tell the owner and their department's liaison.
+
+    An item that got an action item was discussed, so it no longer moves on to the next meeting.
+    """
     if not viewer.meeting.is_open:
         raise MeetingError(_l("This meeting is closed; its minutes can only be corrected by an amendment."))
     owner = db.session.get(User, owner_id) if owner_id else None
@@ -58,6 +61,8 @@ def add_action(viewer: Viewer, item: AgendaItem, *, task: str, owner_id: int, de
                         created_by_id=viewer.user.id)
     action.events.append(ActionEvent(user_id=viewer.user.id, to_state=OPEN))
     db.session.add(action)
+    if item.status == ITEM_OPEN:
+        item.status = ITEM_DISCUSSED
     item.revision = live.bump(item.meeting_id)
     live.announce_followup(_later_open_meetings(viewer.meeting))
     db.session.flush()

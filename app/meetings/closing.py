@@ -2,7 +2,7 @@
 every liaison is told), and amendments to the locked minutes."""
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.auth.roles import Role
 from app.auth.services import users_with_role
@@ -11,7 +11,9 @@ from app.notifications import notify
 from app.timeutil import to_local, to_utc, utcnow
 
 from . import actions, live
-from .models import CLOSED, ITEM_CARRIED, ITEM_OPEN, AgendaItem, Amendment, FollowupReview, Meeting
+from .attendance import freeze_attendance
+from .models import (CLOSED, ITEM_CARRIED, ITEM_DISCUSSED, ITEM_OPEN, ActionItem, AgendaItem, Amendment,
+                     FollowupReview, Meeting)
 from .services import MeetingError, Viewer, agenda, next_slot
 from .states import MEETING_MOVES
 
@@ -43,7 +45,11 @@ def following_meeting(meeting: Meeting) -> Meeting:
 def close_meeting(viewer: Viewer) -> None:
     """Lock the minutes, move undiscussed items on, keep the follow-ups as reviewed, tell every liaison."""
     meeting = viewer.meeting
-    leftovers = [i for i in agenda(meeting) if i.status == ITEM_OPEN]
+    open_items = [i for i in agenda(meeting) if i.status == ITEM_OPEN]
+    for item in open_items:
+        if item.actions:  # handed out work, so it was discussed (older items may not say so yet)
+            item.status = ITEM_DISCUSSED
+    leftovers = [i for i in open_items if not i.actions]
     if leftovers:
         nxt = following_meeting(meeting)
         last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == nxt.id)) or 0
@@ -55,8 +61,7 @@ def close_meeting(viewer: Viewer) -> None:
                 minutes_budget=item.minutes_budget, carried_from_id=item.id, created_by_id=item.created_by_id,
                 updated_by_id=viewer.user.id, revision=revision, added_revision=revision))
             item.status = ITEM_CARRIED
-    for action in actions.followups(meeting):
-        db.session.add(FollowupReview(meeting_id=meeting.id, action_id=action.id, state=action.state))
+    _freeze_minutes(meeting)
     meeting.status, meeting.closed_at, meeting.closed_by_id = CLOSED, utcnow(), viewer.user.id
     live.bump(meeting.id, layout=True, followup=True)
     notify(users_with_role(Role.LIAISON),
@@ -64,6 +69,16 @@ def close_meeting(viewer: Viewer) -> None:
               day=to_local(meeting.starts_at).strftime("%Y-%m-%d")),
            link=url_for("meetings.minutes", meeting_id=meeting.id), commit=False)
     db.session.commit()
+
+
+def _freeze_minutes(meeting: Meeting) -> None:
+    """Keep what the minutes show as it stands now: follow-ups as reviewed, this meeting's action items'
+    states, and attendance with every department's liaison. Later changes then leave the minutes alone."""
+    for action in actions.followups(meeting):
+        db.session.add(FollowupReview(meeting_id=meeting.id, action_id=action.id, state=action.state))
+    db.session.execute(update(ActionItem).where(ActionItem.meeting_id == meeting.id)
+                       .values(closed_state=ActionItem.state).execution_options(synchronize_session=False))
+    freeze_attendance(meeting)
 
 
 def add_amendment(viewer: Viewer, text: str) -> Amendment:

@@ -7,8 +7,9 @@ from app.auth.models import Department, User
 from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
 
-from .models import (ACCEPTED, CLOSED, ITEM_DISCUSSED, STARTED, ActionEvent, ActionItem, AgendaItem, Attendance,
-                     Meeting)
+from .models import (ACCEPTED, CLOSED, ITEM_DISCUSSED, OPEN, STARTED, ActionEvent, ActionItem, AgendaItem,
+                     Attendance, Meeting)
+from .attendance import freeze_attendance
 
 
 def _people():
@@ -51,15 +52,17 @@ def seed_demo() -> None:
     hire = ActionItem(item_id=hiring.id, meeting_id=last.id, task="招聘20名临时工 Hire 20 temporary workers",
                       department_id=departments["HR"].id, owner_id=users["liaison-hr"].id,
                       deadline=today + timedelta(days=14), acceptance="20人到岗并完成安全培训 20 people on site, "
-                      "safety training done", state=STARTED, created_by_id=office.id)
+                      "safety training done", state=STARTED, closed_state=OPEN, created_by_id=office.id)
     answer = ActionItem(item_id=reports.id, meeting_id=last.id, task="建立检测报告答复流程 Test-report answer process",
                         department_id=departments["QA"].id, owner_id=users["liaison-qa"].id,
                         deadline=today - timedelta(days=1), acceptance="流程发布并通知销售部 Process published, "
-                        "Sales informed", state=ACCEPTED, accepted_at=utcnow(), created_by_id=office.id)
+                        "Sales informed", state=ACCEPTED, closed_state=OPEN, accepted_at=utcnow(),
+                        created_by_id=office.id)
     for action, steps in ((hire, [("", "open"), ("open", STARTED)]), (answer, [("", "open"), ("open", ACCEPTED)])):
         action.events = [ActionEvent(user_id=office.id, from_state=a, to_state=b) for a, b in steps]
     db.session.add_all([hire, answer])
     db.session.flush()
+    freeze_attendance(last)  # the minutes of a closed meeting list every department with its liaison
     db.session.add(AgendaItem(meeting_id=this.id, position=1, kind="problem", title="实验室空调夜间故障",
                               details="Lab air-conditioning fails at night; researchers working late need it.",
                               department_id=departments["RD"].id, addressed_to_id=departments["LOG"].id,

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.htmx import redirect_after_post, render, wants_fragment
 
 from . import actions, services
+from .conflicts import differences
 from .forms import ActionForm, ItemForm, OutcomeForm
 from .models import AgendaItem
 from .views import bp, new_item_form, viewer_for
@@ -38,6 +39,11 @@ def _item_data(form: ItemForm) -> dict:
     return data
 
 
+def _outcome_data(form: OutcomeForm) -> dict:
+    return {"outcome": (form.outcome.data or "").strip(), "decision": (form.decision.data or "").strip(),
+            "status": form.status.data}
+
+
 # The screen that made a change asks the poll at once instead of waiting for its next tick.
 REFRESH = {"HX-Trigger": "meeting-changed"}
 
@@ -56,8 +62,9 @@ def _saved(item: AgendaItem, viewer):
     """After an inline save: clear the edit slot and redraw the item; without htmx, back to the agenda."""
     if not wants_fragment():
         return redirect_after_post(url_for("meetings.detail", meeting_id=item.meeting_id) + f"#item-{item.id}")
+    # The totals above the agenda change with a budget, so they are redrawn with the item.
     return render_template("meetings/_saved.html", item=db.session.get(AgendaItem, item.id), viewer=viewer,
-                           today=actions.today()), 200, REFRESH
+                           today=actions.today(), summary=services.budget(viewer.meeting)), 200, REFRESH
 
 
 @bp.post("/<int:meeting_id>/items")
@@ -73,7 +80,7 @@ def add_item(meeting_id: int):
         else:
             if not wants_fragment():
                 return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
-            return render_template("meetings/_new_item.html", new_form=new_item_form(viewer),
+            return render_template("meetings/_new_item.html", new_form=new_item_form(viewer), viewer=viewer,
                                    meeting=viewer.meeting), 200, REFRESH
     return render("meetings/panel.html", "meetings/_new_item.html", status=422, fragment="meetings/_new_item.html",
                   new_form=form, viewer=viewer, meeting=viewer.meeting)
@@ -95,12 +102,13 @@ def save_item(item_id: int):
         abort(403)
     form = _item_form(viewer, item, formdata=request.form)
     if form.validate_on_submit():
+        mine = _item_data(form)
         try:
-            services.update_item(viewer, item, _item_data(form), int(form.version.data or 0))
+            services.update_item(viewer, item, dict(mine), int(form.version.data or 0))
         except services.Conflict as conflict:
             form.version.data = conflict.current.version
             response = _panel("meetings/_item_form.html", 409, form=form, item=conflict.current, viewer=viewer,
-                              theirs=conflict.current)
+                              theirs=conflict.current, differences=differences(form, conflict.current, mine))
             return _refreshing(response)  # the item above the form shows their version at once
         except services.MeetingError as exc:
             form.form_errors.append(str(exc))
@@ -129,15 +137,15 @@ def outcome(item_id: int):
     item, viewer = _item_and_viewer(item_id)
     form = OutcomeForm(obj=item if request.method == "GET" else None, prefix=f"outcome{item.id}")
     if request.method == "GET":
-        form.version.data, form.status.data = item.version, "discussed"
+        form.version.data, form.status.data = item.outcome_version, "discussed"
     elif form.validate_on_submit():
+        mine = _outcome_data(form)
         try:
-            services.record_outcome(viewer, item, form.outcome.data or "", form.decision.data or "",
-                                    form.status.data, int(form.version.data or 0))
+            services.record_outcome(viewer, item, **mine, version=int(form.version.data or 0))
         except services.Conflict as conflict:
-            form.version.data = conflict.current.version
+            form.version.data = conflict.current.outcome_version
             response = _panel("meetings/_outcome_form.html", 409, form=form, item=conflict.current,
-                              theirs=conflict.current)
+                              theirs=conflict.current, differences=differences(form, conflict.current, mine))
             return _refreshing(response)
         except services.MeetingError as exc:
             form.form_errors.append(str(exc))

@@ -8,12 +8,11 @@ from flask import Response, abort, flash, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.services import active_departments
 from app.extensions import db
 from app.htmx import redirect_after_post
 from app.timeutil import to_local
 
-from . import actions, closing, services, states
+from . import actions, attendance, closing, services, states
 from .forms import AmendmentForm
 from .models import FollowupReview
 from .views import bp, viewer_for
@@ -22,7 +21,7 @@ from .views import bp, viewer_for
 @dataclass
 class Minutes:
     meeting: object
-    attendees: list      # (department, attendance row or None)
+    attendees: list      # attendance.Attendee: department, liaison, attendance row (frozen once closed)
     items: list
     followups: list      # (action item, state as reviewed)
     amendments: list
@@ -33,13 +32,12 @@ class Minutes:
 
 
 def gather(meeting) -> Minutes:
-    records = services.attendance(meeting)
-    departments = {d.id: d for d in active_departments()}
-    departments.update({r.department_id: r.department for r in records.values()})
-    attendees = [(d, records.get(d.id)) for d in sorted(departments.values(), key=lambda d: d.code)]
+    """Everything the minutes show; for a closed meeting as it stood at the close (action items'
+    states, follow-ups, attendance and liaisons), so later changes never rewrite them."""
     reviewed = {r.action_id: r.state for r in _reviews(meeting)}
     followups = [(a, reviewed.get(a.id, a.state)) for a in actions.followups(meeting)]
-    return Minutes(meeting, attendees, services.agenda(meeting), followups, closing.amendments(meeting))
+    return Minutes(meeting, attendance.attendees(meeting), services.agenda(meeting), followups,
+                   closing.amendments(meeting))
 
 
 def _reviews(meeting):
@@ -54,6 +52,14 @@ def _attendance_text(row) -> str:
     return str(states.ATTENDANCE_LABELS[row.status])
 
 
+def _attendee_line(attendee) -> str:
+    """The department, who its liaison is and whether they came, e.g. "Production (liaison: Li Ming): present"."""
+    if not attendee.liaison:
+        return f"{attendee.department}: {_attendance_text(attendee.record)}"
+    return _("%(department)s (liaison: %(name)s): %(attendance)s", department=attendee.department,
+             name=attendee.liaison, attendance=_attendance_text(attendee.record))
+
+
 def as_docx(minutes: Minutes) -> bytes:
     """A Word document with the same sections as the printable page."""
     doc = Document()
@@ -63,8 +69,8 @@ def as_docx(minutes: Minutes) -> bytes:
     doc.add_paragraph(_("Place: %(place)s · Status: %(status)s", place=meeting.place or "—",
                         status=states.MEETING_LABELS[meeting.status]))
     doc.add_heading(_("Attendees"), level=2)
-    for department, row in minutes.attendees:
-        doc.add_paragraph(f"{department}: {_attendance_text(row)}", style="List Bullet")
+    for attendee in minutes.attendees:
+        doc.add_paragraph(_attendee_line(attendee), style="List Bullet")
     doc.add_heading(_("Agenda items"), level=2)
     for number, item in enumerate(minutes.items, start=1):
         doc.add_heading(f"{number}. {item.title}", level=3)
@@ -77,7 +83,7 @@ def as_docx(minutes: Minutes) -> bytes:
             if text:
                 doc.add_paragraph(f"{label}: {text}")
         for action in item.actions:
-            doc.add_paragraph(_action_line(action, action.state), style="List Bullet")
+            doc.add_paragraph(_action_line(action, action.minutes_state), style="List Bullet")
     doc.add_heading(_("Follow-ups reviewed"), level=2)
     for action, state in minutes.followups:
         doc.add_paragraph(_action_line(action, state), style="List Bullet")
@@ -103,14 +109,14 @@ def minutes(meeting_id: int):
     viewer = viewer_for(meeting_id)
     form = AmendmentForm() if viewer.is_office and not viewer.meeting.is_open else None
     return render_template("meetings/minutes.html", minutes=gather(viewer.meeting), form=form, viewer=viewer,
-                           action_line=_action_line, attendance_text=_attendance_text)
+                           action_line=_action_line, attendee_line=_attendee_line)
 
 
 @bp.get("/<int:meeting_id>/minutes.md")
 def minutes_markdown(meeting_id: int):
     data = gather(viewer_for(meeting_id).meeting)
     text = render_template("meetings/_minutes.md.html", minutes=data, action_line=_action_line,
-                           attendance_text=_attendance_text)
+                           attendee_line=_attendee_line)
     return Response(text, mimetype="text/markdown", headers={
         "Content-Disposition": f'attachment; filename="minutes-{data.day}.md"'})
 
@@ -138,4 +144,4 @@ def amend(meeting_id: int):
             flash(_("The amendment is recorded."), "success")
         return redirect_after_post(url_for("meetings.minutes", meeting_id=meeting_id))
     return render_template("meetings/minutes.html", minutes=gather(viewer.meeting), form=form, viewer=viewer,
-                           action_line=_action_line, attendance_text=_attendance_text), 422
+                           action_line=_action_line, attendee_line=_attendee_line), 422

@@ -63,7 +63,10 @@ class AgendaItem(db.Model):
     outcome: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(String(500), default="")
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_items.id"))
+    # Two counters for the two inline forms: the item text (liaison or office) and the outcome
+    # (office). Saving one never makes the other's open form stale; each form checks only its own.
     version: Mapped[int] = mapped_column(default=1)
+    outcome_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The meeting revision of the last change to the item, and of its creation: a screen that has
     # seen revision V appends the items added after V and redraws the ones changed after V.
     revision: Mapped[int] = mapped_column(default=1)
@@ -90,6 +93,9 @@ class Attendance(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[str] = mapped_column(String(20), default="absent")  # present / substitute / absent
     substitute: Mapped[str] = mapped_column(String(80), default="")
+    # The department's liaison when the meeting closed (every department gets a row then), so the
+    # minutes keep naming who was expected even after the liaison changes.
+    liaison_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     department: Mapped[Department] = relationship(lazy="joined")
 
@@ -139,6 +145,8 @@ class ActionItem(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(index=True)
     # Set when `flask tick` told the owner the deadline passed, so they are told once, not every run.
     overdue_notified_at: Mapped[datetime | None]
+    # The state when its meeting closed: the minutes print this, not the state it has moved on to.
+    closed_state: Mapped[str | None] = mapped_column(String(20))
 
     item: Mapped[AgendaItem] = relationship(back_populates="actions")
     meeting: Mapped[Meeting] = relationship()
@@ -148,6 +156,11 @@ class ActionItem(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.state in (OPEN, STARTED) and self.deadline < today
+
+    @property
+    def minutes_state(self) -> str:
+        """The state the minutes record: as it stood at the close, or the current one while the meeting is open."""
+        return self.closed_state or self.state
 
     def weeks_open(self, today: date) -> int:
         return max(0, (today - self.created_at.date()).days // 7)

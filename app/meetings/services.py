@@ -1,4 +1,4 @@
-"""Meetings and their agenda: scheduling, items with their permissions, ordering, attendance, closing."""
+"""Meetings and their agenda: scheduling, items with their permissions, ordering and time budget."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -12,8 +12,8 @@ from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
 
 from . import live
-from .models import CLOSED, ITEM_DISCUSSED, ITEM_OPEN, AgendaItem, Attendance, Meeting
-from .states import ATTENDANCE_LABELS, MEETING_MOVES, allowed
+from .models import CLOSED, ITEM_DISCUSSED, ITEM_OPEN, AgendaItem, Meeting
+from .states import MEETING_MOVES, allowed
 
 PAST_PAGE_SIZE = 20
 DEFAULT_TIME = time(9, 0)
@@ -115,11 +115,28 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
         .order_by(AgendaItem.position, AgendaItem.id)).unique())
 
 
-def summary(meeting: Meeting) -> tuple[int, int]:
-    """How many items the agenda has and their total time budget in minutes."""
-    count, minutes = db.session.execute(select(func.count(), func.coalesce(func.sum(AgendaItem.minutes_budget), 0))
-                                        .where(AgendaItem.meeting_id == meeting.id)).one()
-    return count, minutes
+@dataclass(frozen=True)
+class Budget:
+    """How many items the agenda has, their total time budget, and the minutes per raising department."""
+    count: int
+    minutes: int
+    by_department: dict[int, int]
+
+    @classmethod
+    def of(cls, items: list[AgendaItem]) -> "Budget":
+        by_department: dict[int, int] = {}
+        for item in items:
+            by_department[item.department_id] = by_department.get(item.department_id, 0) + (item.minutes_budget or 0)
+        return cls(len(items), sum(by_department.values()), by_department)
+
+
+def budget(meeting: Meeting) -> Budget:
+    """The agenda's totals in one aggregate query, for refreshing them after a change without the items."""
+    rows = db.session.execute(select(AgendaItem.department_id, func.count(),
+                                     func.coalesce(func.sum(AgendaItem.minutes_budget), 0))
+                              .where(AgendaItem.meeting_id == meeting.id).group_by(AgendaItem.department_id)).all()
+    return Budget(sum(count for _, count, _ in rows), sum(minutes for *_, minutes in rows),
+                  {department_id: minutes for department_id, _, minutes in rows})
 
 
 def grouped(items: list[AgendaItem]) -> list[tuple[Department, list[AgendaItem], int]]:
@@ -130,7 +147,7 @@ def grouped(items: list[AgendaItem]) -> list[tuple[Department, list[AgendaItem],
     return [(d, members, sum(i.minutes_budget or 0 for i in members)) for d, members in groups.values()]
 
 
-def _require_open(meeting: Meeting) -> None:
+def require_open(meeting: Meeting) -> None:
     if not meeting.is_open:
         raise MeetingError(_l("This meeting is closed; its minutes can only be corrected by an amendment."))
 
@@ -146,7 +163,7 @@ def _department_for(viewer: Viewer, department_id: int | None) -> int:
 def add_item(viewer: Viewer, data: dict) -> AgendaItem:
     """Append an item to the agenda; a liaison's item is always their own department's."""
     meeting = viewer.meeting
-    _require_open(meeting)
+    require_open(meeting)
     if not viewer.can_add:
         raise MeetingError(_l("Only the office and department liaisons add agenda items."))
     department_id = _department_for(viewer, data.pop("department_id", None))
@@ -161,12 +178,13 @@ def add_item(viewer: Viewer, data: dict) -> AgendaItem:
     return item
 
 
-def _compare_and_set(item: AgendaItem, version: int, values: dict) -> None:
-    """Write only if nobody saved the item since `version` was read; else raise Conflict with theirs."""
-    revision = live.bump(item.meeting_id)
+def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layout: bool = False) -> None:
+    """Write only if nobody saved this form's part of the item (its `counter` column) since `version`
+    was read; else raise Conflict with theirs."""
+    revision = live.bump(item.meeting_id, layout=layout)
     result = db.session.execute(
-        update(AgendaItem).where(AgendaItem.id == item.id, AgendaItem.version == version)
-        .values(version=AgendaItem.version + 1, revision=revision, updated_at=utcnow(), **values)
+        update(AgendaItem).where(AgendaItem.id == item.id, counter == version)
+        .values({counter.key: counter + 1, "revision": revision, "updated_at": utcnow(), **values})
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
@@ -178,25 +196,32 @@ def _compare_and_set(item: AgendaItem, version: int, values: dict) -> None:
 
 def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int) -> None:
     """Save an edit made from an inline form that showed `version`."""
-    _require_open(viewer.meeting)
+    require_open(viewer.meeting)
     if not viewer.can_edit(item):
         raise PermissionError
     department_id = data.pop("department_id", None)
     if viewer.is_office:
         data["department_id"] = _department_for(viewer, department_id)
-    _compare_and_set(item, version, {**data, "updated_by_id": viewer.user.id})
+    # In the grouped view an item that changes department moves to another group: redraw the agenda.
+    moved = data.get("department_id", item.department_id) != item.department_id
+    _compare_and_set(item, AgendaItem.version, version, {**data, "updated_by_id": viewer.user.id}, layout=moved)
 
 
 def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str, status: str, version: int) -> None:
-    _require_open(viewer.meeting)
+    """Save the outcome form, which showed `version` of the item's outcome (not of its text)."""
+    require_open(viewer.meeting)
     status = ITEM_DISCUSSED if status == ITEM_DISCUSSED else ITEM_OPEN
-    _compare_and_set(item, version, {"outcome": outcome.strip(), "decision": decision.strip(), "status": status,
-                                     "updated_by_id": viewer.user.id})
+    if status == ITEM_OPEN and item.actions:
+        raise MeetingError(_l("This item has action items, so it was discussed; it cannot be marked "
+                              "as not yet discussed."))
+    _compare_and_set(item, AgendaItem.outcome_version, version,
+                     {"outcome": outcome.strip(), "decision": decision.strip(), "status": status,
+                      "updated_by_id": viewer.user.id})
 
 
 def move_item(viewer: Viewer, item: AgendaItem, direction: str) -> None:
     """Swap the item with its neighbour; positions are renumbered so ties from parallel adds vanish."""
-    _require_open(viewer.meeting)
+    require_open(viewer.meeting)
     items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id)
                                     .order_by(AgendaItem.position, AgendaItem.id)))
     index = items.index(item)
@@ -208,27 +233,4 @@ def move_item(viewer: Viewer, item: AgendaItem, direction: str) -> None:
     for position, each in enumerate(items, start=1):
         each.position = position
     items[index].revision = items[other].revision = revision
-    db.session.commit()
-
-
-# --- attendance -------------------------------------------------------------------------------------
-
-def attendance(meeting: Meeting) -> dict[int, Attendance]:
-    rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
-    return {row.department_id: row for row in rows}
-
-
-def record_attendance(viewer: Viewer, entries: dict[int, tuple[str, str]]) -> None:
-    """entries: department id → (present / substitute / absent, substitute's name)."""
-    _require_open(viewer.meeting)
-    existing = attendance(viewer.meeting)
-    for department_id, (status, substitute) in entries.items():
-        if status not in ATTENDANCE_LABELS:
-            continue
-        if status == "substitute" and not substitute.strip():
-            raise MeetingError(_l("Name the person who came in the liaison's place."))
-        row = existing.get(department_id) or Attendance(meeting_id=viewer.meeting.id, department_id=department_id)
-        row.status, row.substitute = status, substitute.strip()[:80] if status == "substitute" else ""
-        db.session.add(row)
-    live.bump(viewer.meeting.id, layout=True)
     db.session.commit()

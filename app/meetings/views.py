@@ -10,7 +10,7 @@ from app.auth.services import active_departments
 from app.extensions import db
 from app.htmx import redirect_after_post
 
-from . import actions, closing, live, services, states
+from . import actions, attendance as attendance_rules, closing, live, services, states
 from .forms import AttendanceForm, ItemForm, MeetingForm
 from .models import Meeting
 
@@ -73,8 +73,8 @@ def live_context(viewer: services.Viewer, since: int = 0) -> dict:
     group = request.args.get("group") == "department"
     return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
             "groups": services.grouped(items) if group else None, "today": actions.today(),
-            "total_minutes": sum(i.minutes_budget or 0 for i in items),
-            "attendance": services.attendance(meeting), "departments": active_departments()}
+            "summary": services.Budget.of(items),
+            "attendance": attendance_rules.attendance(meeting), "departments": active_departments()}
 
 
 def followup_context(viewer: services.Viewer, rows=None) -> dict:
@@ -117,8 +117,9 @@ def changes(meeting_id: int):
     if found.layout:
         context.update(live_context(viewer, since))
     else:
+        # Any item change may change a time budget: refresh the totals (one aggregate query).
         context.update(viewer=viewer, meeting=viewer.meeting, today=actions.today(),
-                       summary=services.summary(viewer.meeting) if found.new_items else None)
+                       summary=services.budget(viewer.meeting) if found.items or found.new_items else None)
     if found.followup:
         context.update(followup_context(viewer))
     elif found.action_ids:
@@ -151,18 +152,18 @@ def status(meeting_id: int):
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @role_required(Role.OFFICE)
 def attendance(meeting_id: int):
-    """Office ticks which liaisons are present and who sent a substitute."""
+    """Office ticks which liaisons (named per department) are present and who sent a substitute."""
     viewer = viewer_for(meeting_id)
-    form, departments = AttendanceForm(), active_departments()
+    form, attendees = AttendanceForm(), attendance_rules.attendees(viewer.meeting)
     if form.validate_on_submit():
-        entries = {d.id: (request.form.get(f"status-{d.id}", ""), request.form.get(f"substitute-{d.id}", ""))
-                   for d in departments}
+        ids = [a.department.id for a in attendees]
+        entries = {i: (request.form.get(f"status-{i}", ""), request.form.get(f"substitute-{i}", "")) for i in ids}
         try:
-            services.record_attendance(viewer, entries)
+            attendance_rules.record_attendance(viewer, entries)
         except services.MeetingError as exc:
             form.form_errors.append(str(exc))
         else:
             flash(_("Attendance is saved."), "success")
             return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
-    return render_template("meetings/attendance.html", form=form, meeting=viewer.meeting, departments=departments,
-                           records=services.attendance(viewer.meeting)), 422 if form.form_errors else 200
+    return render_template("meetings/attendance.html", form=form, meeting=viewer.meeting,
+                           attendees=attendees), 422 if form.form_errors else 200

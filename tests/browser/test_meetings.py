@@ -103,6 +103,7 @@ def test_two_saves_of_the_same_item_end_in_a_conflict_message(desktop, new_page)
     conflict = phone.locator(".conflict")
     expect(conflict).to_contain_text("Someone else saved this item")
     expect(conflict).to_contain_text("办公室：已派后勤检修")
+    expect(conflict.locator("dt")).to_have_text(["Title"])  # the only field they changed
     expect(phone.locator(".item-edit input[name$='-title']")).to_have_value("联络员：今晚又坏了")
     check_page(phone, "meeting-conflict-phone")
 
@@ -149,6 +150,9 @@ def test_closing_reaches_the_liaison_and_carries_undiscussed_items_on(desktop, n
     expect(phone.locator(".badge-closed")).to_be_visible(timeout=PROPAGATION_MS)
     expect(item(phone, "检测报告模板需要更新").get_by_role("button", name=re.compile("^Edit"))).to_have_count(0)
     expect(item(phone, "检测报告模板需要更新")).to_contain_text("moved to the next meeting")
+    # The add form (outside the redrawn agenda) gives way to a note.
+    expect(phone.locator("#new-item form")).to_have_count(0)
+    expect(phone.locator("#new-item")).to_contain_text("This meeting is closed")
     assert_no_reload(phone)
     # Every liaison is told, with a link to the minutes (carry-over itself is covered by unit tests).
     phone.goto("/notifications/")

@@ -4,9 +4,11 @@ import io
 from docx import Document
 from sqlalchemy import select
 
+from app.auth.roles import Role
+from app.auth.services import set_active
 from app.extensions import db
-from app.meetings import closing, services
-from app.meetings.models import Amendment, Attendance, Meeting
+from app.meetings import actions, closing, services
+from app.meetings.models import ActionItem, Amendment, Attendance, Meeting
 
 
 def closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign):
@@ -33,7 +35,8 @@ def test_minutes_list_attendees_outcomes_actions_and_follow_ups(app, client, sig
     meeting, old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign)
     sign_in(prod_liaison)
     page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
-    assert "Production: present" in page and "Human Resources: substitute: 赵敏" in page
+    assert "Production (liaison: Prod Liaison): present" in page
+    assert "Human Resources (liaison: HR Liaison): substitute: 赵敏" in page and "Office: absent" in page
     assert "人力资源部立即启动招聘" in page and "批准招聘" in page
     assert "招聘20名临时工 — owner HR Liaison (Human Resources)" in page and "acceptance: 20人到岗" in page
     assert "来不及讨论" in page and "moved to the next meeting" in page
@@ -56,7 +59,8 @@ def test_markdown_and_docx_downloads(app, client, sign_in, make_meeting, office_
     docx = client.get(f"/meetings/{meeting.id}/minutes.docx")
     assert docx.status_code == 200 and docx.headers["Content-Disposition"].endswith('.docx')
     paragraphs = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
-    assert "下月产线改造需要20名临时工" in paragraphs and "Human Resources: substitute: 赵敏" in paragraphs
+    assert "下月产线改造需要20名临时工" in paragraphs
+    assert "Human Resources (liaison: HR Liaison): substitute: 赵敏" in paragraphs
     assert "旧任务未验收" in paragraphs and "Follow-ups reviewed" in paragraphs
 
 
@@ -91,3 +95,43 @@ def test_amendments_are_for_closed_meetings_only(client, sign_in, office_user, m
     client.post(f"/meetings/{meeting.id}/amendments", data={"text": "太早"})
     assert "Amendments are for closed meetings" in client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert db.session.scalars(select(Amendment)).all() == []
+
+
+def minutes_text(client, meeting, suffix: str) -> str:
+    """The minutes themselves: the Markdown file, or the page's <article> (the header around it has the bell)."""
+    text = client.get(f"/meetings/{meeting.id}/minutes{suffix}").get_data(as_text=True)
+    return text if suffix else text.split('<article class="minutes">')[1].split("</article>")[0]
+
+
+def test_closed_minutes_do_not_change_when_action_items_or_liaisons_do(app, client, sign_in, make_meeting,
+                                                                       office_user, prod_liaison, hr_liaison, prod,
+                                                                       hr, make_department, make_user, add_item,
+                                                                       assign):
+    meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
+                                   assign)
+    sign_in(office_user)
+    before = {suffix: minutes_text(client, meeting, suffix) for suffix in ("", ".md")}
+    # After the close the action item is reported done, Production gets a new liaison, a department is added.
+    action = db.session.scalar(select(ActionItem).where(ActionItem.meeting_id == meeting.id))
+    with app.test_request_context():
+        actions.make_move(hr_liaison, action, "done", "20人已到岗", action.version)
+    set_active(prod_liaison, False)
+    make_user(Role.LIAISON, department=prod, name="Successor Liaison")
+    make_department("NEW", "新部门", "New department")
+    sign_in(office_user)
+    for suffix, text in before.items():
+        assert minutes_text(client, meeting, suffix) == text, suffix
+    assert "招聘20名临时工 — owner HR Liaison" in before[".md"] and "— open" in before[".md"]
+    docx = client.get(f"/meetings/{meeting.id}/minutes.docx")
+    paragraphs = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "Production (liaison: Prod Liaison): present" in paragraphs and "New department" not in paragraphs
+    assert "done, awaiting acceptance" not in paragraphs
+
+
+def test_draft_minutes_and_the_attendance_form_name_the_current_liaisons(client, sign_in, office_user, prod_liaison,
+                                                                          hr, meeting):
+    sign_in(office_user)
+    form = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert "Liaison: Prod Liaison" in form and "no liaison" in form  # HR has none yet
+    draft = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
+    assert "Production (liaison: Prod Liaison): absent" in draft and "Human Resources: absent" in draft

@@ -7,9 +7,10 @@ from sqlalchemy import select, text
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.meetings import actions, closing, live, services
-from app.meetings.models import (ACCEPTED, CLOSED, DONE, IN_PROGRESS, ITEM_CARRIED, STARTED, AgendaItem,
-                                 FollowupReview, Meeting, Presence)
+from app.meetings import actions, attendance, closing, live, services
+from app.auth.services import set_active
+from app.meetings.models import (ACCEPTED, CLOSED, DONE, IN_PROGRESS, ITEM_CARRIED, ITEM_DISCUSSED, ITEM_OPEN, STARTED,
+                                 AgendaItem, FollowupReview, Meeting, Presence)
 from app.notifications.models import Notification
 from app.timeutil import to_local, utcnow
 
@@ -291,3 +292,88 @@ def test_what_changed_queries_use_indexes(meeting):
         assert "pk_meetings" in plans[0]
         # On empty tables PostgreSQL may pick either (meeting_id, …) index; neither reads the table.
         assert "Index" in plans[1] and "Seq Scan" not in plans[1]
+
+
+def test_an_item_that_got_an_action_item_is_discussed_and_not_carried_over(app, meeting, office_user, prod_liaison,
+                                                                           hr_liaison, add_item, assign):
+    handed_out = add_item(meeting, prod_liaison, title="派了任务")
+    add_item(meeting, prod_liaison, title="没讨论")
+    before = live.revisions(meeting.id).revision
+    assign(office_user, handed_out, hr_liaison)
+    assert db.session.get(AgendaItem, handed_out.id).status == ITEM_DISCUSSED
+    # Open screens redraw the item with its new status.
+    assert [i.id for i in live.changes_since(meeting.id, before).items] == [handed_out.id]
+    close(app, office_user, meeting)
+    following = db.session.scalar(select(Meeting).where(Meeting.id != meeting.id))
+    assert [i.title for i in services.agenda(following)] == ["没讨论"]
+    assert db.session.get(AgendaItem, handed_out.id).status == ITEM_DISCUSSED
+
+
+def test_an_item_with_action_items_cannot_go_back_to_not_discussed(app, meeting, office_user, prod_liaison,
+                                                                   hr_liaison, add_item, assign):
+    item = add_item(meeting, prod_liaison)
+    assign(office_user, item, hr_liaison)
+    item = db.session.get(AgendaItem, item.id)
+    with pytest.raises(services.MeetingError) as caught:
+        services.record_outcome(viewer(office_user, meeting), item, "再议", "", ITEM_OPEN, item.outcome_version)
+    with force_locale("en"):
+        assert "has action items" in str(caught.value)
+    assert db.session.get(AgendaItem, item.id).status == ITEM_DISCUSSED
+
+
+def test_an_outcome_and_an_item_edit_never_conflict(meeting, office_user, prod_liaison, add_item):
+    """Different forms, different people: the outcome (office) and the text (liaison) keep separate versions."""
+    item = add_item(meeting, prod_liaison, title="原标题")
+    text_read, outcome_read = item.version, item.outcome_version
+    services.record_outcome(viewer(office_user, meeting), item, "HR 负责", "批准", "discussed", outcome_read)
+    services.update_item(viewer(prod_liaison, meeting), db.session.get(AgendaItem, item.id), {"title": "新标题"},
+                         text_read)
+    stored = db.session.get(AgendaItem, item.id)
+    assert (stored.title, stored.outcome, stored.status) == ("新标题", "HR 负责", ITEM_DISCUSSED)
+    # Each form still detects its own kind of conflict.
+    with pytest.raises(services.Conflict):
+        services.record_outcome(viewer(office_user, meeting), stored, "别的", "", "discussed", outcome_read)
+    with pytest.raises(services.Conflict):
+        services.update_item(viewer(prod_liaison, meeting), stored, {"title": "再改"}, text_read)
+
+
+def test_moving_an_item_to_another_department_redraws_the_agenda(meeting, office_user, prod_liaison, hr, add_item):
+    item = add_item(meeting, prod_liaison, minutes_budget=10)
+    before = live.revisions(meeting.id).revision
+    services.update_item(viewer(office_user, meeting), item, {"minutes_budget": 15, "department_id": item.department_id},
+                         item.version)
+    assert not live.changes_since(meeting.id, before).layout  # same department: only the item is redrawn
+    item = db.session.get(AgendaItem, item.id)
+    services.update_item(viewer(office_user, meeting), item, {"department_id": hr.id}, item.version)
+    assert live.changes_since(meeting.id, before + 1).layout  # grouped screens must regroup
+
+
+def test_budget_totals_per_department(meeting, prod_liaison, hr_liaison, add_item):
+    add_item(meeting, prod_liaison, minutes_budget=10)
+    add_item(meeting, prod_liaison)
+    add_item(meeting, hr_liaison, minutes_budget=5)
+    budget = services.budget(db.session.get(Meeting, meeting.id))
+    assert (budget.count, budget.minutes) == (3, 15)
+    assert budget.by_department == {prod_liaison.department_id: 10, hr_liaison.department_id: 5}
+    assert services.Budget.of(services.agenda(db.session.get(Meeting, meeting.id))) == budget
+
+
+def test_closing_freezes_action_states_and_attendance_with_liaison_names(app, meeting, office_user, prod_liaison,
+                                                                         hr_liaison, make_department, make_user,
+                                                                         add_item, assign):
+    action = assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
+    attendance.record_attendance(viewer(office_user, meeting), {prod_liaison.department_id: ("present", "")})
+    close(app, office_user, meeting)
+    # Afterwards: the action item moves on, the liaison changes, a department comes and one goes.
+    with app.test_request_context():
+        actions.make_move(hr_liaison, action, "start", "", action.version)
+    set_active(prod_liaison, False)
+    make_user(Role.LIAISON, department=prod_liaison.department, name="New Prod Liaison")
+    make_department("NEW", "新部门", "New department")
+    hr_liaison.department.active = False
+    db.session.commit()
+
+    closed = db.session.get(Meeting, meeting.id)
+    assert db.session.get(type(action), action.id).minutes_state == "open"
+    lines = [(a.department.code, a.liaison, a.record.status) for a in attendance.attendees(closed)]
+    assert lines == [("HR", "HR Liaison", "absent"), ("OFFICE", "", "absent"), ("PROD", "Prod Liaison", "present")]

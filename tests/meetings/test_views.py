@@ -289,3 +289,135 @@ def test_a_chinese_reader_sees_the_agenda_in_chinese(client, sign_in, make_user,
         assert chinese in page, chinese
     for english in ("Agenda", "Add an agenda item", "collecting items", "Follow-up"):
         assert english not in page, english
+
+
+def test_a_conflict_shows_every_field_they_changed(client, sign_in, office_user, prod_liaison, hr, meeting,
+                                                   add_item):
+    item = add_item(meeting, prod_liaison, title="原标题", urgency="high", minutes_budget=10, details="细节 🙂")
+    sign_in(office_user)
+    client.post(f"/meetings/items/{item.id}", headers=FRAGMENT, data=item_post(
+        f"item{item.id}", "原标题", version=1, department_id=str(item.department_id), urgency="urgent",
+        minutes_budget="20", addressed_to_id=str(hr.id)))
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/items/{item.id}", headers=FRAGMENT,
+                           data=item_post(f"item{item.id}", "联络员改的标题", version=1))
+    body = response.get_data(as_text=True)
+    note = body.split('class="conflict"')[1].split("</div>")[0]
+    assert response.status_code == 409
+    for shown in ("<dt>Title</dt>", "原标题", "<dt>Urgency</dt>", "urgent", "(yours: high)",
+                  "<dt>Addressed to</dt>", "Human Resources", "(yours: — nobody in particular —)",
+                  "<dt>Time budget (minutes)</dt>", "20 min", "(yours: 10 min)"):
+        assert shown in note, shown
+    assert "<dt>Kind</dt>" not in note and "<dt>Details</dt>" not in note  # the same on both sides
+    assert 'value="联络员改的标题"' in body  # their own text stays in the form
+
+
+def test_the_office_saving_an_outcome_does_not_stale_a_liaisons_edit(client, sign_in, office_user, prod_liaison,
+                                                                      meeting, add_item):
+    item = add_item(meeting, prod_liaison, title="原标题")
+    sign_in(prod_liaison)
+    client.get(f"/meetings/items/{item.id}/edit")  # the liaison starts editing at version 1
+    sign_in(office_user)
+    prefix = f"outcome{item.id}"
+    opened = client.get(f"/meetings/items/{item.id}/outcome", headers=FRAGMENT).get_data(as_text=True)
+    assert f'name="{prefix}-version" type="hidden" value="1"' in opened
+    saved = client.post(f"/meetings/items/{item.id}/outcome", headers=FRAGMENT, data={
+        f"{prefix}-outcome": "HR 负责", f"{prefix}-decision": "", f"{prefix}-status": "discussed",
+        f"{prefix}-version": "1"})
+    assert saved.status_code == 200
+    sign_in(prod_liaison)
+    edit = client.post(f"/meetings/items/{item.id}", headers=FRAGMENT,
+                       data=item_post(f"item{item.id}", "联络员改的", version=1))
+    assert edit.status_code == 200
+    stored = db.session.get(AgendaItem, item.id)
+    assert (stored.title, stored.outcome) == ("联络员改的", "HR 负责")
+
+
+def test_two_outcome_saves_conflict_and_show_what_the_other_wrote(client, sign_in, office_user, make_user, meeting,
+                                                                  prod_liaison, add_item):
+    from app.auth.roles import Role
+    item = add_item(meeting, prod_liaison)
+    prefix = f"outcome{item.id}"
+
+    def save(outcome):
+        return client.post(f"/meetings/items/{item.id}/outcome", headers=FRAGMENT, data={
+            f"{prefix}-outcome": outcome, f"{prefix}-decision": "批准", f"{prefix}-status": "discussed",
+            f"{prefix}-version": "1"})
+
+    sign_in(office_user)
+    assert save("HR 负责").status_code == 200
+    sign_in(make_user(Role.OFFICE, name="Office Li"))
+    second = save("行政负责")
+    note = second.get_data(as_text=True).split('class="conflict"')[1].split("</div>")[0]
+    assert second.status_code == 409 and "outcome while you were editing" in note
+    assert "<dt>Outcome notes</dt>" in note and "HR 负责" in note and "<dt>Decision</dt>" not in note
+    assert "行政负责" in second.get_data(as_text=True)
+
+
+def test_the_totals_follow_an_edited_time_budget(client, sign_in, office_user, prod_liaison, hr_liaison, meeting,
+                                                  add_item):
+    item = add_item(meeting, prod_liaison, title="一", minutes_budget=10)
+    add_item(meeting, hr_liaison, title="二", minutes_budget=5)
+    sign_in(prod_liaison)
+    revision = live.revisions(meeting.id).revision
+    saved = client.post(f"/meetings/items/{item.id}", headers=FRAGMENT,
+                        data=item_post(f"item{item.id}", "一", version=1, minutes_budget="30"))
+    assert '<hx-partial hx-target="#agenda-summary"' in saved.get_data(as_text=True)
+    assert "2 items · total 35 min" in saved.get_data(as_text=True)
+    # Every other screen: the summary, and in the grouped view each department's total.
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    assert "2 items · total 35 min" in body and 'id="meeting-live"' not in body
+    grouped = client.get(f"/meetings/{meeting.id}/changes?since={revision}&group=department").get_data(as_text=True)
+    assert f'<hx-partial hx-target="#group-{prod_liaison.department_id}-total"' in grouped
+    assert "total 30 min" in grouped and "total 5 min" in grouped
+    page = client.get(f"/meetings/{meeting.id}?group=department").get_data(as_text=True)
+    assert f'id="group-{prod_liaison.department_id}-total">total 30 min' in page
+
+
+def test_an_assigned_item_shows_as_discussed_on_every_screen(client, sign_in, office_user, prod_liaison, hr_liaison,
+                                                             meeting, add_item):
+    from app.meetings.actions import today
+    item = add_item(meeting, prod_liaison)
+    sign_in(office_user)
+    revision = live.revisions(meeting.id).revision
+    saved = client.post(f"/meetings/items/{item.id}/actions", headers=FRAGMENT,
+                        data=action_post(item, hr_liaison.id, (today() + timedelta(days=3)).isoformat()))
+    assert saved.status_code == 200 and "badge-item-discussed" in saved.get_data(as_text=True)
+    sign_in(prod_liaison)
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    assert f'<hx-partial hx-target="#item-{item.id}-view"' in body and "badge-item-discussed" in body
+
+
+def test_closing_removes_the_add_form_from_open_screens(client, sign_in, office_user, prod_liaison, meeting,
+                                                        add_item):
+    add_item(meeting, prod_liaison)
+    sign_in(prod_liaison)
+    assert 'id="new-item"' in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    revision = live.revisions(meeting.id).revision
+    sign_in(office_user)
+    client.post(f"/meetings/{meeting.id}/status", data={"move": "close"})
+    sign_in(prod_liaison)
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    replaced = body.split('<hx-partial hx-target="#new-item" hx-swap="outerHTML">')[1].split("</hx-partial>")[0]
+    assert "This meeting is closed; new items go on the next meeting" in replaced and "<form" not in replaced
+
+
+def test_an_agenda_redraw_while_open_leaves_the_add_form_alone(client, sign_in, office_user, prod_liaison, meeting,
+                                                               add_item):
+    """What someone is typing into the add form survives the office starting the meeting."""
+    add_item(meeting, prod_liaison)
+    revision = live.revisions(meeting.id).revision
+    sign_in(office_user)
+    client.post(f"/meetings/{meeting.id}/status", data={"move": "start"})
+    body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)
+    assert '<hx-partial hx-target="#meeting-live"' in body and 'hx-target="#new-item"' not in body
+
+
+def test_adding_to_a_meeting_that_closed_meanwhile_keeps_the_text(client, sign_in, prod_liaison, meeting):
+    meeting.status = "closed"
+    db.session.commit()
+    sign_in(prod_liaison)
+    response = client.post(f"/meetings/{meeting.id}/items", data=item_post("new", title="晚到的议题"),
+                           headers=FRAGMENT)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This meeting is closed" in body and 'value="晚到的议题"' in body
