@@ -8,14 +8,15 @@ from app.navigation import NavItem, register_nav
 
 from . import duty, views, views_lists, views_places, views_roster  # noqa: F401  (routes register on bp)
 from .blueprint import bp
-from .clock import clock_text, format_day, format_span
+from .clock import clock_text, format_day, format_span, paused_clock_text
 from .demo import seed_demo
 
 
 def init_app(app) -> None:
     """Registers the blueprint, navigation, the office card, the periodic jobs and demo places."""
     app.register_blueprint(bp)
-    app.jinja_env.filters.update(repair_clock=clock_text, format_span=format_span, format_day=format_day)
+    app.jinja_env.filters.update(repair_clock=clock_text, repair_paused_clock=paused_clock_text,
+                                  format_span=format_span, format_day=format_day)
     register_nav(app, NavItem("repairs.index", _l("Repairs"), (Role.EMPLOYEE,), order=20))
     register_nav(app, NavItem("repairs.queue", _l("Repair queue"), (Role.MAINTENANCE,), order=21))
     register_nav(app, NavItem("repairs.board", _l("Repair board"), (Role.OFFICE,), order=22))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .models import URGENCIES
-from .sla import rule
+from .sla import fix_left_at_pause, rule
 
 
 def clock_text(due: datetime, now: datetime) -> str:
@@ -17,6 +17,19 @@ def clock_text(due: datetime, now: datetime) -> str:
     if left >= timedelta():
         return _("%(span)s left", span=span)
     return _("overdue by %(span)s", span=span)
+
+
+def paused_clock_text(repair) -> str:
+    """While a request waits its fix clock stands still: say what was left when it stopped."""
+    if repair.waiting_since is None:
+        return _("Fix clock paused while waiting")
+    left, working = fix_left_at_pause(repair.urgency, repair.fix_due, repair.waiting_since)
+    span = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+    if left < timedelta():
+        return _("Fix clock paused · overdue by %(span)s", span=span)
+    if working:
+        return _("Fix clock paused · %(span)s of working time left", span=span)
+    return _("Fix clock paused · %(span)s left", span=span)
 
 
 def format_span(span: timedelta | None) -> str:

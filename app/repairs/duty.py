@@ -12,6 +12,7 @@ from app.extensions import db
 from app.notifications import notify
 from app.timeutil import to_local, utcnow
 
+from . import audience
 from .links import detail_link
 from .models import DutyShift, RepairEvent, RepairRequest
 
@@ -73,11 +74,18 @@ def escalate_overdue() -> str:
     if not late:
         return "0 escalated"
     people = users_with_role(Role.OFFICE) + users_with_role(Role.MAINTENANCE)
+    staff = {p.id for p in people}
+    reporters = audience.co_reporters(r.id for r in late)
     for repair in late:
         repair.escalated_at = now
         db.session.add(RepairEvent(repair=repair, actor_id=None, kind="escalated", status=repair.status))
+        link = detail_link(repair.id)
         notify(people, _l("Escalated: nobody has taken repair request #%(id)d at %(place)s in time.",
-                          id=repair.id, place=repair.location.label), link=detail_link(repair.id), commit=False)
+                          id=repair.id, place=repair.location.label), link=link, commit=False)
+        # Staff who filed it already heard the escalation above.
+        waiting = [p for p in audience.requesters(repair, reporters.get(repair.id, [])) if p.id not in staff]
+        notify(waiting, _l("Your repair request #%(id)d was not taken in time, so the office and all maintenance "
+                           "staff have been alerted.", id=repair.id), link=link, commit=False)
     return _commit(f"{len(late)} escalated")
 
 
@@ -87,10 +95,11 @@ def auto_confirm() -> str:
     days = int(current_app.config.get("REPAIRS_AUTO_CONFIRM_DAYS", 3))
     stale = list(db.session.scalars(select(RepairRequest).where(
         RepairRequest.status == "done", RepairRequest.done_at < now - timedelta(days=days))))
+    reporters = audience.co_reporters(r.id for r in stale)
     for repair in stale:
         repair.status, repair.closed_at = "confirmed", now
         db.session.add(RepairEvent(repair=repair, actor_id=None, kind="auto_confirmed", status="confirmed"))
-        notify([repair.requester, repair.assignee],
+        notify([*audience.requesters(repair, reporters.get(repair.id, [])), repair.assignee],
                _l("Repair request #%(id)d was confirmed automatically after %(days)d days without an answer.",
                   id=repair.id, days=days), link=detail_link(repair.id), commit=False)
     return _commit(f"{len(stale)} auto-confirmed")

@@ -173,6 +173,11 @@ class RepairRequest(db.Model):
     def is_overdue(self, now: datetime) -> bool:
         return self.response_overdue(now) or self.fix_overdue(now)
 
+    @property
+    def work_is_from_earlier_attempt(self) -> bool:
+        """After a reopen the kept work notes and parts describe the attempt that did not fix it."""
+        return self.status not in ("done", "confirmed") and bool(self.work_notes or self.parts_used)
+
 
 class RepairPhoto(db.Model):
     __tablename__ = "repair_photos"
@@ -202,6 +207,22 @@ class RepairEvent(db.Model):
 
     repair: Mapped[RepairRequest] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def title(self):
+        """The timeline heading: the step, with whom it was dispatched to or what it waits for."""
+        # A dispatch keeps the assignee's name in `note` (no column for it), as it was at that moment.
+        if self.kind == "assign" and self.note:
+            return _l("Dispatched to %(name)s", name=self.note)
+        label = EVENT_LABELS.get(self.kind, self.kind)
+        if self.reason in WAIT_REASONS:
+            return _l("%(step)s: %(reason)s", step=label, reason=WAIT_REASONS[self.reason])
+        return label
+
+    @property
+    def words(self) -> str:
+        """What the person wrote; a dispatch's note holds the assignee's name, already in the title."""
+        return "" if self.kind == "assign" else self.note
 
 
 class DutyShift(db.Model):

@@ -12,7 +12,7 @@ from app.notifications import notify
 from app.timeutil import utcnow
 from app.uploads import ImageRejected, delete_image, save_image, stored_path
 
-from . import duty, sla, workflow
+from . import audience, duty, sla, workflow
 from .links import detail_link
 from .models import ACTIVE_STATUSES, MAX_PHOTOS, TOO_MANY_PHOTOS, WAIT_REASONS, Equipment, Location, RepairEvent, RepairPhoto, RepairRequest
 
@@ -162,10 +162,10 @@ def _alert_new(repair, now) -> None:
 
 def add_report(repair, user, description: str, photos) -> None:
     """Another person's words and photos join an open request instead of a duplicate ticket."""
+    people = [repair.requester, repair.assignee, *audience.co_reporters_of(repair)]
     stored = _save_photos(photos)
     _attach(repair, user, stored)
     _event(repair, user, "report", description.strip())
-    people = [repair.requester, repair.assignee]
     notify([p for p in people if p and p.id != user.id],
            _l("%(name)s added a report to repair request #%(id)d.", name=user.name, id=repair.id),
            link=detail_link(repair.id), commit=False)
@@ -213,6 +213,9 @@ def _apply(repair, user, action: str, now, *, note: str, assignee, wait_reason: 
 def _check(repair, user, action: str, *, version, note: str, assignee, wait_reason: str) -> None:
     if version is not None and version != repair.version:
         raise Conflict(repair)
+    if workflow.refused_because_work_started(user, repair, action):
+        raise RepairError(_l("Work on this request has already started, so it can no longer be cancelled. "
+                             "If it is no longer needed, tell the person handling it."))
     if not workflow.can(user, repair, action):
         raise RepairError(_l("This step is not possible now: the request is “%(status)s”.",
                              status=repair.status_label))
@@ -233,11 +236,18 @@ def act(repair, user, action: str, *, version=None, note: str = "", assignee=Non
     """
     _check(repair, user, action, version=version, note=note, assignee=assignee, wait_reason=wait_reason)
     now = utcnow()
+    # Read before anything changes: a query after the change would flush it outside the Conflict guard.
+    previous, co_reporters = repair.assignee, audience.co_reporters_of(repair)
     _apply(repair, user, action, now, note=note or "", assignee=assignee, wait_reason=wait_reason,
            parts=parts or "")
     repair.status = workflow.TRANSITIONS[action].target
-    _event(repair, user, action, note or "", reason=wait_reason if action == "wait" else "")
-    _tell(repair, user, action, note or "")
+    # The timeline names who a job was dispatched to; the dispatch form has no note of its own.
+    words = repair.assignee.name if action == "assign" else note or ""
+    _event(repair, user, action, words, reason=wait_reason if action == "wait" else "")
+    _tell(repair, user, action, note or "", co_reporters)
+    # Compare the objects: assignee_id follows `repair.assignee` only at the flush.
+    if action == "assign" and previous is not None and previous is not repair.assignee:
+        _tell_taken_off(repair, user, previous)
     try:
         db.session.commit()
     except StaleDataError:
@@ -263,8 +273,25 @@ STEP_MESSAGES = {
 }
 
 
-def _tell(repair, actor, action: str, note: str) -> None:
-    """The requester hears of every step; the assignee of steps others take on their job."""
+def _tell(repair, actor, action: str, note: str, co_reporters) -> None:
+    """The requester and co-reporters hear of every step; the assignee of steps others take on their job."""
+    link = detail_link(repair.id)
     people = [repair.requester, repair.assignee]
+    co_reporters = [p for p in co_reporters if p not in people and p is not actor]
+    if action == "complete":
+        # Only the requester can confirm or reopen, so co-reporters are not asked to.
+        notify(co_reporters, _l("Repair request #%(id)d, which you added your report to, is done.", id=repair.id),
+               link=link, commit=False)
+    else:
+        people += co_reporters
     notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),
+           link=link, commit=False)
+
+
+def _tell_taken_off(repair, actor, previous) -> None:
+    """Whoever had the job before a re-dispatch learns it went to someone else, so nobody goes twice."""
+    if previous.id == actor.id:
+        return
+    notify([previous], _l("Repair request #%(id)d was dispatched to %(name)s instead; you no longer need "
+                          "to handle it.", id=repair.id, name=repair.assignee.name),
            link=detail_link(repair.id), commit=False)

@@ -116,5 +116,19 @@ def extend_for_pause(urgency: str, fix_due: datetime, paused_from: datetime, pau
     return fix_due + max(paused_to - paused_from, timedelta())
 
 
+def fix_left_at_pause(urgency: str, fix_due: datetime, paused_at: datetime) -> tuple[timedelta, bool]:
+    """(fix time left when the request began to wait, whether that is working time).
+
+    Left is counted the way the clock runs, so it is what remains once work goes on; a request
+    that was already late when it paused gives a negative span, late by clock time as everywhere else.
+    """
+    working = rule(urgency)[2]
+    if paused_at > fix_due:
+        return fix_due - paused_at, working
+    if working:
+        return working_time_between(paused_at, fix_due, calendar()), True
+    return fix_due - paused_at, False
+
+
 def is_after_hours(moment_utc: datetime) -> bool:
     return not calendar().is_working_time(_naive_local(moment_utc))

@@ -7,7 +7,7 @@ from app import idempotency
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from app.htmx import redirect_after_post, wants_fragment
+from app.htmx import redirect_after_post, source_id, wants_fragment
 from app.timeutil import utcnow
 from app.uploads import ImageRejected
 
@@ -15,7 +15,7 @@ from . import places, services, workflow
 from .blueprint import bp
 from .clock import sla_lines
 from .forms import ActionForm, ReportForm, RepairForm
-from .models import EVENT_LABELS, WAIT_REASONS, Equipment, Location
+from .models import WAIT_REASONS, Equipment, Location
 
 
 def _filing_form(location_id: int) -> RepairForm:
@@ -23,29 +23,47 @@ def _filing_form(location_id: int) -> RepairForm:
                       equipment=places.equipment_at(location_id))
 
 
-def _prefill(form: RepairForm) -> None:
-    """A QR link names the place; an unknown or retired one is said plainly instead of failing."""
-    location = db.session.get(Location, request.args.get("location", 0, type=int))
+def _qr_place() -> tuple[Location | None, Equipment | None]:
+    """The place a QR label names. Equipment is found where it is now: its label may predate a move."""
     equipment = db.session.get(Equipment, request.args.get("equipment", 0, type=int))
-    if "location" in request.args and (location is None or not location.active):
+    if equipment is not None and not equipment.active:
+        equipment = None
+    if equipment is not None:
+        return equipment.location, equipment
+    return db.session.get(Location, request.args.get("location", 0, type=int)), None
+
+
+def _prefill(form: RepairForm, location, equipment) -> None:
+    """Fill in what a QR link names; an unknown or retired place is said plainly instead of failing."""
+    if ("location" in request.args or equipment) and (location is None or not location.active):
         flash(_("This QR code points to a location we do not know (any more). Choose the location below."),
               "warning")
         return
-    if equipment and location and equipment.location_id == location.id:
+    if "equipment" in request.args and equipment is None:
+        flash(_("This QR code points to equipment we do not know (any more). Choose it below if it is listed."),
+              "warning")
+    if equipment is not None:
         form.equipment_id.data, form.category.data = equipment.id, equipment.category
     form.location_id.data = location.id if location else 0
+
+
+def _form_from_qr() -> RepairForm:
+    location, equipment = _qr_place()
+    form = _filing_form(location.id if location and location.active else 0)
+    _prefill(form, location, equipment)
+    form.token.data = idempotency.new_token()
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """File a repair request in under a minute; photos are checked before anything is saved."""
-    location_id = request.form.get("location_id", type=int) or request.args.get("location", type=int)
-    form = _filing_form(location_id or 0)
     if request.method == "GET":
-        _prefill(form)
-        form.token.data = idempotency.new_token()
-    elif form.validate_on_submit():
+        form = _form_from_qr()
+    else:
+        form = _filing_form(request.form.get("location_id", 0, type=int))
+    if form.validate_on_submit():
         repair = None if idempotency.already_done(form.token.data) else _file(form)
         if repair is not None:
             flash(_("Your repair request #%(id)d is filed. You will be told of every step.", id=repair.id),
@@ -87,11 +105,29 @@ def location_options():
 def place_parts():
     """After a location, equipment or category change: the equipment there and any open duplicate."""
     location_id = request.args.get("location_id", 0, type=int)
-    equipment_id = request.args.get("equipment_id", 0, type=int)
-    form = RepairForm(equipment=places.equipment_at(location_id), formdata=None)
-    form.equipment_id.data = equipment_id
-    duplicate = services.find_duplicate(location_id, equipment_id, request.args.get("category"))
-    return render_template("repairs/_place_parts.html", form=form, duplicate=duplicate)
+    choices = places.equipment_at(location_id)
+    form = RepairForm(equipment=choices, formdata=None)
+    form.equipment_id.data = request.args.get("equipment_id", 0, type=int)
+    form.category.data = request.args.get("category") or form.category.default
+    prefilled = _category_from_equipment(form, choices)
+    category = form.category.data if prefilled else request.args.get("category")
+    duplicate = services.find_duplicate(location_id, form.equipment_id.data, category)
+    return render_template("repairs/_place_parts.html", form=form, duplicate=duplicate,
+                           category_from_equipment=prefilled)
+
+
+def _category_from_equipment(form: RepairForm, choices) -> bool:
+    """Picking equipment sets the kind of fault, unless the person chose one already (it is not the default).
+
+    Only a change of the equipment pick does this: a later change of the kind itself is the person's choice.
+    """
+    if source_id() != "equipment_id" or form.category.data != form.category.default:
+        return False
+    chosen = next((e for e in choices if e.id == form.equipment_id.data), None)
+    if chosen is None or chosen.category == form.category.data:
+        return False
+    form.category.data = chosen.category
+    return True
 
 
 @bp.route("/<int:repair_id>/report", methods=["GET", "POST"])
@@ -118,8 +154,8 @@ def detail(repair_id: int):
     """Everything about one request: photos, words, clock, timeline and the steps this viewer may take."""
     repair = services.get_visible(current_user, repair_id) or abort(404)
     staff = current_user.has_any_role(Role.MAINTENANCE, Role.OFFICE)
-    return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), event_labels=EVENT_LABELS,
-                           wait_reasons=WAIT_REASONS, show_phone=staff, can_see_equipment=staff,
+    return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), wait_reasons=WAIT_REASONS,
+                           show_phone=staff, can_see_equipment=staff,
                            **_action_context(repair))
 
 

@@ -22,6 +22,7 @@ class Transition:
     actors: tuple
     label: object
     needs_note: bool = False
+    before_work: bool = False  # only while nobody has started work (a reopened job has)
 
 
 TRANSITIONS = {t.action: t for t in (
@@ -33,7 +34,8 @@ TRANSITIONS = {t.action: t for t in (
     Transition("complete", ("in_progress",), "done", (ASSIGNEE,), _l("Complete"), needs_note=True),
     Transition("confirm", ("done",), "confirmed", (REQUESTER,), _l("Confirm it is fixed")),
     Transition("reopen", ("done",), "assigned", (REQUESTER,), _l("Not fixed: reopen"), needs_note=True),
-    Transition("cancel", ("submitted", "assigned"), "cancelled", (REQUESTER,), _l("Cancel request")),
+    Transition("cancel", ("submitted", "assigned"), "cancelled", (REQUESTER,), _l("Cancel request"),
+               before_work=True),
 )}
 # Escalation and auto-confirmation are made by `flask tick` (duty.py), never by a person, so they
 # are not in TRANSITIONS and no form can ask for them.
@@ -60,11 +62,26 @@ def actors_of(user, repair) -> set:
     return actors
 
 
+def work_has_started(repair) -> bool:
+    return repair.started_at is not None or repair.done_at is not None
+
+
+def _permitted(user, repair, transition) -> bool:
+    return repair.status in transition.sources and bool(actors_of(user, repair) & set(transition.actors))
+
+
 def can(user, repair, action: str) -> bool:
     transition = TRANSITIONS.get(action)
-    if transition is None or repair.status not in transition.sources:
+    if transition is None or (transition.before_work and work_has_started(repair)):
         return False
-    return bool(actors_of(user, repair) & set(transition.actors))
+    return _permitted(user, repair, transition)
+
+
+def refused_because_work_started(user, repair, action: str) -> bool:
+    """The person could take this step from this status, were it not that work has already started."""
+    transition = TRANSITIONS.get(action)
+    return bool(transition and transition.before_work and work_has_started(repair)
+                and _permitted(user, repair, transition))
 
 
 def allowed_actions(user, repair) -> list[Transition]:

@@ -37,6 +37,10 @@ def test_scan_file_take_complete_confirm(phone, new_page):
     login(maint, "maint")
     maint.goto("/repairs/queue")
     row = maint.locator("li.row-card", has_text="the lab AC blows warm air")
+    # The row shows the photo's thumbnail, served to maintenance through the access-checked route.
+    thumb = row.locator("img.row-thumb")
+    expect(thumb).to_be_visible()
+    maint.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     row.get_by_role("button", name="Take it").click()
     row = maint.locator("li.row-card", has_text="the lab AC blows warm air")
     row.get_by_role("button", name="Start work").click()
@@ -56,6 +60,20 @@ def test_scan_file_take_complete_confirm(phone, new_page):
     phone.get_by_role("button", name="Confirm it is fixed").click()
     expect(phone.locator(".page-head .badge-confirmed")).to_be_visible()
     expect(phone.locator(".timeline")).to_contain_text("Confirmed fixed")
+
+
+def test_picking_equipment_fills_in_the_kind_of_fault_but_not_over_a_chosen_one(phone):
+    login(phone, "employee")
+    phone.goto("/repairs/new?location=1")
+    expect(phone.locator("#category")).to_have_value("other")
+    phone.select_option("#equipment_id", label="通风柜 Fume hood (LAB-302-02)")
+    expect(phone.locator("#category")).to_have_value("lab")
+    with phone.expect_response(re.compile(r"/repairs/new/place")):
+        phone.select_option("#category", "electrical")
+    with phone.expect_response(re.compile(r"/repairs/new/place")):
+        phone.select_option("#equipment_id", label="实验室空调 Lab air conditioner (AC-302-01)")
+    phone.wait_for_timeout(300)  # let the swap land before checking nothing replaced the person's choice
+    expect(phone.locator("#category")).to_have_value("electrical")
 
 
 def test_the_open_queue_offers_a_request_filed_meanwhile(phone, new_page):

@@ -201,3 +201,56 @@ def test_clocks_are_set_from_urgency(client, login_as, make_equipment):
     repair = db.session.query(RepairRequest).one()
     assert repair.response_due - repair.created_at == timedelta(minutes=30)
     assert repair.fix_due - repair.created_at == timedelta(hours=4)
+
+
+PICKED_EQUIPMENT = {"HX-Request": "true", "HX-Request-Type": "partial", "HX-Source": "select#equipment_id"}
+
+
+def test_picking_equipment_sets_the_kind_of_fault_while_it_is_still_the_default(client, login_as, make_equipment):
+    equipment = make_equipment(category="lab")
+    login_as()
+    base = f"/repairs/new/place?location_id={equipment.location_id}&equipment_id={equipment.id}"
+    html = client.get(f"{base}&category=other", headers=PICKED_EQUIPMENT).get_data(True)
+    assert '<hx-partial hx-target="#category-field"' in html and '<option selected value="lab">' in html
+    assert 'id="place-parts"' in html and "mainnav" not in html
+
+
+def test_picking_equipment_keeps_a_kind_of_fault_the_person_chose(client, login_as, make_equipment):
+    equipment = make_equipment(category="lab")
+    login_as()
+    base = f"/repairs/new/place?location_id={equipment.location_id}&equipment_id={equipment.id}"
+    assert "hx-partial" not in client.get(f"{base}&category=plumbing", headers=PICKED_EQUIPMENT).get_data(True)
+    # Choosing "Other" by hand after the equipment is the person's choice too.
+    chose_kind = {**PICKED_EQUIPMENT, "HX-Source": "select#category"}
+    assert "hx-partial" not in client.get(f"{base}&category=other", headers=chose_kind).get_data(True)
+
+
+def test_the_kind_set_from_equipment_finds_the_open_request_for_it(client, login_as, make_location, make_equipment,
+                                                                    make_repair):
+    place = make_location()
+    projector, lamp = make_equipment(location=place, category="it"), make_equipment(location=place, category="it")
+    open_one = make_repair(location=place, equipment=lamp, category="it")
+    login_as()
+    html = client.get(f"/repairs/new/place?location_id={place.id}&equipment_id={projector.id}&category=other",
+                      headers=PICKED_EQUIPMENT).get_data(True)
+    assert f"/repairs/{open_one.id}/report" in html
+
+
+def test_a_label_printed_before_the_equipment_moved_opens_its_current_location(client, login_as, make_location,
+                                                                                make_equipment):
+    old_room, new_room = make_location(room="旧 old 101"), make_location(room="新 new 202")
+    equipment = make_equipment(location=old_room, category="lab")
+    equipment.location = new_room
+    db.session.commit()
+    login_as()
+    html = client.get(f"/repairs/new?location={old_room.id}&equipment={equipment.id}").get_data(True)
+    assert f'<option selected value="{new_room.id}">' in html
+    assert f'<option selected value="{equipment.id}">' in html and '<option selected value="lab">' in html
+    assert "do not know" not in html
+
+
+def test_unknown_equipment_in_a_qr_link_is_said_plainly_and_the_location_kept(client, login_as, make_location):
+    place = make_location()
+    login_as()
+    html = client.get(f"/repairs/new?location={place.id}&equipment=99999").get_data(True)
+    assert "points to equipment we do not know" in html and f'<option selected value="{place.id}">' in html

@@ -79,3 +79,37 @@ def test_a_person_acting_meanwhile_makes_the_job_yield_not_crash(app, make_repai
     assert "retrying at the next tick" in duty.auto_confirm()
     monkeypatch.undo()
     assert db.session.get(RepairRequest, old.id).status == "done"
+
+
+def test_escalation_tells_the_requester_and_co_reporters_their_request_was_escalated(app, make_user, make_repair):
+    from app.repairs import services
+    tech = make_user(Role.MAINTENANCE)
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    neighbour = make_user()
+    with app.test_request_context():
+        services.add_report(late, neighbour, "same here", [])
+    assert duty.escalate_overdue() == "1 escalated"
+    expected = (f"Your repair request #{late.id} was not taken in time, so the office and all maintenance staff "
+                "have been alerted.")
+    assert _notes(late.requester)[-1] == expected
+    assert _notes(neighbour) == [expected]
+    assert len(_notes(tech)) == 1 and "Escalated" in _notes(tech)[0]
+
+
+def test_an_office_requester_hears_of_the_escalation_once(app, make_user, make_repair):
+    clerk = make_user(Role.OFFICE)
+    make_repair(requester=clerk, urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    duty.escalate_overdue()
+    assert len(_notes(clerk)) == 1
+
+
+def test_auto_confirm_tells_co_reporters_too(app, make_user, make_repair):
+    from app.repairs import services
+    old = make_repair(status="in_progress", created_at=utcnow() - timedelta(days=4))
+    neighbour = make_user()
+    with app.test_request_context():
+        services.add_report(old, neighbour, "same here", [])
+    old.status, old.done_at = "done", utcnow() - timedelta(days=4)
+    db.session.commit()
+    duty.auto_confirm()
+    assert "confirmed automatically" in _notes(neighbour)[-1]

@@ -94,3 +94,17 @@ def test_after_hours(app, local, after):
 def test_the_night_shift_runs_past_midnight(app, local, slot):
     day, shift = duty.shift_at(utc(local))
     assert (day.isoformat(), shift) == slot
+
+
+def test_a_paused_working_time_clock_keeps_the_working_time_that_was_left(app):
+    # Paused Friday 17:00 with the fix due Monday 10:00: 30 min on Friday and 1 h 30 on Monday remain.
+    left, working = sla.fix_left_at_pause("normal", utc("2026-11-23 10:00"), utc("2026-11-20 17:00"))
+    assert (left, working) == (timedelta(hours=2), True)
+
+
+def test_a_paused_round_the_clock_timer_keeps_the_clock_time_left_or_how_late_it_was(app):
+    fix_due = utc("2026-11-21 04:00")
+    assert sla.fix_left_at_pause("urgent", fix_due, fix_due - timedelta(hours=5, minutes=20)) == (
+        timedelta(hours=5, minutes=20), False)
+    left, _working = sla.fix_left_at_pause("urgent", fix_due, fix_due + timedelta(hours=3))
+    assert left == -timedelta(hours=3)

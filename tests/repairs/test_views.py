@@ -7,7 +7,7 @@ import pytest
 from app.auth.roles import Role
 from app.extensions import db
 from app.repairs import duty, services
-from app.repairs.models import DutyShift, RepairRequest
+from app.repairs.models import DutyShift, RepairPhoto, RepairRequest
 from app.repairs.views_lists import office_card
 from app.timeutil import utcnow
 
@@ -175,8 +175,9 @@ def test_lists_cost_the_same_number_of_queries_for_5_or_30_requests(
     def add(n):
         for i in range(n):
             status = ("submitted", "in_progress", "confirmed")[i % 3]
-            make_repair(requester=me, equipment=equipment, status=status,
-                        assignee=tech if status != "submitted" else None)
+            repair = make_repair(requester=me, equipment=equipment, status=status,
+                                 assignee=tech if status != "submitted" else None)
+            _add_photos(repair, 2)  # each row shows a thumbnail: photos must be loaded with the list
 
     def measure():
         with count_queries() as counter:
@@ -249,3 +250,117 @@ def test_the_open_queue_learns_of_changes_by_others_but_not_of_its_own(app, clie
     # A filter that the new request does not match keeps the poll quiet.
     assert client.get(f"/repairs/queue/news?since={since}&category=electrical").status_code == 204
     assert client.get(f"/repairs/queue/news?since={_queue_cursor(client)}").status_code == 204
+
+
+def _add_photos(repair, n: int) -> None:
+    """Photo rows for list tests; the list only links the thumbnail, so no file is needed."""
+    for i in range(n):
+        repair.photos.append(RepairPhoto(uploaded_by_id=repair.requester_id, name=f"p{i}.jpg",
+                                         thumb_name=f"p{i}-thumb.jpg"))
+    db.session.commit()
+
+
+def _wait(repair, before_due: timedelta):
+    """Put a request into "waiting" as if it began to wait `before_due` ahead of its fix due time."""
+    repair.status, repair.wait_reason = "waiting", "parts"
+    repair.waiting_since = repair.fix_due - before_due
+    db.session.commit()
+
+
+def _fact(html: str, term: str) -> str:
+    return re.search(rf"<dt>{term}</dt><dd>([^<]*)</dd>", html).group(1)
+
+
+def test_a_waiting_request_shows_the_fix_time_that_was_left_not_a_stale_due_date(client, login_as, make_repair):
+    me = login_as()
+    repair = make_repair(requester=me, status="in_progress", urgency="urgent")
+    assert re.search(r"\d", _fact(client.get(f"/repairs/{repair.id}").get_data(True), "Fix due"))
+    _wait(repair, timedelta(hours=5, minutes=5))
+    assert "Fix clock paused · 5 hours left" in client.get("/repairs/").get_data(True)
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "Fix clock paused · 5 hours left" in html
+    assert _fact(html, "Fix due").startswith("paused since") and "set again when work goes on" in html
+
+
+def test_a_request_that_was_late_when_it_paused_still_shows_as_overdue(client, login_as, make_repair):
+    me = login_as()
+    repair = make_repair(requester=me, status="in_progress", urgency="urgent")
+    _wait(repair, -timedelta(hours=3))
+    html = client.get("/repairs/").get_data(True)
+    assert "Fix clock paused · overdue by 3 hours" in html and "is-overdue" in html
+
+
+def test_a_normal_request_waiting_counts_working_time(client, login_as, make_repair):
+    me = login_as()
+    repair = make_repair(requester=me, status="in_progress")
+    _wait(repair, timedelta(minutes=1))
+    assert "Fix clock paused · 1 minute of working time left" in client.get("/repairs/").get_data(True)
+
+
+def test_after_a_reopen_the_old_work_notes_read_as_the_earlier_attempt(client, login_as, make_user, make_repair):
+    me = login_as()
+    tech = make_user(Role.MAINTENANCE)
+    repair = make_repair(requester=me, status="in_progress", assignee=tech)
+    services.act(repair, tech, "complete", version=repair.version, note="清洗滤网 cleaned filter", parts="滤网 ×1")
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "<dt>Work done</dt>" in html and "<dt>Parts used</dt>" in html
+    client.post(f"/repairs/{repair.id}/act/reopen", data={"version": repair.version, "note": "还是不冷 still warm"})
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "<dt>Work done in the earlier attempt</dt><dd>清洗滤网 cleaned filter</dd>" in html
+    assert "<dt>Parts used in the earlier attempt</dt><dd>滤网 ×1</dd>" in html
+    assert "<dt>Work done</dt>" not in html
+
+
+def test_a_reopened_request_cannot_be_cancelled_and_offers_no_cancel_button(client, login_as, make_repair):
+    me = login_as()
+    repair = make_repair(requester=me, status="done")
+    repair.started_at = repair.created_at
+    db.session.commit()
+    client.post(f"/repairs/{repair.id}/act/reopen", data={"version": repair.version, "note": "still broken"})
+    reopened = db.session.get(RepairRequest, repair.id)
+    assert reopened.status == "assigned"
+    assert "Cancel request" not in client.get(f"/repairs/{repair.id}").get_data(True)
+    response = client.post(f"/repairs/{repair.id}/act/cancel", data={"version": reopened.version},
+                           follow_redirects=True)
+    assert "can no longer be cancelled" in response.get_data(True)
+    assert db.session.get(RepairRequest, repair.id).status == "assigned"
+
+
+def test_a_moved_job_names_each_assignee_in_the_timeline(client, login_as, make_user, make_repair):
+    office = login_as(Role.OFFICE)
+    first, second = make_user(Role.MAINTENANCE, name="张师傅"), make_user(Role.MAINTENANCE, name="李师傅")
+    repair = make_repair()
+    services.act(repair, office, "assign", version=repair.version, assignee=first)
+    services.act(repair, office, "assign", version=repair.version, assignee=second)
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert html.index("Dispatched to 张师傅") < html.index("Dispatched to 李师傅")
+    assert "<p>张师傅</p>" not in html  # the name is the heading, not repeated as if someone wrote it
+
+
+def test_a_chinese_reader_sees_who_a_job_was_dispatched_to(client, login_as, make_user, make_repair):
+    me = login_as(locale="zh_CN")
+    repair = make_repair(requester=me)
+    office, tech = make_user(Role.OFFICE), make_user(Role.MAINTENANCE, name="王师傅")
+    services.act(repair, office, "assign", version=repair.version, assignee=tech)
+    html = client.get(f"/repairs/{repair.id}").get_data(True)
+    assert "已派单给 王师傅" in html and "Dispatched" not in html
+
+
+def test_list_rows_show_the_first_photo_as_a_thumbnail(client, login_as, make_repair):
+    me = login_as()
+    repair = make_repair(requester=me)
+    _add_photos(repair, 2)
+    html = client.get("/repairs/").get_data(True)
+    first = repair.photos[0].id
+    assert f'class="row-thumb" src="/repairs/photos/{first}?thumb=1"' in html
+    assert html.count('class="row-thumb"') == 1
+
+
+def test_queue_and_board_rows_show_thumbnails(client, login_as, make_user, make_repair):
+    repair = make_repair()
+    _add_photos(repair, 1)
+    login_as(Role.MAINTENANCE)
+    assert f"/repairs/photos/{repair.photos[0].id}?thumb=1" in client.get("/repairs/queue").get_data(True)
+    client.post("/logout")
+    login_as(Role.OFFICE)
+    assert f"/repairs/photos/{repair.photos[0].id}?thumb=1" in client.get("/repairs/board").get_data(True)

@@ -108,3 +108,63 @@ def test_requester_hears_of_each_step(people, make_repair):
     messages = [n.message for n in db.session.query(Notification)
                 .filter_by(user_id=people["requester"].id).order_by(Notification.id)]
     assert len(messages) == 3 and "Please confirm" in messages[-1]
+
+
+def _messages(user) -> list[str]:
+    from app.notifications.models import Notification
+    return [n.message for n in db.session.query(Notification).filter_by(user_id=user.id).order_by(Notification.id)]
+
+
+def test_a_reassigned_job_tells_the_one_who_had_it_and_the_one_who_gets_it(people, make_user, make_repair):
+    repair = make_repair(requester=people["requester"])
+    first, second = make_user(Role.MAINTENANCE, name="张师傅"), make_user(Role.MAINTENANCE, name="李师傅")
+    services.act(repair, people["office"], "assign", version=repair.version, assignee=first)
+    services.act(repair, people["office"], "assign", version=repair.version, assignee=second)
+    assert _messages(first)[-1] == (f"Repair request #{repair.id} was dispatched to 李师傅 instead; "
+                                    "you no longer need to handle it.")
+    assert _messages(second) == [f"Repair request #{repair.id} is dispatched to 李师傅."]
+    assert [e.note for e in repair.events if e.kind == "assign"] == ["张师傅", "李师傅"]
+
+
+def test_dispatching_to_the_same_person_again_tells_nobody_they_lost_it(people, make_repair):
+    repair = make_repair(requester=people["requester"], status="assigned", assignee=people["assignee"])
+    services.act(repair, people["office"], "assign", version=repair.version, assignee=people["assignee"])
+    assert not any("instead" in m for m in _messages(people["assignee"]))
+
+
+def test_the_requester_cannot_cancel_once_work_has_started(people, make_repair):
+    repair = make_repair(requester=people["requester"], status="assigned", assignee=people["assignee"])
+    services.act(repair, people["assignee"], "start", version=repair.version)
+    repair.status = "assigned"  # as after a reopen: assigned again, but work was done
+    db.session.commit()
+    with pytest.raises(services.RepairError, match="can no longer be cancelled"):
+        services.act(repair, people["requester"], "cancel", version=repair.version)
+    db.session.rollback()
+    assert db.session.get(RepairRequest, repair.id).status == "assigned"
+    # Someone who could never cancel gets the plain refusal, not a hint about work.
+    with pytest.raises(services.RepairError, match="not possible now"):
+        services.act(repair, people["stranger"], "cancel", version=repair.version)
+
+
+def test_co_reporters_hear_each_step_but_only_the_requester_is_asked_to_confirm(people, make_user, make_repair):
+    repair = make_repair(requester=people["requester"])
+    neighbour = make_user(name="邻座 Neighbour")
+    services.add_report(repair, neighbour, "我这边也不冷 mine too", [])
+    tech = people["assignee"]
+    for action, extra in (("take", {}), ("start", {}), ("complete", {"note": "done"})):
+        services.act(repair, tech, action, version=repair.version, **extra)
+    services.act(repair, people["requester"], "confirm", version=repair.version)
+    heard = _messages(neighbour)
+    assert len(heard) == 4 and "has taken it" in heard[0] and "started work" in heard[1]
+    assert heard[2] == f"Repair request #{repair.id}, which you added your report to, is done."
+    assert "confirmed fixed" in heard[3]
+    assert "Please confirm" in _messages(people["requester"])[-1]
+
+
+def test_a_new_report_reaches_the_earlier_co_reporters_too(people, make_user, make_repair):
+    repair = make_repair(requester=people["requester"])
+    first, second = make_user(), make_user(name="第二位 Second")
+    services.add_report(repair, first, "one", [])
+    services.add_report(repair, second, "two", [])
+    assert _messages(first) == [f"第二位 Second added a report to repair request #{repair.id}."]
+    assert _messages(second) == []
