@@ -112,9 +112,9 @@ def _rows(raw: bytes, columns: tuple, result: ImportResult) -> list[tuple[int, d
     if not set(columns) <= set(reader.fieldnames or []):
         result.errors.append(_l("The first line must name the columns: %(columns)s.", columns=",".join(columns)))
         return []
-    return [(line, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)})
-            for line, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values()
-                                                                if isinstance(v, str))]
+    # line_num counts the file's lines, so skipped blank lines and quoted line breaks don't shift it.
+    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)})
+            for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
 
 
 def import_locations(raw: bytes) -> ImportResult:

@@ -44,6 +44,10 @@ def test_import_equipment_creates_missing_locations_and_a_bad_row_stops_everythi
     response = client.post("/repairs/equipment/import", content_type="multipart/form-data", data=_csv(bad))
     assert response.status_code == 422 and "line 3" in response.get_data(True)
     assert db.session.query(Equipment).count() == 0 and db.session.query(Location).count() == 0
+    # A blank line before the bad row: the message still names the line the spreadsheet shows.
+    spaced = bad.replace("hvac\n", "hvac\n\n")
+    response = client.post("/repairs/equipment/import", content_type="multipart/form-data", data=_csv(spaced))
+    assert "line 4" in response.get_data(True)
     good = bad.replace("投影仪,,", "投影仪,IT-1,")
     response = client.post("/repairs/equipment/import", content_type="multipart/form-data", data=_csv(good))
     assert response.status_code == 200
