@@ -164,6 +164,24 @@ def test_office_card_counts_open_overdue_medians_and_top_equipment(app, make_use
     assert "median time to first response: 10 minutes; to fix: 2 hours" in html
 
 
+def test_office_card_medians_take_the_middle_of_the_last_30_days(app, make_user, make_repair):
+    from app.repairs import stats
+    now = utcnow()
+
+    def answered_after(minutes, days_ago=1):
+        repair = make_repair(status="assigned", created_at=now - timedelta(days=days_ago))
+        repair.responded_at = repair.created_at + timedelta(minutes=minutes)
+        db.session.commit()
+
+    for minutes in (10, 60, 20):
+        answered_after(minutes)
+    answered_after(999, days_ago=40)  # outside the window
+    make_repair()  # not answered yet: no response time
+    assert stats.office_summary()["median_response"] == timedelta(minutes=20)
+    answered_after(100)
+    assert stats.office_summary()["median_response"] == timedelta(minutes=40)
+
+
 @pytest.mark.parametrize("path, role", [("/repairs/board", Role.OFFICE), ("/repairs/queue", Role.MAINTENANCE),
                                         ("/repairs/", Role.EMPLOYEE), ("/repairs/equipment/{eq}", Role.OFFICE)])
 def test_lists_cost_the_same_number_of_queries_for_5_or_30_requests(
