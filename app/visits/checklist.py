@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +15,8 @@ from . import workflow
 from .models import VISIT_TYPES, ChecklistTemplate, TemplateStep, Visit, VisitEvent, VisitStep
 
 DAY = 24 * 60
+# How long a tick can be taken back from the board without going to the checklist and giving a reason.
+UNDO_WINDOW = timedelta(minutes=10)
 _TELL_GATE = (_l("Tell reception and the gate"), "owner", "arrival", -DAY)
 _SEE_OFF = (_l("See the visitors off"), "host", "departure", 0)
 # Each type's standard: (title, responsible, anchor, offset minutes). The customer visit follows the office
@@ -153,6 +155,15 @@ def copy_template(visit: Visit) -> None:
     reschedule(visit)
 
 
+def started(visit: Visit) -> bool:
+    """Whether anyone has worked on the visit's checklist: a step ticked, skipped, reopened or noted. Such a
+    checklist is never thrown away, so its history keeps making sense."""
+    if any(step.state != "open" for step in visit.steps):
+        return True
+    return db.session.scalar(select(VisitEvent.id).where(VisitEvent.visit_id == visit.id,
+                                                         VisitEvent.step_id.is_not(None)).limit(1)) is not None
+
+
 def reschedule(visit: Visit) -> None:
     """Set every step's due time from the expected times. A step already late when the visit is planned
     shows red on the board but sends no overdue reminder: people planning it at short notice know."""
@@ -207,6 +218,23 @@ def _conflict_message(step: VisitStep) -> str:
 def tick(step: VisitStep, user) -> None:
     _change_step(step, user, "tick", VisitStep.state == "open",
                  {"state": "done", "done_by_id": user.id, "done_at": utcnow()})
+
+
+def can_undo(step: VisitStep, user, now: datetime) -> bool:
+    """A wrong tap on the board can be taken back by the one who made it, for a few minutes."""
+    return (step.state == "done" and step.done_by_id == user.id and step.done_at is not None
+            and step.done_at >= now - UNDO_WINDOW)
+
+
+def undo_tick(step: VisitStep, user) -> None:
+    """Take back one's own recent tick; the history keeps the tick and the undo, the reason says why."""
+    if not can_undo(step, user, utcnow()):
+        raise StepConflict(_l("Only your own tick of the last %(num)d minutes can be undone here; reopen the "
+                              "step from the visit's checklist and say why.",
+                              num=UNDO_WINDOW.seconds // 60))
+    _change_step(step, user, "untick", and_(VisitStep.state == "done", VisitStep.done_by_id == user.id),
+                 {"state": "open", "done_by_id": None, "done_at": None},
+                 str(_l("Undone on the front desk (wrong tap)")))
 
 
 def skip(step: VisitStep, user, reason: str) -> None:

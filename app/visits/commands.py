@@ -16,6 +16,9 @@ from .reminders import purge_personal_data
 
 visits_cli = AppGroup("visits", help="Visitor reception: data protection.")
 
+# What reception needs at the door of the VIP visit: the cars for the gate and a word on the guests.
+DEMO_VIP_EXTRAS = {"licence_plates": "粤B·D12345, 粤B·8K888",
+                   "reception_note": "张总喜欢绿茶 Mr Zhang prefers green tea; reserve the two parking places at gate 2."}
 DEMO_ROOMS = ["301 大会议室 Board room", "302 小会议室 Small meeting room", "展厅 Showroom"]
 
 
@@ -59,7 +62,8 @@ def seed_demo_visits() -> None:
                 organisation=organisation, visitor_names=names, visitor_count=len(names.splitlines()),
                 purpose="产品介绍与合作洽谈 Product introduction", visit_type=kind, host_id=host.id,
                 expected_arrival=arrival, expected_departure=arrival + timedelta(hours=hours),
-                room_id=room.id, meals_count=len(names.splitlines()) + 1, vip=vip, owner_id=office.id))
+                room_id=room.id, meals_count=len(names.splitlines()) + 1, vip=vip, owner_id=office.id,
+                **(DEMO_VIP_EXTRAS if vip else {})))
         services.create_visit(host, services.VisitData(
             organisation="宁德时代 CATL", visitor_names="陈静", visitor_count=1, purpose="技术交流 Technical exchange",
             visit_type="customer", host_id=host.id, expected_arrival=tomorrow_ten + timedelta(days=6),

@@ -17,6 +17,8 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 class VisitForm(FlaskForm):
     """Serves creating, requesting and editing a visit; a request has no owner field (the office names one)."""
     organisation = StringField(_l("Visitor organisation"), validators=[DataRequired(), Length(max=120)])
+    different_group = BooleanField(_l("This is a different group"), description=_l(
+        "Another group from the same organisation at the same time, received in a visit of its own."))
     visitor_names = TextAreaField(_l("Visitor names"), validators=[Length(max=2000)],
                                   description=_l("One name per line."))
     visitor_count = IntegerField(_l("Number of visitors"), validators=[Optional(), NumberRange(1, 500)],
@@ -59,7 +61,10 @@ class VisitForm(FlaskForm):
         self.cohost_department.choices = list(self.host_department_id.choices)
         self.room_id.choices = options([(0, _l("— other place, type it below —"))] + [(r.id, r.name) for r in rooms])
         if owners is None:
+            # Only reception and office plan visits: a host's request has no owner to pick and no duplicate
+            # warning to override.
             del self.owner_id
+            del self.different_group
         else:
             self.owner_id.choices = options([(0, _l("— choose —"))] + [(u.id, u.name) for u in owners])
 
@@ -76,7 +81,8 @@ class VisitForm(FlaskForm):
             meals_count=self.meals_count.data or 0, dietary_notes=self.dietary_notes.data or "",
             materials=self.materials.data or "", licence_plates=self.licence_plates.data or "",
             vip=self.vip.data, reception_note=self.reception_note.data or "",
-            owner_id=self.owner_id.data if "owner_id" in self else None, cohost_ids=self.cohost_ids.data or [])
+            owner_id=self.owner_id.data if "owner_id" in self else None, cohost_ids=self.cohost_ids.data or [],
+            different_group="different_group" in self and bool(self.different_group.data))
 
 
 def _person(user) -> str:

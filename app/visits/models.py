@@ -29,10 +29,13 @@ STATUSES = {
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
 }
+# Not a status of its own: an in-progress visit whose visitors have left, waiting for its last steps.
+DEPARTED_LABEL = _l("Departed, steps open")
 STEP_STATES = {"open": _l("Open"), "done": _l("Done"), "skipped": _l("Skipped")}
 EVENT_LABELS = {
     "create": _l("planned the visit"), "request": _l("requested the visit"), "accept": _l("accepted the request"),
     "edit": _l("changed the visit"), "arrive": _l("recorded the arrival"), "depart": _l("recorded the departure"),
+    "retype": _l("changed the visit type and started the new type's checklist"),
     "complete": _l("completed the visit"), "cancel": _l("cancelled the visit"), "tick": _l("ticked off"),
     "untick": _l("reopened"), "skip": _l("skipped"), "note": _l("noted on"),
     "purge": _l("removed the visitors' personal data"),
@@ -150,8 +153,14 @@ class Visit(db.Model):
         back_populates="visit", order_by="VisitStep.position", cascade="all, delete-orphan")
 
     @property
+    def status_key(self) -> str:
+        """The status as the front desk sees it: once the visitors have left, an in-progress visit (still
+        waiting for follow-up steps) shows as departed, not as if they were still in the building."""
+        return "departed" if self.status == "in_progress" and self.departed_at else self.status
+
+    @property
     def status_label(self):
-        return STATUSES.get(self.status, self.status)
+        return DEPARTED_LABEL if self.status_key == "departed" else STATUSES.get(self.status, self.status)
 
     @property
     def type_label(self):

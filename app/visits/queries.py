@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
 
+from . import checklist
 from .models import Visit, VisitStep
 from .services import ACTIVE, list_options, visible_visits
 
@@ -54,14 +55,19 @@ def _board_window(day: date):
     return start, end, end2
 
 
+def _on_board(start: datetime, end2: datetime):
+    """Expected today or tomorrow, or still in the building from an earlier day. A visit whose visitors have
+    left stays in progress until its follow-up steps are done, but it no longer belongs on the front desk."""
+    still_here = and_(Visit.status == "in_progress", Visit.departed_at.is_(None))
+    return or_(and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2), still_here)
+
+
 def board_stamp(day: date | None = None) -> str:
     """Changes whenever anything on the board changes (or a minute passes, for the overdue marks):
     one cheap query lets the 5-second poll answer 'nothing new' without rendering."""
     start, _end, end2 = _board_window(day or local_today())
     count, latest = db.session.execute(
-        select(func.count(Visit.id), func.max(Visit.updated_at)).where(or_(
-            and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2),
-            Visit.status == "in_progress"))).one()
+        select(func.count(Visit.id), func.max(Visit.updated_at)).where(_on_board(start, end2))).one()
     return f"{count}.{latest:%Y%m%d%H%M%S%f}.{utcnow():%H%M}" if latest else f"0.{utcnow():%H%M}"
 
 
@@ -71,8 +77,7 @@ def board(day: date | None = None) -> Board:
     start, end, end2 = _board_window(day)
     shown = Visit.status.in_(("planned", "in_progress", "completed"))
     query = (select(Visit).options(*list_options(), selectinload(Visit.steps))
-             .where(shown, or_(and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2),
-                               Visit.status == "in_progress"))
+             .where(shown, _on_board(start, end2))
              .order_by(Visit.expected_arrival, Visit.id))
     visits = list(db.session.scalars(query))
     today = [v for v in visits if v.expected_arrival < end]
@@ -81,9 +86,22 @@ def board(day: date | None = None) -> Board:
                  stamp=board_stamp(day), now=utcnow())
 
 
-def next_due(visit: Visit) -> VisitStep | None:
-    open_steps = [s for s in visit.steps if s.state == "open"]
+def next_due(visit: Visit, responsible: str | None = None) -> VisitStep | None:
+    """The open step due first, whoever does it, or only among the steps of one responsible."""
+    open_steps = [s for s in visit.steps if s.state == "open" and responsible in (None, s.responsible)]
     return min(open_steps, key=lambda s: (s.due_at, s.position)) if open_steps else None
+
+
+def next_for_reception(visit: Visit) -> VisitStep | None:
+    """The step the board's quick tick is for: reception never ticks the owner's or technicians' steps
+    under its own name by tapping the big button."""
+    return next_due(visit, "reception")
+
+
+def undoable_tick(visit: Visit, user, now: datetime) -> VisitStep | None:
+    """The user's latest tick on this visit that may still be taken back from the board."""
+    mine = [s for s in visit.steps if checklist.can_undo(s, user, now)]
+    return max(mine, key=lambda s: s.done_at) if mine else None
 
 
 @dataclass

@@ -56,6 +56,8 @@ class VisitData:
     reception_note: str = ""
     owner_id: int | None = None
     cohost_ids: list = field(default_factory=list)
+    # Reception or office confirmed that the same organisation's visit at that time is another group.
+    different_group: bool = False
 
 
 # --- scope -----------------------------------------------------------------------------------------
@@ -81,7 +83,8 @@ def visible_or_404(user, visit_id: int) -> Visit:
 
 
 def sees_personal_data(user, visit: Visit) -> bool:
-    """Visitors' names and phone: reception, office, the host and the owner only."""
+    """Visitors' names and phone, their licence plates and the private note for reception: reception, office,
+    the host and the owner only."""
     return user.has_any_role(*STAFF) or user.id in (visit.host_id, visit.owner_id)
 
 
@@ -152,7 +155,12 @@ def visit_problems(data: VisitData, visit: Visit, requires_owner: bool) -> list[
     if requires_owner and (owner is None or not owner.active or not owner.has_any_role(Role.OFFICE)):
         problems.append(VisitError(_l("Choose the visit owner from the office staff."), "owner_id"))
     if visit.id is None:
-        problems.extend(_duplicates(data))
+        # A new visit needs an owner exactly when reception or office plan it rather than a host asking.
+        problems.extend(_duplicates(data, front_desk=requires_owner))
+    elif data.visit_type != visit.visit_type and checklist.started(visit):
+        problems.append(VisitError(
+            _l("Steps of this visit's checklist are already ticked, skipped or noted, so the visit type can no "
+               "longer change: it stays “%(type)s”.", type=visit.type_label), "visit_type"))
     clashes = room_clashes(data.room_id, data.room_text, data.expected_arrival, data.expected_departure,
                            visit.id)
     if clashes:
@@ -173,17 +181,32 @@ def _check(data: VisitData, visit: Visit, requires_owner: bool) -> tuple:
     return host, owner, [c for c in cohosts if c.id != host.id]
 
 
-def _duplicates(data: VisitData) -> list[VisitError]:
-    """The same organisation already expected at that time is checked in from its own entry, not registered
-    a second time at the front desk."""
-    same = db.session.scalar(select(Visit).where(
+def duplicate_of(data: VisitData, exclude_id: int | None = None) -> Visit | None:
+    """An active visit of the same organisation at overlapping times: perhaps the same visitors."""
+    query = select(Visit).where(
         func.lower(Visit.organisation) == data.organisation.strip().lower(), Visit.status.in_(ACTIVE),
-        Visit.expected_arrival < data.expected_departure, Visit.expected_departure > data.expected_arrival))
-    if same is None:
+        Visit.expected_arrival < data.expected_departure, Visit.expected_departure > data.expected_arrival)
+    if exclude_id:
+        query = query.where(Visit.id != exclude_id)
+    return db.session.scalar(query.order_by(Visit.expected_arrival, Visit.id).limit(1))
+
+
+def _duplicates(data: VisitData, front_desk: bool) -> list[VisitError]:
+    """The same organisation already expected at that time is checked in from its own entry, not registered
+    a second time; reception and office may confirm it is a different group. A host asking for a visit is
+    told what to do without being shown a visit they may not see."""
+    same = duplicate_of(data)
+    if same is None or (front_desk and data.different_group):
         return []
-    return [VisitError(_l("%(organisation)s is already expected at that time (visit #%(id)d): check the visitors "
-                          "in from that visit instead of registering them again.",
-                          organisation=same.organisation, id=same.id), "organisation")]
+    if front_desk:
+        message = _l("%(organisation)s is already expected at that time (visit #%(id)d): check the visitors in "
+                     "from that visit instead of registering them again. If this is a different group, tick "
+                     "“This is a different group” and save.", organisation=same.organisation, id=same.id)
+    else:
+        message = _l("%(organisation)s is already expected at that time, perhaps with the same visitors. Ask the "
+                     "office: they can add your visitors to that visit, or plan yours as a separate group.",
+                     organisation=same.organisation)
+    return [VisitError(message, "organisation")]
 
 
 def _fill(visit: Visit, data: VisitData, host, owner, cohosts) -> None:
@@ -221,7 +244,8 @@ def create_visit(user, data: VisitData, token: str = "") -> Visit:
     checklist.copy_template(visit)
     db.session.add(visit)
     db.session.flush()
-    db.session.add(VisitEvent(visit_id=visit.id, action="create" if planning else "request", user_id=user.id))
+    db.session.add(VisitEvent(visit_id=visit.id, action="create" if planning else "request", user_id=user.id,
+                              text=_different_group_note(data, visit) if planning else ""))
     if not idempotency.claim(token, str(visit.id)):
         return db.session.get(Visit, int(idempotency.already_done(token)))
     if not planning:
@@ -232,8 +256,17 @@ def create_visit(user, data: VisitData, token: str = "") -> Visit:
     return visit
 
 
+def _different_group_note(data: VisitData, visit: Visit) -> str:
+    """The history says why a second visit of the same organisation at that time was accepted."""
+    same = duplicate_of(data, exclude_id=visit.id) if data.different_group else None
+    return str(_l("A different group from visit #%(id)d", id=same.id)) if same else ""
+
+
 def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
-    """Save an edit unless someone else saved in between (then the user sees the newer version)."""
+    """Save an edit unless someone else saved in between (then the user sees the newer version). A new visit
+    type brings the new type's checklist, as long as nobody has worked on the old one yet.
+
+    Raises VisitError on a broken rule, naming the field."""
     if not workflow.may(user, visit, "edit"):
         raise VisitError(workflow.CONFLICT_MESSAGES["edit"])
     if version != visit.version:
@@ -241,12 +274,19 @@ def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
     host, owner, cohosts = _check(data, visit, requires_owner=visit.status != "requested")
     times_changed = (data.expected_arrival, data.expected_departure) != (visit.expected_arrival,
                                                                         visit.expected_departure)
+    old_type = visit.type_label
+    retyped = data.visit_type != visit.visit_type
     _fill(visit, data, host, owner, cohosts)
-    if times_changed:
+    if retyped:
+        checklist.copy_template(visit)
+    elif times_changed:
         checklist.reschedule(visit)
     visit.version += 1
     visit.updated_at = utcnow()
     db.session.add(VisitEvent(visit_id=visit.id, action="edit", user_id=user.id))
+    if retyped:
+        db.session.add(VisitEvent(visit_id=visit.id, action="retype", user_id=user.id,
+                                  text=f"{old_type} → {visit.type_label}"))
     db.session.commit()
     return visit
 

@@ -79,7 +79,18 @@ def _inline_check(form: VisitForm, visit=None):
             field.errors = []
     form.form_errors = []
     failed = any(field.errors for field in form)
-    return render_template("visits/_visit_fields.html", form=form, visit=visit), 422 if failed else 200
+    return render_template("visits/_visit_fields.html", form=form, visit=visit,
+                           offer_different_group=_offers_different_group(form, visit)), 422 if failed else 200
+
+
+def _offers_different_group(form: VisitForm, visit=None) -> bool:
+    """The "different group" box comes with the warning about the same organisation already expected at that
+    time, for reception and office planning a new visit; otherwise it stays out of the way."""
+    if visit is not None or "different_group" not in form:
+        return False
+    if not (form.organisation.data and form.expected_arrival.data and form.expected_departure.data):
+        return False
+    return services.duplicate_of(form.to_data()) is not None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -102,7 +113,9 @@ def new():
             flash(_("The visit is planned.") if visit.status == "planned"
                   else _("Your request is sent; the office will name an owner."), "success")
             return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
-    return render_template("visits/form.html", form=form, visit=None), 422 if form.errors or form.form_errors else 200
+    return render_template("visits/form.html", form=form, visit=None,
+                           offer_different_group=_offers_different_group(form)), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
@@ -147,7 +160,6 @@ def detail_context(visit) -> dict:
     return {
         "visit": visit, "now": utcnow(), "personal": services.sees_personal_data(user, visit),
         "front_desk": user.has_any_role(*services.STAFF),
-        "private_note": user.has_any_role(*services.STAFF) or user.id == visit.owner_id,
         "can": {action: workflow.may(user, visit, action) for action in workflow.ACTIONS},
         "events": services.history(visit), "reason_form": ReasonForm(), "note_form": NoteForm(),
         "accept_form": AcceptForm(owners=services.owner_candidates()),

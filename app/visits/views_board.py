@@ -14,10 +14,17 @@ from .blueprint import bp
 FRONT_DESK = (Role.RECEPTION, Role.OFFICE)
 
 
+def card_helpers() -> dict:
+    """What a board card asks about its visit, decided here so the card template holds no rules."""
+    now = utcnow()
+    return {"now": now, "next_due": queries.next_due, "next_for_reception": queries.next_for_reception,
+            "undoable": lambda visit: queries.undoable_tick(visit, current_user, now),
+            "personal": lambda visit: services.sees_personal_data(current_user, visit)}
+
+
 def board_card(visit):
     """One visit's card on the board, after an action taken on it there."""
-    return render_template("visits/_card.html", visit=visit, now=utcnow(), next_due=queries.next_due,
-                           fragment=True)
+    return render_template("visits/_card.html", visit=visit, fragment=True, **card_helpers())
 
 
 @bp.get("/today")
@@ -28,7 +35,7 @@ def today():
     and an unchanged board answers 204 after a single query."""
     if wants_fragment() and request.args.get("since") == queries.board_stamp():
         return "", 204, {"Vary": "HX-Request"}
-    return render("visits/today.html", "visits/_board.html", board=queries.board(), next_due=queries.next_due)
+    return render("visits/today.html", "visits/_board.html", board=queries.board(), **card_helpers())
 
 
 @bp.get("/register")

@@ -66,3 +66,10 @@ def note(visit_id: int, step_id: int):
             raise checklist.StepConflict(" ".join(str(e) for e in form.note.errors))
         checklist.set_note(step, current_user, (form.note.data or "").strip())
     return _step_change(visit_id, step_id, change)
+
+
+@bp.post("/<int:visit_id>/steps/<int:step_id>/undo")
+@login_required
+def undo(visit_id: int, step_id: int):
+    """Take back one's own tick of the last few minutes from the board, after a wrong tap."""
+    return _step_change(visit_id, step_id, lambda step: checklist.undo_tick(step, current_user))

@@ -68,7 +68,19 @@ def test_front_desk_board_on_a_tablet_stays_in_step_and_the_host_is_told(tablet,
     expect(card.locator(".progress-text")).to_contain_text("0 of 10")
     check_page(tablet, "visits-today-tablet")
 
+    # What reception needs at the gate is on the card.
+    expect(card.locator(".card-notes")).to_contain_text("粤B·D12345")
+    # The big button ticks reception's own steps; the owner's earlier steps are shown, not offered.
+    expect(card.locator(".next-due")).to_contain_text("Visit owner")
     card.locator("button.tick-next").click()
+    expect(card.locator(".progress-text")).to_contain_text("1 of 10")
+    card.locator("button.tick-next").click()
+    expect(card.locator(".progress-text")).to_contain_text("2 of 10")
+    expect(card.locator("button.tick-next")).to_have_count(0)  # nothing left for reception before departure
+    # A wrong tap is taken back on the spot, and ticked again.
+    expect(card.locator("button.undo-tick")).to_be_visible()
+    check_page(tablet, "visits-today-undo-tablet")
+    card.locator("button.undo-tick").click()
     expect(card.locator(".progress-text")).to_contain_text("1 of 10")
     card.locator("button.tick-next").click()
     expect(card.locator(".progress-text")).to_contain_text("2 of 10")
@@ -133,3 +145,53 @@ def test_a_room_is_renamed_in_place(phone):
     first.get_by_role("button", name="Save the name").click()
     expect(phone.locator("#flash")).not_to_contain_text("exists")
     expect(phone.locator(".room-row strong", has_text="一号会议室 Room 1 🌿")).to_have_count(1)
+
+
+def _plan(page, organisation: str, day: int, start: int, end: int) -> None:
+    """Fill the office's visit form without a room, so only the organisation can clash."""
+    page.goto("/visits/new")
+    page.fill("#organisation", organisation)
+    page.fill("#visitor_names", f"{organisation} 访客")
+    page.fill("#purpose", "设备验收 Acceptance test")
+    page.select_option("#host_department_id", label="R&D")
+    expect(page.locator("#host_id option", has_text="Chen")).to_have_count(1)
+    page.select_option("#host_id", _option(page, "#host_id", "Chen"))
+    page.fill("#expected_arrival", _local(day, start))
+    page.fill("#expected_departure", _local(day, end))
+    page.select_option("#owner_id", _option(page, "#owner_id", "Wang"))
+
+
+def test_office_confirms_a_second_group_from_the_same_organisation(desktop):
+    login(desktop, "office")
+    _plan(desktop, "克朗斯 Krones", 4, 9, 12)
+    desktop.click("form.visit-form button[type=submit]")
+    desktop.wait_for_url(re.compile(r"/visits/\d+$"))
+    first_id = desktop.url.rsplit("/", 1)[1]
+    _plan(desktop, "克朗斯 Krones", 4, 10, 11)
+    # The warning comes while the form is filled in, with the box to confirm a different group.
+    expect(desktop.locator("#organisation-error")).to_contain_text("already expected")
+    desktop.get_by_label("This is a different group").check()
+    expect(desktop.locator("#organisation-error")).to_have_count(0)
+    check_page(desktop, "visits-different-group-desktop")
+    desktop.click("form.visit-form button[type=submit]")
+    desktop.wait_for_url(re.compile(r"/visits/\d+$"))
+    expect(desktop.locator("details.history")).to_contain_text(f"A different group from visit #{first_id}")
+
+
+def test_removing_a_template_step_asks_first(desktop):
+    login(desktop, "office")
+    desktop.goto("/visits/templates?type=interview")
+    steps = desktop.locator("#template-steps li")
+    count = steps.count()
+    questions = []
+    desktop.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    steps.first.get_by_role("button", name=re.compile("^Remove")).click()
+    desktop.wait_for_timeout(500)
+    expect(steps).to_have_count(count)
+    assert "Visits already planned keep their own copy." in questions[0]
+    second = steps.nth(1).locator("strong").inner_text()
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    # Another step's form: app.js keeps a declined form from submitting again for a few seconds.
+    steps.nth(1).get_by_role("button", name=re.compile("^Remove")).click()
+    expect(steps).to_have_count(count - 1)
+    expect(desktop.locator("#template-steps")).not_to_contain_text(second)

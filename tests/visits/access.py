@@ -35,6 +35,8 @@ ROUTES = [
     Route("POST", STEP + "/untick", allow(*DESK, status=303), default=404, data={"reason": "弄错了"}),
     Route("POST", STEP + "/skip", allow(*DESK, status=303), default=404, data={"reason": "不需要"}),
     Route("POST", STEP + "/note", allow(*DESK, status=303), default=404, data={"note": "已确认"}),
+    # Nothing ticked in the last minutes: refused with a message, then back to the visit.
+    Route("POST", STEP + "/undo", allow(*DESK, status=303), default=404),
     Route("GET", "/visits/today", allow(*DESK)),
     Route("GET", "/visits/register", allow(*DESK)),
     Route("GET", "/visits/register.<any(csv, xlsx):kind>", allow(*DESK)),

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import utcnow
-from app.visits import checklist
-from app.visits.models import Room, TemplateStep, Visit
+from app.visits import checklist, queries
+from app.visits.models import Room, TemplateStep, Visit, VisitEvent, VisitStep
 
 FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -45,16 +45,111 @@ def test_board_poll_answers_204_until_something_changes(client, login_as, make_v
     assert changed.status_code == 200 and "1 of 10 steps" in changed.get_data(as_text=True)
 
 
-def test_board_marks_overdue_steps_and_ticks_the_next_due_one(client, login_as, make_visit):
+def _card(page: str, visit) -> str:
+    return page.split(f'id="visit-card-{visit.id}"')[1].split("</article>")[0]
+
+
+def test_board_marks_overdue_steps_and_quick_ticks_receptions_next_step(client, login_as, make_visit):
     login_as(Role.RECEPTION)
     visit = make_visit(arrival=_soon())
+    owners_first, greet, escort = visit.steps[0], visit.steps[6], visit.steps[7]
+    assert (owners_first.responsible, greet.responsible) == ("owner", "reception")
     page = client.get("/visits/today").get_data(as_text=True)
     assert "has-overdue" in page and "Overdue: 确认来访细节" in page
-    first = visit.steps[0]
-    card = client.post(f"/visits/{visit.id}/steps/{first.id}/tick", data={"view": "board"},
+    card = _card(page, visit)
+    # The big button is reception's own step; the owner's earlier step is shown, but not to be ticked here.
+    assert f"/steps/{greet.id}/tick" in card and f"/steps/{owners_first.id}/tick" not in card
+    assert "Next: <strong>确认来访细节</strong> · Visit owner" in card
+    card = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"},
                        headers=FRAGMENT).get_data(as_text=True)
-    assert f'id="visit-card-{visit.id}"' in card
-    assert "1 of 10 steps" in card and "预订会议室" in card
+    assert f'id="visit-card-{visit.id}"' in card and "1 of 10 steps" in card
+    assert f"/steps/{escort.id}/tick" in card and db.session.get(VisitStep, owners_first.id).state == "open"
+
+
+def test_a_wrong_tap_on_the_board_is_undone_and_the_history_keeps_both(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    greet = visit.steps[6]
+    card = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"},
+                       headers=FRAGMENT).get_data(as_text=True)
+    assert f"/steps/{greet.id}/undo" in card and "Undo “客户到达时迎接”" in card
+    card = client.post(f"/visits/{visit.id}/steps/{greet.id}/undo", data={"view": "board"},
+                       headers=FRAGMENT).get_data(as_text=True)
+    assert "0 of 10 steps" in card and f"/steps/{greet.id}/undo" not in card and f"/steps/{greet.id}/tick" in card
+    history = [(e.action, e.text) for e in db.session.scalars(
+        select(VisitEvent).where(VisitEvent.step_id == greet.id).order_by(VisitEvent.id))]
+    assert history == [("tick", ""), ("untick", "Undone on the front desk (wrong tap)")]
+
+
+def test_only_ones_own_recent_tick_can_be_undone_from_the_board(client, login_as, make_visit, make_user):
+    me = login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    greet, escort = visit.steps[6], visit.steps[7]
+    checklist.tick(greet, make_user(Role.RECEPTION))
+    checklist.tick(escort, me)
+    escort.done_at -= checklist.UNDO_WINDOW + timedelta(minutes=1)
+    db.session.commit()
+    card = _card(client.get("/visits/today").get_data(as_text=True), visit)
+    assert "/undo" not in card
+    for step in (greet, escort):
+        answer = client.post(f"/visits/{visit.id}/steps/{step.id}/undo", data={"view": "board"},
+                             headers=FRAGMENT).get_data(as_text=True)
+        assert "Only your own tick of the last 10 minutes" in answer and "2 of 10 steps" in answer
+        assert db.session.get(VisitStep, step.id).state == "done"
+
+
+def _left_days_ago(visit_id: int, days: int) -> None:
+    """Move a visit that has already happened back in time, as if it had been some days ago."""
+    visit = db.session.get(Visit, visit_id)
+    for name in ("expected_arrival", "expected_departure", "arrived_at", "departed_at"):
+        if getattr(visit, name):
+            setattr(visit, name, getattr(visit, name) - timedelta(days=days))
+    db.session.commit()
+
+
+def test_visitors_who_left_on_an_earlier_day_leave_the_board_and_show_as_departed(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    left = make_visit(arrival=_soon(), organisation="走了 Left Ltd")
+    stayed = make_visit(arrival=_soon(), organisation="还在 Still Here Ltd")
+    for visit in (left, stayed):
+        client.post(f"/visits/{visit.id}/arrive")
+    client.post(f"/visits/{left.id}/depart")
+    _left_days_ago(left.id, 2)
+    _left_days_ago(stayed.id, 2)
+    assert db.session.get(Visit, left.id).status == "in_progress"  # the owner's follow-up is still open
+    page = client.get("/visits/today").get_data(as_text=True)
+    assert "走了 Left Ltd" not in page
+    assert "还在 Still Here Ltd" in page and 'Still in the building <span class="meta">(1)' in page
+    assert queries.board_stamp().startswith("1.")
+    register = client.get("/visits/register?q=Left").get_data(as_text=True)
+    assert "badge-departed" in register and "Departed, steps open" in register
+    # The owner still has it among the visits to finish, with its open steps.
+    owner = db.session.get(Visit, left.id).owner
+    client.post("/logout")
+    client.post("/login", data={"login": owner.login, "password": "correct horse battery"})
+    mine = client.get("/visits/").get_data(as_text=True)
+    assert "走了 Left Ltd" in mine and "Departed, steps open" in mine
+    assert "Departed, steps open" in client.get(f"/visits/{left.id}").get_data(as_text=True)
+
+
+def test_plates_and_the_private_note_reach_the_board_and_the_sheet(client, login_as, make_visit, make_user):
+    login_as(Role.RECEPTION)
+    cohost = make_user()
+    visit = make_visit(arrival=_soon(), licence_plates="粤B·12345", reception_note="张总喜欢绿茶",
+                       cohost_ids=[cohost.id])
+    card = _card(client.get("/visits/today").get_data(as_text=True), visit)
+    assert "粤B·12345" in card and "张总喜欢绿茶" in card
+    sheet = client.get(f"/visits/{visit.id}/sheet").get_data(as_text=True)
+    assert "粤B·12345" in sheet and "张总喜欢绿茶" in sheet
+    # The host sees them as well; a co-host does not.
+    client.post("/logout")
+    client.post("/login", data={"login": visit.host.login, "password": "correct horse battery"})
+    assert "张总喜欢绿茶" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "粤B·12345" in client.get(f"/visits/{visit.id}/sheet").get_data(as_text=True)
+    client.post("/logout")
+    client.post("/login", data={"login": cohost.login, "password": "correct horse battery"})
+    sheet = client.get(f"/visits/{visit.id}/sheet").get_data(as_text=True)
+    assert "华为 Huawei" in sheet and "粤B·12345" not in sheet and "张总喜欢绿茶" not in sheet
 
 
 def test_board_and_register_keep_a_constant_number_of_queries(client, login_as, make_visit, count_queries):
@@ -109,6 +204,8 @@ def test_templates_page_adds_moves_and_removes_steps(client, login_as):
     login_as(Role.ADMIN)
     page = client.get("/visits/templates").get_data(as_text=True)
     assert page.count('class="row-card template-step"') == 10
+    # Removing asks first, naming the step.
+    assert page.count("hx-confirm=") == 10 and "Remove the step “确认来访细节” from this checklist template?" in page
     response = client.post("/visits/templates/interview/steps", data={
         "title": "准备面试题", "responsible": "host", "amount": "2", "unit": "hours", "timing": "before_arrival"})
     assert response.status_code == 303

@@ -111,6 +111,21 @@ def test_the_same_visitors_are_not_registered_twice(app, make_user, make_visit):
     assert _create(app, office, walk_in).id != planned.id
 
 
+def test_a_different_group_is_confirmed_by_the_front_desk_not_by_a_host(app, make_user, make_visit):
+    planned = make_visit()
+    host = make_user()
+    asked = visit_data(host, arrival=planned.expected_arrival, organisation="华为 Huawei", different_group=True)
+    with pytest.raises(services.VisitError, match="Ask the office") as error:
+        _create(app, host, asked)
+    assert error.value.field == "organisation" and f"#{planned.id}" not in str(error.value.message)
+    office = make_user(Role.OFFICE)
+    second = _create(app, office, visit_data(host, office, arrival=planned.expected_arrival,
+                                             organisation="华为 Huawei", different_group=True))
+    assert second.id != planned.id and len(second.steps) == 10
+    note = db.session.scalar(select(VisitEvent.text).where(VisitEvent.visit_id == second.id))
+    assert note == f"A different group from visit #{planned.id}"
+
+
 # --- clashes -----------------------------------------------------------------------------------------
 
 def test_overlapping_visits_in_the_same_room_clash(app, make_user, make_visit, make_room):
@@ -233,6 +248,35 @@ def test_changing_the_times_moves_the_due_times(app, make_visit):
     assert visit.steps[0].due_at == checklist.due_time(visit.expected_arrival, -2880)
     with pytest.raises(services.VisitError, match="Someone else"):
         services.update_visit(visit.owner, visit, data, visit.version - 1)
+
+
+def test_a_new_type_brings_its_checklist_until_someone_works_on_it(app, make_user, make_visit):
+    visit = make_visit()
+    old_ids = {s.id for s in visit.steps}
+    data = visit_data(visit.host, visit.owner, arrival=visit.expected_arrival, visit_type="interview")
+    services.update_visit(visit.owner, visit, data, visit.version)
+    assert visit.visit_type == "interview" and len(visit.steps) == 3 and not old_ids & {s.id for s in visit.steps}
+    assert visit.steps[0].due_at == checklist.due_time(visit.expected_arrival, -checklist.DAY)
+    assert db.session.scalar(select(func.count()).select_from(VisitStep).where(VisitStep.id.in_(old_ids))) == 0
+    history = db.session.scalars(select(VisitEvent.text).where(VisitEvent.action == "retype"))
+    assert list(history) == ["Customer visit → Job interview"]
+    # A note is work on the checklist too: its history must keep making sense.
+    checklist.set_note(visit.steps[0], visit.owner, "候选人姓名已告知")
+    data.visit_type = "other"
+    with pytest.raises(services.VisitError, match="can no longer change") as error:
+        services.update_visit(visit.owner, visit, data, visit.version)
+    assert error.value.field == "visit_type"
+    db.session.rollback()
+    assert visit.visit_type == "interview" and len(visit.steps) == 3
+
+
+def test_a_ticked_checklist_keeps_its_type(app, make_user, make_visit):
+    visit = make_visit()
+    checklist.tick(visit.steps[0], visit.owner)
+    checklist.untick(visit.steps[0], visit.owner, "点错了")  # reopened, but the history names it
+    data = visit_data(visit.host, visit.owner, arrival=visit.expected_arrival, visit_type="supplier")
+    with pytest.raises(services.VisitError, match="can no longer change"):
+        services.update_visit(visit.owner, visit, data, visit.version)
 
 
 # --- reminders and purge -----------------------------------------------------------------------------

@@ -241,3 +241,82 @@ def test_inline_check_uses_the_same_rules_shows_filled_fields_only_and_saves_not
     fine = client.post("/visits/new", data=form_data(make_user(), office, check="1"), headers=FRAGMENT)
     assert fine.status_code == 200 and "field-error" not in fine.get_data(as_text=True)
     assert _count() == 0
+
+
+def test_changing_the_type_before_any_tick_brings_the_new_checklist(client, login_as, make_visit):
+    office = login_as(Role.OFFICE)
+    visit = make_visit(owner=office)
+    data = form_data(visit.host, office, arrival=visit.expected_arrival, organisation=visit.organisation,
+                     visit_type="supplier", version=str(visit.version))
+    assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 303
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "0 of 3 steps" in page and "Supplier visit" in page
+    assert "changed the visit type and started the new type" in page and "Customer visit → Supplier visit" in page
+
+
+def test_the_type_stays_once_the_checklist_is_worked_on(client, login_as, make_visit):
+    office = login_as(Role.OFFICE)
+    visit = make_visit(owner=office)
+    client.post(f"/visits/{visit.id}/steps/{visit.steps[0].id}/tick")
+    data = form_data(visit.host, office, arrival=visit.expected_arrival, organisation="华为 Huawei 改名",
+                     visit_type="interview", version=str(visit.version))
+    # Inline, while the user is still filling the form, and on saving: the same message on the type.
+    check = client.post(f"/visits/{visit.id}/edit", data={**data, "check": "1"}, headers=FRAGMENT)
+    assert check.status_code == 422 and 'id="visit_type-error"' in check.get_data(as_text=True)
+    response = client.post(f"/visits/{visit.id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="visit_type-error"' in page
+    assert "already ticked, skipped or noted, so the visit type can no longer change" in page
+    assert 'value="华为 Huawei 改名"' in page and '<option selected value="interview">' in page
+    db.session.expire_all()
+    stored = db.session.get(Visit, visit.id)
+    assert (stored.visit_type, len(stored.steps), stored.organisation) == ("customer", 10, "华为 Huawei")
+
+
+def test_office_corrects_the_type_of_a_request_before_accepting(client, login_as, make_user):
+    host = make_user()
+    from tests.visits.conftest import visit_data
+    from app.visits import services
+    with client.application.test_request_context():
+        visit = services.create_visit(host, visit_data(host))
+    assert len(visit.steps) == 10
+    login_as(Role.OFFICE)
+    data = form_data(host, arrival=visit.expected_arrival, organisation=visit.organisation,
+                     visit_type="interview", version=str(visit.version))
+    assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(Visit, visit.id)
+    assert stored.status == "requested" and stored.visit_type == "interview" and len(stored.steps) == 3
+
+
+def test_office_confirms_a_different_group_from_the_same_organisation(client, login_as, make_user):
+    office = login_as(Role.OFFICE)
+    assert 'name="different_group"' not in client.get("/visits/new").get_data(as_text=True)
+    arrival = utcnow() + timedelta(days=2)
+    assert client.post("/visits/new", data=form_data(make_user(), office, arrival=arrival)).status_code == 303
+    first = db.session.scalar(select(Visit))
+    second = form_data(make_user(), office, arrival=arrival + timedelta(minutes=30), visitor_names="赵六\nMaria Rossi")
+    # The box appears with the warning, inline and on saving, and what was typed stays.
+    check = client.post("/visits/new", data={**second, "check": "1"}, headers=FRAGMENT).get_data(as_text=True)
+    assert "check the visitors in from that visit" in check and 'name="different_group"' in check
+    response = client.post("/visits/new", data=second)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'name="different_group"' in page and "Maria Rossi" in page
+    assert _count() == 1
+    second["different_group"] = "y"
+    assert client.post("/visits/new", data=second).status_code == 303
+    assert _count() == 2
+    new = db.session.scalar(select(Visit).where(Visit.id != first.id))
+    assert f"A different group from visit #{first.id}" in client.get(f"/visits/{new.id}").get_data(as_text=True)
+
+
+def test_a_host_asking_for_a_visit_already_expected_is_told_to_ask_the_office(client, login_as, make_visit):
+    planned = make_visit()
+    host = login_as()
+    data = form_data(host, arrival=planned.expected_arrival, organisation="华为 Huawei", different_group="y")
+    response = client.post("/visits/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Ask the office: they can add your visitors to that visit" in page
+    assert "check the visitors in" not in page and "(visit #" not in page
+    assert 'name="different_group"' not in page and 'value="华为 Huawei"' in page
+    assert _count() == 1
