@@ -110,4 +110,10 @@
     form.dataset.submitting = "true";
     setTimeout(function () { delete form.dataset.submitting; }, 4000);
   }, true);
+  // An htmx form is free again once its request is over, or when its confirm question was answered
+  // "cancel": otherwise a second tap within the 4 seconds would silently do nothing.
+  document.addEventListener("htmx:finally:request", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form) delete form.dataset.submitting;
+  });
 })();
