@@ -34,6 +34,11 @@ class Filters:
                    category=category if category in CATEGORIES else "",
                    urgency=urgency if urgency in URGENCIES else "")
 
+    def as_args(self) -> dict:
+        """The filters as URL arguments, for links that must keep them."""
+        args = {"location": self.location_id, "category": self.category, "urgency": self.urgency}
+        return {key: value for key, value in args.items() if value}
+
     def apply(self, query):
         if self.location_id:
             query = query.where(R.location_id == self.location_id)
@@ -97,17 +102,23 @@ def queue_changed_since(user, filters: Filters, cursor: int) -> bool:
 
 
 def board(filters: Filters) -> dict:
-    """Open requests per status column (overdue first, capped per column) and each column's full count."""
+    """Open requests per status column (overdue first, the first slice of each) and each column's full count."""
     now = utcnow()
     counts = dict(db.session.execute(filters.apply(
         select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status))).all())
-    overdue_first = case((overdue_clause(now), 0), else_=1)
-    columns = {}
-    for status in OPEN_STATUSES:
-        query = filters.apply(select(R).options(WITH_PHOTOS).where(R.status == status))
-        query = query.order_by(overdue_first, URGENCY_ORDER, DUE_ORDER, R.id).limit(BOARD_COLUMN_SIZE)
-        columns[status] = (list(db.session.scalars(query).unique()), counts.get(status, 0))
-    return columns
+    return {status: (board_slice(filters, status, 0, now), counts.get(status, 0)) for status in OPEN_STATUSES}
+
+
+def board_slice(filters: Filters, status: str, offset: int, now=None) -> list:
+    """One column's requests from `offset` on, BOARD_COLUMN_SIZE at a time, in the board's order."""
+    overdue_first = case((overdue_clause(now or utcnow()), 0), else_=1)
+    query = filters.apply(select(R).options(WITH_PHOTOS).where(R.status == status))
+    query = query.order_by(overdue_first, URGENCY_ORDER, DUE_ORDER, R.id).offset(offset).limit(BOARD_COLUMN_SIZE)
+    return list(db.session.scalars(query).unique())
+
+
+def column_count(filters: Filters, status: str) -> int:
+    return db.session.scalar(filters.apply(select(func.count()).select_from(R).where(R.status == status)))
 
 
 def closed(filters: Filters, page: int = 1):

@@ -1,5 +1,5 @@
 """The lists: my requests, the maintenance queue, the office board with its closed list."""
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -59,7 +59,22 @@ def board():
     filters = lists.Filters.from_args(request.args)
     closed = lists.closed(filters, request.args.get("page", 1, type=int))
     return render("repairs/board.html", "repairs/_closed_rows.html", columns=lists.board(filters),
-                  statuses=STATUSES, closed=closed, **_filter_context(filters))
+                  statuses=STATUSES, closed=closed, size=lists.BOARD_COLUMN_SIZE, **_filter_context(filters))
+
+
+@bp.get("/board/<status>")
+@login_required
+@role_required(Role.OFFICE)
+def board_column(status: str):
+    """The next slice of one board column, for its "show more" button (or as a page without htmx)."""
+    if status not in OPEN_STATUSES:
+        abort(404)
+    filters = lists.Filters.from_args(request.args)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    items = lists.board_slice(filters, status, offset)
+    return render("repairs/board_column.html", "repairs/_board_slice.html", column=status, items=items,
+                  offset=offset, total=lists.column_count(filters, status), size=lists.BOARD_COLUMN_SIZE,
+                  statuses=STATUSES, **_filter_context(filters))
 
 
 def office_card(user):

@@ -33,6 +33,7 @@ ROUTES = [
     Route("GET", f"{R}/queue", allow(MAINT)),
     Route("GET", f"{R}/queue/news", allow(MAINT, status=204)),
     Route("GET", f"{R}/board", allow(OFFICE)),
+    Route("GET", f"{R}/board/<status>", allow(OFFICE)),
     Route("GET", f"{R}/locations", allow(*MANAGERS)),
     Route("POST", f"{R}/locations", allow(*MANAGERS, status=422)),
     Route("GET", f"{R}/locations/<int:location_id>", allow(*MANAGERS)),
@@ -67,4 +68,5 @@ def setup() -> dict:
     db.session.add(photo)
     db.session.commit()
     return {"repair_id": repair.id, "action": "take", "photo_id": photo.id, "location_id": location.id,
-            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "what": "locations"}
+            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "what": "locations",
+            "status": "submitted"}
