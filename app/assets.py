@@ -29,6 +29,19 @@ def _buffered(static_view):
     return view
 
 
+def register_assets(app, *filenames: str) -> None:
+    """A feature's own CSS and JS files, linked from every page's <head>.
+
+    Per-page <head> links do not work with hx-boost: htmx swaps only the <body>, so a feature page
+    reached from the menu would come without its styles. The files are small and cached for a year."""
+    app.extensions.setdefault("officehub_assets", []).extend(filenames)
+
+
+def feature_assets(kind: str) -> list[str]:
+    return [name for name in current_app.extensions.get("officehub_assets", []) if name.endswith(kind)]
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["feature_assets"] = feature_assets
     app.view_functions["static"] = _buffered(app.view_functions["static"])

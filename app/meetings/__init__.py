@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
@@ -23,6 +24,7 @@ def _remind_overdue() -> str:
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    register_assets(app, "meetings.css", "meetings.js")
     app.register_blueprint(actions_bp)
     register_nav(app, NavItem("meetings.index", _l("Liaison meeting"), (Role.OFFICE, Role.LIAISON), order=40))
     register_nav(app, NavItem("actions.index", _l("Action items"), (Role.OFFICE, Role.LIAISON), order=41))

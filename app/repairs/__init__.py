@@ -1,6 +1,7 @@
 """Repair requests (报修): a 24-hour channel from a phone, QR labels, dispatch, SLA clocks, history."""
 from flask_babel import lazy_gettext as _l
 
+from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
@@ -15,6 +16,7 @@ from .demo import seed_demo
 def init_app(app) -> None:
     """Registers the blueprint, navigation, the office card, the periodic jobs and demo places."""
     app.register_blueprint(bp)
+    register_assets(app, "repairs.css")
     app.jinja_env.filters.update(repair_clock=clock_text, repair_paused_clock=paused_clock_text,
                                   format_span=format_span, format_day=format_day)
     register_nav(app, NavItem("repairs.index", _l("Repairs"), (Role.EMPLOYEE,), order=20))

@@ -7,6 +7,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
@@ -29,6 +30,7 @@ def init_app(app) -> None:
     app.config.setdefault("SUGGESTIONS_ANSWER_WORKING_DAYS",
                           int(os.environ.get("OFFICEHUB_SUGGESTION_ANSWER_DAYS", "5")))
     app.register_blueprint(bp)
+    register_assets(app, "suggestions.css")
     # At DEBUG level Pillow logs every EXIF tag it reads — camera model, GPS — of anonymous photos too.
     logging.getLogger("PIL").setLevel(max(logging.getLogger("PIL").getEffectiveLevel(), logging.INFO))
     register_nav(app, NavItem("suggestions.index", _l("Suggestion box"), (Role.EMPLOYEE,), order=10))

@@ -4,6 +4,7 @@ import os
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
@@ -27,6 +28,7 @@ def init_app(app) -> None:
     app.config.setdefault("VISITS_CHECKOUT_GRACE_MINUTES",
                           int(os.environ.get("OFFICEHUB_VISITS_CHECKOUT_GRACE_MINUTES", "30")))
     app.register_blueprint(bp)
+    register_assets(app, "visits.css")
     register_nav(app, NavItem("visits.index", _l("Visits"), (Role.EMPLOYEE,), order=30))
     register_nav(app, NavItem("visits.today", _l("Front desk"), (Role.RECEPTION, Role.OFFICE), order=31))
     register_card(app, Card("visits", (Role.RECEPTION, Role.OFFICE), render=front_desk_card, order=30))

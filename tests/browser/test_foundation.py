@@ -77,3 +77,13 @@ def test_a_lost_connection_is_reported_and_clears_when_it_comes_back(desktop):
     desktop.fill("input[name=q]", "liaison-hr")
     expect(desktop.locator("#user-rows li")).to_have_count(1)
     expect(desktop.locator("#flash")).not_to_contain_text("could not be reached")
+
+
+def test_a_page_reached_from_the_menu_has_its_feature_styles(desktop):
+    """Menu links are boosted: htmx swaps only the body, so a feature's CSS must not depend on <head>."""
+    login(desktop, "office")
+    desktop.evaluate("window.__sameDocument = true")
+    desktop.locator("nav a[href='/repairs/board']").first.click()
+    desktop.wait_for_url("**/repairs/board")
+    expect(desktop.locator(".board")).to_have_css("display", "grid")
+    assert desktop.evaluate("window.__sameDocument === true")  # it really was an htmx navigation
