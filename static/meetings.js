@@ -7,4 +7,34 @@
     var slot = document.querySelector(button.getAttribute("data-clear"));
     if (slot) slot.replaceChildren();
   });
+
+  // A move sends only the items whose position changed; each screen then puts its agenda lists back in
+  // order by data-position. Existing nodes are moved, not re-created, so text typed in an edit slot stays.
+  function position(li) {
+    var view = li.querySelector(".item-view");
+    return view ? Number(view.getAttribute("data-position")) : 0;
+  }
+  function agendaItems(list) {
+    return Array.prototype.filter.call(list.children, function (li) { return li.classList.contains("agenda-item"); });
+  }
+  function sortAgenda() {
+    document.querySelectorAll("ol.agenda").forEach(function (list) {
+      var items = agendaItems(list);
+      var sorted = items.slice().sort(function (a, b) { return position(a) - position(b); });
+      sorted.forEach(function (li, index) {
+        if (items[index] === li) return;
+        list.insertBefore(li, items[index]);
+        items = agendaItems(list);
+      });
+    });
+  }
+  // The poll's own partial replaces the element that sent it, so htmx's swap events do not reach the
+  // document; watching the page for changes (one sort per burst of changes) does not depend on that.
+  var scheduled = false;
+  new MutationObserver(function () {
+    if (scheduled) return;
+    scheduled = true;
+    // A timeout, not requestAnimationFrame: a screen in a background tab must still be in order.
+    window.setTimeout(function () { scheduled = false; sortAgenda(); }, 0);
+  }).observe(document.body, {childList: true, subtree: true});
 })();

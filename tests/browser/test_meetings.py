@@ -73,10 +73,16 @@ def test_changes_reach_the_other_screen_without_losing_typing(desktop, new_page)
     item(phone, "产线改造需要20名临时工").get_by_role("button", name="Save").click()
     expect(item(desktop, "产线改造需要20名临时工")).to_contain_text("还在输入中……", timeout=PROPAGATION_MS)
 
-    # Order: the office moves the second item up; the phone shows the new order.
+    # Order: the office moves the second item up while the liaison types in the first one; the phone
+    # shows the new order and keeps the text.
+    item(phone, "产线改造需要20名临时工").get_by_role("button", name=re.compile("^Edit")).click()
+    typing = item(phone, "产线改造需要20名临时工").locator(".item-edit textarea")
+    typing.fill("移动时还在输入")
     desktop.get_by_role("button", name="Move up: 谁向客户提供检测报告？").click()
     expect(phone.locator(".agenda-item .item-title").first).to_have_text("谁向客户提供检测报告？",
                                                                          timeout=PROPAGATION_MS)
+    expect(desktop.locator(".agenda-item .item-title").first).to_have_text("谁向客户提供检测报告？")
+    expect(typing).to_have_value("移动时还在输入")
     # Presence: the office sees who else has the page open.
     expect(desktop.locator("#presence")).to_contain_text("Production liaison", timeout=7000)
     assert_no_reload(desktop)

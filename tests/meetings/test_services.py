@@ -69,6 +69,15 @@ def test_order_persists_after_moving(meeting, prod_liaison, office_user, add_ite
     assert [i.title for i in services.agenda(db.session.get(Meeting, meeting.id))] == ["三", "一", "二"]
 
 
+def test_a_move_sends_only_the_two_items_that_changed_place(meeting, prod_liaison, office_user, add_item):
+    first, second, third = (add_item(meeting, prod_liaison, title=t) for t in ("一", "二", "三"))
+    before = live.revisions(meeting.id).revision
+    services.move_item(viewer(office_user, meeting), db.session.get(AgendaItem, third.id), "up")
+    changes = live.changes_since(meeting.id, before)
+    assert not changes.layout and changes.new_items == []
+    assert [(i.title, i.position) for i in changes.items] == [("三", 2), ("二", 3)]
+
+
 def test_every_change_raises_the_revision_and_marks_the_item(meeting, prod_liaison, add_item):
     before = live.revisions(meeting.id).revision
     item = add_item(meeting, prod_liaison)
