@@ -2,9 +2,9 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, diagnostics, errors, i18n, navigation, security
+from app import assets, diagnostics, errors, htmx, i18n, navigation, security
 from app import database, idempotency  # noqa: F401  (SQLite connect hook; the form-token table)
-from app.config import Config
+from app.config import ENV_PREFIX, Config, derive
 from app.extensions import compress, csrf, db, login_manager, migrate
 
 __version__ = "0.1.0"
@@ -23,8 +23,11 @@ def create_app(config=None) -> Flask:
 
 def register_config(app: Flask, config) -> None:
     app.config.from_object(config or Config())
+    if config is None:
+        app.config.from_prefixed_env(ENV_PREFIX)
+    derive(app.config)
     app.config["VERSION"] = __version__
-    proxies = int(app.config.get("OFFICEHUB_PROXY_COUNT", 0) or 0)
+    proxies = int(app.config["PROXY_COUNT"])
     if proxies:
         # Behind a reverse proxy the client address (used by the login limit) is in X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
@@ -43,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    htmx.init_app(app)
     navigation.init_app(app)
     diagnostics.init_app(app)
 

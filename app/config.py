@@ -1,13 +1,16 @@
-"""Configuration read from environment variables, with safe defaults."""
+"""Every setting Office Hub has, with its default, one block per feature.
+
+A deployment sets any of them as OFFICEHUB_<NAME> (Flask's prefixed-env loader, which parses JSON:
+OFFICEHUB_REPAIRS_HOLIDAYS='["2026-10-01"]', OFFICEHUB_LOGIN_RATE_LIMIT=10). SECRET_KEY, DATABASE_URL
+and REDIS_URL are also read under their usual unprefixed names. Code reads `current_app.config[NAME]`
+and never keeps a second default of its own.
+"""
 import os
 import secrets
 from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("OFFICEHUB_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
-
-
-def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+ENV_PREFIX = "OFFICEHUB"
 
 
 def _secret_key() -> str:
@@ -44,30 +47,46 @@ def _database_url() -> str:
 
 
 class Config:
-    """Settings for a real deployment; every value can be set from the environment."""
+    """Settings for a real deployment; the README's configuration table lists each one."""
 
     def __init__(self) -> None:
+        # ---- core
         self.SECRET_KEY = _secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
-        self.OFFICEHUB_DEFAULT_LOCALE = os.environ.get("OFFICEHUB_DEFAULT_LOCALE", "zh_CN")
-        self.OFFICEHUB_TIMEZONE = os.environ.get("OFFICEHUB_TIMEZONE", "Asia/Shanghai")
-        self.BABEL_DEFAULT_LOCALE = self.OFFICEHUB_DEFAULT_LOCALE
-        self.BABEL_DEFAULT_TIMEZONE = self.OFFICEHUB_TIMEZONE
-        self.SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
-        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.DEFAULT_LOCALE = "zh_CN"          # the language of a reader whose browser asks for neither
+        self.TIMEZONE = "Asia/Shanghai"        # the office's wall clock; times are stored in UTC
+        self.BASE_URL = ""                     # the public address for links that leave the app (QR labels)
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
+        self.LOGIN_RATE_LIMIT = 5              # failed sign-ins per name and address ...
+        self.LOGIN_RATE_WINDOW = 60            # ... within this many seconds
+        self.MAX_UPLOAD_MB = 30                # one request's upload, all photos together
+        self.UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+        self.QUERY_COUNT_HEADER = False        # X-Query-Count on every answer, for `make bench`
+        self.PROXY_COUNT = 0                   # reverse proxies in front, whose X-Forwarded-For to trust
+        # ---- suggestions
+        self.SUGGESTIONS_ANSWER_WORKING_DAYS = 5
+        # ---- repairs
+        self.REPAIRS_WORKING_HOURS = ["08:30", "17:30"]
+        self.REPAIRS_WORKING_DAYS = [0, 1, 2, 3, 4]      # Monday = 0
+        self.REPAIRS_HOLIDAYS = []                        # ISO dates that are not working days
+        # {urgency: [response, fix, working_time]}: spans such as "30m", "4h", "1d"; on a working-time
+        # clock a day is a working day and an hour a working hour
+        self.REPAIRS_SLA = {"emergency": ["30m", "4h", False], "urgent": ["2h", "24h", False],
+                            "normal": ["1d", "3d", True]}
+        self.REPAIRS_DAY_SHIFT = ["08:00", "20:00"]      # outside it, new repairs go to the on-duty person
+        self.REPAIRS_AUTO_CONFIRM_DAYS = 3
+        self.REPAIRS_LEAD_LOGINS = []                    # maintenance leads who may dispatch
+        # ---- visits
+        self.VISITS_PURGE_DAYS = 180
+        self.VISITS_CHECKOUT_GRACE_MINUTES = 30
+        # ---- fixed, not meant to be tuned
+        self.PASSWORD_HASH_METHOD = "scrypt"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
-        self.LOGIN_RATE_LIMIT = int(os.environ.get("OFFICEHUB_LOGIN_RATE_LIMIT", "5"))
-        self.LOGIN_RATE_WINDOW = int(os.environ.get("OFFICEHUB_LOGIN_RATE_WINDOW", "60"))
-        self.MAX_CONTENT_LENGTH = int(os.environ.get("OFFICEHUB_MAX_UPLOAD_MB", "30")) * 1024 * 1024
-        self.UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
-        self.PASSWORD_HASH_METHOD = "scrypt"
-        self.OFFICEHUB_QUERY_COUNT_HEADER = _flag("OFFICEHUB_QUERY_COUNT_HEADER")
-        self.OFFICEHUB_PROXY_COUNT = int(os.environ.get("OFFICEHUB_PROXY_COUNT", "0"))
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
         self.COMPRESS_MIMETYPES = [
             "text/html", "text/css", "text/javascript", "application/javascript",
@@ -77,8 +96,17 @@ class Config:
         self.COMPRESS_MIN_SIZE = 500
 
 
+def derive(config) -> None:
+    """Settings computed from others, after the environment has been read."""
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+
+
 class TestConfig(Config):
-    """A throwaway database and no CSRF unless a test turns it on."""
+    """A throwaway database and no CSRF unless a test turns it on; the environment is not read."""
 
     __test__ = False  # not a pytest test class, despite the name
 

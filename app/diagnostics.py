@@ -17,7 +17,7 @@ def _header(response):
 
 def init_app(app) -> None:
     """Only when OFFICEHUB_QUERY_COUNT_HEADER is set: off in production, on for `make bench`."""
-    if not app.config.get("OFFICEHUB_QUERY_COUNT_HEADER"):
+    if not app.config["QUERY_COUNT_HEADER"]:
         return
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", _count)

@@ -1,5 +1,9 @@
 """The only module that reads htmx request headers (htmx 4: HX-Request-Type, HX-Source)."""
-from flask import redirect, render_template, request
+from flask import redirect, render_template, render_template_string, request, session
+
+# Queued flash messages travel with any fragment answer, so an inline action's message shows at once
+# in #flash instead of waiting in the session for the next full page.
+_FLASH_PARTIAL = '<hx-partial hx-target="#flash" hx-swap="innerHTML">{% include "_flash.html" %}</hx-partial>'
 
 
 def is_htmx() -> bool:
@@ -28,6 +32,25 @@ def render(page_template: str, fragment_template: str, /, status: int = 200, **c
     return render_template(template, **context), status, {"Vary": "HX-Request"}
 
 
+def render_form(page_template: str, fragment_template: str, /, form, **context):
+    """A form's page or fragment: 422 when the form (or a service error put on it) has errors, else 200."""
+    status = 422 if form.errors else 200
+    return render(page_template, fragment_template, status=status, form=form, **context)
+
+
 def redirect_after_post(url: str):
     """303 so the browser follows with GET; htmx follows redirects itself through fetch()."""
     return redirect(url, code=303)
+
+
+def _append_flashes(response):
+    if (not session.get("_flashes") or not wants_fragment() or response.direct_passthrough
+            or response.mimetype != "text/html" or "HX-Retarget" in response.headers
+            or response.status_code in (204, 301, 302, 303, 304)):
+        return response
+    response.set_data(response.get_data() + render_template_string(_FLASH_PARTIAL).encode())
+    return response
+
+
+def init_app(app) -> None:
+    app.after_request(_append_flashes)

@@ -16,7 +16,7 @@ LOGIN_MESSAGE = _l("Please sign in to open this page.")
 def select_locale() -> str:
     """The user's saved preference, else the language chosen on the login page, else the browser's."""
     if not has_request_context():  # CLI commands and background jobs
-        return current_app.config["OFFICEHUB_DEFAULT_LOCALE"]
+        return current_app.config["DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     if session.get("locale") in LOCALES:
@@ -24,11 +24,11 @@ def select_locale() -> str:
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     if best in ("zh_CN", "zh"):
         return "zh_CN"
-    return best or current_app.config["OFFICEHUB_DEFAULT_LOCALE"]
+    return best or current_app.config["DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:
-    return current_app.config["OFFICEHUB_TIMEZONE"]
+    return current_app.config["TIMEZONE"]
 
 
 def current_locale_code() -> str:

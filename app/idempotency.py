@@ -45,3 +45,20 @@ def claim(token: str, result: str) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def once(token: str, create) -> str:
+    """Run `create()` once per form token and commit; a repeat returns the first run's result.
+
+    `create` adds the record to the session (without committing) and returns the result to hand
+    back on a repeat, usually the new record's URL. The token's unique key decides a race between
+    two taps; the loser's rows are rolled back and it gets the winner's result.
+    """
+    done = already_done(token)
+    if done is not None:
+        return done
+    result = create()
+    if not claim(token, result):
+        return already_done(token) or result
+    db.session.commit()
+    return result

@@ -1,7 +1,7 @@
 """The navigation menu: each feature registers its entries and the roles that see them."""
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 
@@ -15,6 +15,36 @@ class NavItem:
     @property
     def blueprint(self) -> str:
         return self.endpoint.partition(".")[0]
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of a feature's sub-navigation; `also` lists endpoints that light it up too."""
+    endpoint: str
+    label: object
+    roles: tuple = ()   # empty: every signed-in user
+    also: tuple = ()
+
+
+@dataclass(frozen=True)
+class ShownTab:
+    url: str
+    label: object
+    current: bool
+
+
+def register_tabs(app, name: str, tabs: list) -> None:
+    """A feature's tabs, drawn by `{{ ui.tabs(feature_tabs(name), label) }}`."""
+    app.extensions.setdefault("officehub_tabs", {})[name] = tabs
+
+
+def feature_tabs(name: str) -> list[ShownTab]:
+    """The tabs of feature `name` that the signed-in user may open, the current one marked."""
+    if not current_user.is_authenticated:
+        return []
+    return [ShownTab(url_for(tab.endpoint), tab.label, request.endpoint in (tab.endpoint, *tab.also))
+            for tab in current_app.extensions.get("officehub_tabs", {}).get(name, [])
+            if not tab.roles or current_user.has_any_role(*tab.roles)]
 
 
 def register_nav(app, item: NavItem) -> None:
@@ -43,3 +73,4 @@ def _inject():
 
 def init_app(app) -> None:
     app.context_processor(_inject)
+    app.add_template_global(feature_tabs)

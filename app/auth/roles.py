@@ -1,33 +1,20 @@
 """The roles people hold and the decorator that guards views by role."""
-import enum
 from functools import wraps
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-
-class Role(str, enum.Enum):
-    EMPLOYEE = "employee"
-    RECEPTION = "reception"
-    LIAISON = "liaison"
-    MAINTENANCE = "maintenance"
-    OFFICE = "office"
-    ADMIN = "admin"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+from app.choices import LabelledEnum
 
 
-ROLE_LABELS = {
-    Role.EMPLOYEE: _l("Employee"),
-    Role.RECEPTION: _l("Reception"),
-    Role.LIAISON: _l("Department liaison"),
-    Role.MAINTENANCE: _l("Maintenance"),
-    Role.OFFICE: _l("Office"),
-    Role.ADMIN: _l("Administrator"),
-}
+class Role(LabelledEnum):
+    EMPLOYEE = "employee", _l("Employee")
+    RECEPTION = "reception", _l("Reception")
+    LIAISON = "liaison", _l("Department liaison")
+    MAINTENANCE = "maintenance", _l("Maintenance")
+    OFFICE = "office", _l("Office")
+    ADMIN = "admin", _l("Administrator")
 
 # Roles that can be granted; everybody is an employee without being granted it.
 GRANTABLE_ROLES = [r for r in Role if r is not Role.EMPLOYEE]

@@ -17,7 +17,7 @@ def notify(users, message, link: str = "", *, commit: bool = True) -> int:
     `message` may be a plain string or a lazy_gettext(...) string; a lazy one is rendered
     once per recipient under their locale. Returns how many notifications were written.
     """
-    default = current_app.config["OFFICEHUB_DEFAULT_LOCALE"]
+    default = current_app.config["DEFAULT_LOCALE"]
     seen: set[int] = set()
     for user in users:
         if user is None or user.id in seen or not user.active:

@@ -14,13 +14,6 @@ from flask import current_app
 
 from app.timeutil import office_tz, to_local, to_utc
 
-DEFAULT_SLA = {
-    "emergency": (timedelta(minutes=30), timedelta(hours=4), False),
-    "urgent": (timedelta(hours=2), timedelta(hours=24), False),
-    "normal": (timedelta(days=1), timedelta(days=3), True),
-}
-
-
 @dataclass(frozen=True)
 class Calendar:
     working_days: frozenset
@@ -53,8 +46,18 @@ def calendar() -> Calendar:
         holidays=frozenset(date.fromisoformat(d) for d in config.get("REPAIRS_HOLIDAYS", ())))
 
 
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_span(text) -> timedelta:
+    """A configured span such as "30m", "4h" or "1d" (on a working-time clock, a working day)."""
+    text = str(text).strip().lower()
+    return timedelta(**{_UNITS[text[-1]]: float(text[:-1])})
+
+
 def rule(urgency: str) -> tuple[timedelta, timedelta, bool]:
-    return {**DEFAULT_SLA, **current_app.config.get("REPAIRS_SLA", {})}[urgency]
+    response, fix, working_time = current_app.config["REPAIRS_SLA"][urgency]
+    return parse_span(response), parse_span(fix), bool(working_time)
 
 
 def _working_span(span: timedelta, cal: Calendar) -> timedelta:

@@ -84,7 +84,7 @@ def ensure_templates() -> None:
     missing = [t for t in VISIT_TYPES if t not in existing]
     if not missing:
         return
-    with force_locale(current_app.config["OFFICEHUB_DEFAULT_LOCALE"]):
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
         for visit_type in missing:
             template = ChecklistTemplate(visit_type=visit_type, steps=[
                 TemplateStep(title=str(title), responsible=who, anchor=anchor, offset_minutes=offset, position=i)

@@ -60,12 +60,12 @@ def test_the_sla_table_is_configurable(app):
 
 
 def test_the_office_time_zone_decides_what_working_hours_mean(app):
-    app.config["OFFICEHUB_TIMEZONE"] = "Europe/Berlin"
+    app.config["TIMEZONE"] = "Europe/Berlin"
     berlin = ZoneInfo("Europe/Berlin")
     response, _fix = sla.due_times("normal", utc("2026-11-20 16:30", berlin))
     assert response == utc("2026-11-23 16:30", berlin)
     # The same UTC moment is already after hours in Shanghai, so Shanghai would answer differently.
-    app.config["OFFICEHUB_TIMEZONE"] = "Asia/Shanghai"
+    app.config["TIMEZONE"] = "Asia/Shanghai"
     assert sla.due_times("normal", utc("2026-11-20 16:30", berlin))[0] != response
 
 

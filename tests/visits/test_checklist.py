@@ -65,7 +65,7 @@ def test_move_swaps_neighbours_and_keeps_the_ends(app):
     ("Europe/Berlin", datetime(2026, 3, 29, 4, 0), -180, datetime(2026, 3, 29, 0, 0)),
 ])
 def test_due_time_in_the_configured_time_zone(app, zone, local_arrival, offset, local_due):
-    app.config["OFFICEHUB_TIMEZONE"] = zone
+    app.config["TIMEZONE"] = zone
     arrival = to_utc(local_arrival)
     assert checklist.due_time(arrival, offset) == to_utc(local_due)
 

@@ -1,0 +1,38 @@
+"""Links built the same way inside a request and outside one (`flask tick`, the CLI, a test).
+
+Notifications store a path; messages that leave the app (e-mail, QR labels) need an absolute URL,
+made from the configured public address (BASE_URL, set by OFFICEHUB_BASE_URL) so that a label
+printed from a machine reached as `localhost` still carries the address people's phones can open.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request, url_for
+
+
+def _adapter():
+    base = urlsplit(current_app.config["BASE_URL"])
+    return current_app.url_map.bind(base.netloc or "localhost", script_name=base.path or "/",
+                                    url_scheme=base.scheme or "http")
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page (e.g. `/repairs/12`), for links stored with a notification."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return _adapter().build(endpoint, values)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute address of a page, from BASE_URL when it is set, else from the current request."""
+    if has_request_context() and not current_app.config["BASE_URL"]:
+        return url_for(endpoint, _external=True, **values)
+    if not current_app.config["BASE_URL"]:
+        return "http://localhost" + path_for(endpoint, **values)
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def public_base() -> str:
+    """The address QR codes and messages carry, shown where people can check it."""
+    if current_app.config["BASE_URL"]:
+        return current_app.config["BASE_URL"].rstrip("/")
+    return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
