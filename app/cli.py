@@ -55,6 +55,7 @@ def seed_demo(force: bool = False) -> list[tuple[str, str]]:
             db.session.add(user)
             created.append((login, DEMO_PASSWORD))
     db.session.commit()
+    seed_reference_data()
     for hook in current_app.extensions.get("officehub_demo_seeders", []):
         hook()
     return created
@@ -136,6 +137,20 @@ def tick_command() -> None:
 def register_periodic(app, name: str, job) -> None:
     """A feature's job for `flask tick`: a no-argument callable returning a short summary."""
     app.extensions.setdefault("officehub_periodic", []).append((name, job))
+
+
+def register_reference_data(app, seeder) -> None:
+    """A feature's reference data (default categories, checklist templates): an idempotent callable.
+
+    Production installs get the same rows from a data migration; `flask seed-demo` and the tests run
+    these. Reads never create rows.
+    """
+    app.extensions.setdefault("officehub_reference_data", []).append(seeder)
+
+
+def seed_reference_data() -> None:
+    for seeder in current_app.extensions.get("officehub_reference_data", []):
+        seeder()
 
 
 def register_demo_seeder(app, seeder) -> None:
