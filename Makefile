@@ -6,7 +6,7 @@ PORT ?= 5000
 FEATURES := suggestions repairs visits meetings
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup test chromium bench i18n-extract i18n-compile
+.PHONY: run setup test lint chromium bench i18n-extract i18n-compile
 
 run: setup
 	$(BIN)/gunicorn --no-control-socket --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) wsgi:app
@@ -27,6 +27,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 
 test: $(VENV)/.dev-installed i18n-compile chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (style, bugs, complexity) and vulture (dead code); settings in pyproject.toml.
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/vulture
 
 # Browser tests use Debian's Chromium; test tools never download a browser of their own.
 chromium:

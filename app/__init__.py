@@ -2,8 +2,8 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, diagnostics, errors, htmx, i18n, navigation, security
-from app import database, idempotency  # noqa: F401  (SQLite connect hook; the form-token table)
+# database and idempotency are imported for their side effects: the SQLite connect hook, the form-token table.
+from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, security  # noqa: F401
 from app.config import ENV_PREFIX, Config, derive
 from app.extensions import compress, csrf, db, login_manager, migrate
 

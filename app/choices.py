@@ -16,7 +16,7 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in items]
 
 
-class LabelledEnum(str, enum.Enum):
+class LabelledEnum(enum.StrEnum):
     """A stored string value with a translated label and a CSS key (for `status_badge`).
 
     Members are written `NEW = "new", _l("New")`; the value is what the database stores, so
@@ -36,9 +36,6 @@ class LabelledEnum(str, enum.Enum):
     @property
     def css(self) -> str:
         """The badge's class suffix: `badge-<css>`."""
-        return self.value
-
-    def __str__(self) -> str:
         return self.value
 
     @classmethod

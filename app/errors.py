@@ -20,7 +20,8 @@ MESSAGES = {
     500: _l("Something went wrong on our side. Your last action may not have been saved; please try again."),
 }
 TITLES = {
-    400: _l("Bad request"), 409: _l("Changed by someone else"), 401: _l("You are signed out."), 403: _l("No permission"), 404: _l("Not found"), 405: _l("Not allowed"),
+    400: _l("Bad request"), 401: _l("You are signed out."), 403: _l("No permission"), 404: _l("Not found"),
+    405: _l("Not allowed"), 409: _l("Changed by someone else"),
     413: _l("File too large"), 429: _l("Too many attempts"), 500: _l("Server error"),
 }
 CSRF_MESSAGE = _l("This form has expired or did not come from this site. Reload the page and try again.")
