@@ -5,7 +5,7 @@ from sqlalchemy import insert, select, text
 
 from app.auth.models import User
 from app.repairs import sla
-from app.repairs.models import CATEGORIES, Equipment, Location, RepairEvent, RepairRequest
+from app.repairs.models import Category, Equipment, Location, RepairEvent, RepairRequest
 from app.timeutil import utcnow
 
 from .pages import GenContext, Page
@@ -33,7 +33,7 @@ def _places(ctx: GenContext) -> list[tuple[int, int, str]]:
         {"building": b, "floor": f"{floor}F", "room": f"{floor}{room:02d}", "active": True}
         for b in BUILDINGS for floor in range(1, 6) for room in range(1, 11)][:ctx.count(300)])
     locations = list(ctx.session.scalars(select(Location.id).where(Location.building.in_(BUILDINGS))))
-    categories = list(CATEGORIES)
+    categories = [c.value for c in Category]
     ctx.session.execute(insert(Equipment), [
         {"name": f"设备 Device {n}", "asset_number": f"AC-B{n:05d}", "location_id": ctx.rng.choice(locations),
          "category": ctx.rng.choice(categories), "active": True} for n in range(ctx.count(2000))])

@@ -8,7 +8,7 @@ from app.auth.models import User
 from app.suggestions import services
 from app.suggestions.models import Answer, MeToo, Rating, Suggestion, random_id
 from app.suggestions.workflow import Status
-from app.timeutil import utcnow
+from app.timeutil import day_bounds, utcnow
 
 from .pages import GenContext, Page
 
@@ -49,13 +49,14 @@ def generate(ctx: GenContext) -> None:
         paper = anonymous and ctx.rng.random() < 0.3
         created = now - timedelta(minutes=ctx.rng.randrange(525600))
         if anonymous:
-            created = services.start_of_day(created.date())
+            created, _end = day_bounds(created.date())
         sid = random_id()
         answered = None if status is Status.NEW else created + timedelta(hours=ctx.rng.randrange(1, 240))
         suggestions.append({
             "id": sid, "author_id": None if anonymous else ctx.rng.choice(people), "anonymous": anonymous,
             "source": "paper" if paper else "online", "category_id": ctx.rng.choice(categories).id,
-            "title": f"{ctx.rng.choice(TOPICS)} #{n}", "details": "希望办公室能尽快研究解决，谢谢！" * ctx.rng.randint(1, 6),
+            "title": f"{ctx.rng.choice(TOPICS)} #{n}",
+            "details": "希望办公室能尽快研究解决，谢谢！" * ctx.rng.randint(1, 6),
             "status": status.value, "created_at": created, "answer_due_at": created + timedelta(days=7),
             "first_answered_at": answered, "tracking_hash": hashlib.sha256(f"b{n}".encode()).hexdigest()
             if anonymous and not paper else None, "form_token_hash": hashlib.sha256(f"f{n}".encode()).hexdigest(),

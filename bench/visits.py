@@ -25,7 +25,8 @@ ORGANISATIONS = ["华为技术有限公司", "比亚迪股份", "宁德时代", 
                  "中国移动", "Tesla 特斯拉", "联想集团", "京东方", "ABB 中国", "中车集团", "格力电器", "小米科技"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "涛", "明", "超", "Anna", "Peter"]
-PURPOSES = ["产品介绍与合作洽谈", "供应商审核", "质量体系审核", "技术交流", "参观生产线", "面试 Interview", "年度商务会谈"]
+PURPOSES = ["产品介绍与合作洽谈", "供应商审核", "质量体系审核", "技术交流", "参观生产线", "面试 Interview",
+            "年度商务会谈"]
 TYPES = ["customer"] * 6 + ["supplier"] * 2 + ["audit", "interview", "other"]
 
 
@@ -62,7 +63,7 @@ def _visit_row(ctx: GenContext, n: int, now, hosts, rooms, owner_id) -> dict:
 
 
 def generate(ctx: GenContext) -> None:
-    checklist.ensure_templates()
+    checklist.seed_templates()
     templates = {t.visit_type: t.steps for t in checklist.all_templates()}
     hosts = [tuple(row) for row in ctx.session.execute(select(User.id, User.department_id).limit(400))]
     rooms = list(ctx.session.scalars(select(Room.id)))

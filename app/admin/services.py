@@ -1,9 +1,6 @@
 """Administration of accounts and departments, including the all-or-nothing CSV import."""
-import csv
-import io
 import re
 import secrets
-from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -12,6 +9,7 @@ from app.auth.models import Department, User, UserRole
 from app.auth.roles import GRANTABLE_ROLES, Role
 from app.auth.services import AccountError, find_by_login, liaison_of
 from app.extensions import db
+from app.spreadsheets import ImportResult, read_csv
 
 PAGE_SIZE = 25
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,40}$")
@@ -46,7 +44,7 @@ def all_departments() -> list[Department]:
 def save_department(department: Department, *, code: str, name_zh: str, name_en: str) -> Department:
     clash = db.session.scalar(select(Department).where(func.lower(Department.code) == code.strip().lower()))
     if clash is not None and clash is not department:
-        raise AccountError(_l("The department code %(code)s is already used.", code=code))
+        raise AccountError(_l("The department code %(code)s is already used.", code=code), field="code")
     department.code = code.strip()
     department.name_zh = name_zh.strip()
     department.name_en = name_en.strip()
@@ -61,21 +59,6 @@ def set_department_active(department: Department, active: bool) -> None:
     db.session.commit()
 
 
-@dataclass
-class ImportResult:
-    """Either rows to create (with their temporary passwords) or the errors, each with its line."""
-    created: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-
-def _decode(raw: bytes) -> str:
-    # Excel on Chinese Windows saves CSV as GBK; everything else sends UTF-8 (with or without BOM).
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
 def _parse_roles(text: str) -> list[Role] | None:
     """Role names split by spaces, commas or semicolons (Chinese punctuation too); None if one is unknown."""
     names = [part for part in re.split(r"[\s,;|、，；]+", text.strip().lower()) if part]
@@ -86,10 +69,9 @@ def _parse_roles(text: str) -> list[Role] | None:
 
 
 def _check_row(line: int, row: dict, departments: dict, seen_logins: set, liaisons: dict) -> list:
+    """Every problem with one row (its cells already trimmed), each message naming the line."""
     errors = []
-    login = (row.get("login") or "").strip()
-    name = (row.get("name") or "").strip()
-    code = (row.get("department") or "").strip()
+    login, name, code = row.get("login", ""), row.get("name", ""), row.get("department", "")
     if not LOGIN_PATTERN.match(login):
         errors.append(_l("line %(line)d: the login name must be 1–40 letters, digits or . _ @ -", line=line))
     elif login.lower() in seen_logins:
@@ -102,7 +84,7 @@ def _check_row(line: int, row: dict, departments: dict, seen_logins: set, liaiso
     department = departments.get(code.lower()) if code else None
     if code and department is None:
         errors.append(_l("line %(line)d: no active department has the code %(code)s", line=line, code=code))
-    roles = _parse_roles(row.get("roles") or "")
+    roles = _parse_roles(row.get("roles", ""))
     if roles is None:
         errors.append(_l("line %(line)d: unknown role in “%(roles)s”", line=line, roles=row.get("roles")))
     elif Role.LIAISON in roles:
@@ -120,31 +102,22 @@ def _check_liaison(line: int, department, liaisons: dict) -> list:
 
 
 def import_users(raw: bytes) -> ImportResult:
-    """Check every row first; create all the users only when no row has an error."""
-    result = ImportResult()
-    try:
-        reader = csv.DictReader(io.StringIO(_decode(raw)))
-        missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
-    except (UnicodeDecodeError, csv.Error):
-        result.errors.append(_l("The file is not a readable CSV file."))
-        return result
-    if missing:
-        result.errors.append(_l("The first line must name the columns: %(columns)s.",
-                                columns=", ".join(IMPORT_COLUMNS)))
+    """Check every row first; create all the users only when no row has an error.
+
+    `created` holds (user, temporary password) pairs, which the page and `flask users import` show once.
+    """
+    result = read_csv(raw, IMPORT_COLUMNS)
+    if result.errors:
         return result
     departments = {d.code.lower(): d for d in db.session.scalars(select(Department).where(Department.active))}
-    rows, seen, liaisons = [], set(), {}
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue  # blank lines at the end of a spreadsheet export
-        # line_num counts the file's lines, so skipped blank lines and quoted line breaks don't shift it.
-        result.errors.extend(_check_row(reader.line_num, row, departments, seen, liaisons))
-        rows.append(row)
-    if not rows and not result.errors:
+    seen, liaisons = set(), {}
+    for line, row in result.rows:
+        result.errors.extend(_check_row(line, row, departments, seen, liaisons))
+    if not result.rows and not result.errors:
         result.errors.append(_l("The file has no users in it."))
     if result.errors:
         return result
-    for row in rows:
+    for _line, row in result.rows:
         result.created.append(_create_imported(row, departments))
     db.session.commit()
     return result
@@ -152,10 +125,9 @@ def import_users(raw: bytes) -> ImportResult:
 
 def _create_imported(row: dict, departments: dict) -> tuple[User, str]:
     password = temporary_password()
-    code = (row.get("department") or "").strip().lower()
-    user = User(login=row["login"].strip(), name=row["name"].strip(),
-                department=departments.get(code), must_change_password=True)
+    user = User(login=row["login"], name=row["name"], department=departments.get(row.get("department", "").lower()),
+                must_change_password=True)
     user.set_password(password)
-    user.set_roles(_parse_roles(row.get("roles") or ""))
+    user.set_roles(_parse_roles(row.get("roles", "")))
     db.session.add(user)
     return user, password

@@ -1,5 +1,5 @@
 """Administration: accounts, departments, user import (role admin only)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,12 +7,12 @@ from app.auth import services as accounts
 from app.auth.models import Department, User
 from app.auth.roles import GRANTABLE_ROLES, Role, role_required
 from app.extensions import db
-from app.htmx import redirect_after_post, render
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form
 
 from . import services
+from .blueprint import bp
 from .forms import DepartmentForm, ImportForm, ResetPasswordForm, UserForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
@@ -20,10 +20,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @role_required(Role.ADMIN)
 def guard():
     """Every admin page needs the admin role; checked once here so no route can be forgotten."""
-
-
-def _get_or_404(model, ident: int):
-    return db.session.get(model, ident) or abort(404)
 
 
 @bp.get("/")
@@ -36,8 +32,9 @@ def users():
     args = request.args
     page = services.search_users(args.get("q", ""), args.get("department", type=int),
                                  args.get("role", ""), args.get("active", ""), args.get("page", 1, type=int))
-    return render("admin/users.html", "admin/_user_rows.html", page=page,
-                  departments=services.all_departments(), roles=GRANTABLE_ROLES, args=args)
+    return render("admin/users.html", "admin/_user_rows.html", page=page, args=args,
+                  departments=[(d.id, str(d)) for d in services.all_departments()],
+                  roles=[(r.value, r.label) for r in GRANTABLE_ROLES])
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -48,12 +45,12 @@ def new_user():
     if form.validate_on_submit() and _save_user(form, User(must_change_password=True)):
         flash(_("Account %(login)s is created.", login=form.login.data), "success")
         return redirect_after_post(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return render_form("admin/user_form.html", "admin/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     departments = accounts.active_departments()
     if user.department is not None and user.department not in departments:
         # A closed department stays selectable for its members, or saving the form would silently drop it.
@@ -65,8 +62,8 @@ def edit_user(user_id: int):
     if form.validate_on_submit() and _save_user(form, user):
         flash(_("Account %(login)s is saved.", login=user.login), "success")
         return redirect_after_post(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=ResetPasswordForm()), 422 if form.errors else 200
+    return render_form("admin/user_form.html", "admin/user_form.html", form=form, user=user,
+                       reset_form=ResetPasswordForm())
 
 
 def _save_user(form: UserForm, user: User) -> bool:
@@ -77,7 +74,7 @@ def _save_user(form: UserForm, user: User) -> bool:
         accounts.save_user(user, login=form.login.data, name=form.name.data, department=department,
                            roles=form.roles.data, password=password, actor=current_user)
     except accounts.AccountError as exc:
-        form.form_errors.append(str(exc))
+        attach_error(form, exc)
         return False
     return True
 
@@ -85,7 +82,7 @@ def _save_user(form: UserForm, user: User) -> bool:
 @bp.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
     """Deactivate or reactivate: accounts are never deleted, so their history keeps its names."""
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     try:
         accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
     except accounts.AccountError as exc:
@@ -98,7 +95,7 @@ def set_active(user_id: int):
 
 @bp.post("/users/<int:user_id>/password")
 def reset_password(user_id: int):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         flash(" ".join(form.password.errors), "error")
@@ -115,19 +112,19 @@ def departments():
     if form.validate_on_submit() and _save_department(form, Department()):
         flash(_("Department %(code)s is created.", code=form.code.data), "success")
         return redirect_after_post(url_for("admin.departments"))
-    return render_template("admin/departments.html", form=form,
-                           departments=services.all_departments()), 422 if form.errors else 200
+    return render_form("admin/departments.html", "admin/departments.html", form=form,
+                       departments=services.all_departments())
 
 
 @bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
 def edit_department(department_id: int):
-    department = _get_or_404(Department, department_id)
+    department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
     if form.validate_on_submit() and _save_department(form, department):
         flash(_("Department %(code)s is saved.", code=department.code), "success")
         return redirect_after_post(url_for("admin.departments"))
-    return render_template("admin/department_form.html", form=form,
-                           department=department), 422 if form.errors else 200
+    return render_form("admin/department_form.html", "admin/department_form.html", form=form,
+                       department=department)
 
 
 def _save_department(form: DepartmentForm, department: Department) -> bool:
@@ -135,14 +132,14 @@ def _save_department(form: DepartmentForm, department: Department) -> bool:
         services.save_department(department, code=form.code.data, name_zh=form.name_zh.data,
                                  name_en=form.name_en.data)
     except accounts.AccountError as exc:
-        form.code.errors.append(str(exc))
+        attach_error(form, exc)
         return False
     return True
 
 
 @bp.post("/departments/<int:department_id>/active")
 def set_department_active(department_id: int):
-    department = _get_or_404(Department, department_id)
+    department = db.get_or_404(Department, department_id)
     services.set_department_active(department, request.form.get("active") == "1")
     flash(_("Department %(code)s is saved.", code=department.code), "success")
     return redirect_after_post(url_for("admin.departments"))
@@ -155,5 +152,6 @@ def import_users():
     result = None
     if form.validate_on_submit():
         result = services.import_users(form.file.data.read())
+    # A file with wrong rows is a refused form too: 422, with every row's error listed.
     status = 422 if form.errors or (result and result.errors) else 200
-    return render_template("admin/import.html", form=form, result=result), status
+    return render("admin/import.html", "admin/import.html", status=status, form=form, result=result)

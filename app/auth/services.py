@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.errors import Refused
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -15,7 +16,7 @@ from .roles import Role
 
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A rule on accounts was broken; the message is shown to the person who tried."""
 
 

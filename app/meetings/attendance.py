@@ -9,9 +9,8 @@ from app.auth.services import active_departments, liaison_names
 from app.extensions import db
 
 from . import live
-from .models import Attendance, Meeting
+from .models import Attendance, AttendanceStatus, Meeting
 from .services import MeetingError, Viewer, require_open
-from .states import ATTENDANCE_LABELS
 
 
 def attendance(meeting: Meeting) -> dict[int, Attendance]:
@@ -49,7 +48,7 @@ def freeze_attendance(meeting: Meeting) -> None:
     """At the close: give every department a row (absent unless recorded) that keeps its liaison's name."""
     for attendee in _current_attendees(meeting):
         row = attendee.record or Attendance(meeting_id=meeting.id, department_id=attendee.department.id,
-                                            status="absent", substitute="")
+                                            status=AttendanceStatus.ABSENT, substitute="")
         row.liaison_name = attendee.liaison[:80]
         db.session.add(row)
 
@@ -59,12 +58,13 @@ def record_attendance(viewer: Viewer, entries: dict[int, tuple[str, str]]) -> No
     require_open(viewer.meeting)
     existing = attendance(viewer.meeting)
     for department_id, (status, substitute) in entries.items():
-        if status not in ATTENDANCE_LABELS:
+        if AttendanceStatus.of(status) is None:
             continue
-        if status == "substitute" and not substitute.strip():
+        if status == AttendanceStatus.SUBSTITUTE and not substitute.strip():
             raise MeetingError(_l("Name the person who came in the liaison's place."))
         row = existing.get(department_id) or Attendance(meeting_id=viewer.meeting.id, department_id=department_id)
-        row.status, row.substitute = status, substitute.strip()[:80] if status == "substitute" else ""
+        substitute = substitute.strip()[:80] if status == AttendanceStatus.SUBSTITUTE else ""
+        row.status, row.substitute = status, substitute
         db.session.add(row)
     live.bump(viewer.meeting.id, layout=True)
     db.session.commit()

@@ -2,10 +2,10 @@
 from flask import render_template
 from markupsafe import Markup
 
-from . import actions, services
+from . import queries
 
 
 def render_card(user):
-    upcoming = services.upcoming()
-    return Markup(render_template("meetings/_card.html", stats=actions.department_stats(),
+    upcoming = queries.upcoming()
+    return Markup(render_template("meetings/_card.html", stats=queries.department_stats(),
                                   next_meeting=upcoming[0] if upcoming else None))

@@ -1,28 +1,28 @@
 """A meeting's life: starting, closing (undiscussed items move on, follow-ups are kept as reviewed,
 every liaison is told), and amendments to the locked minutes."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
+from app.links import path_for
 from app.notifications import notify
 from app.timeutil import to_local, to_utc, utcnow
 
-from . import actions, live
+from . import live, queries
 from .attendance import freeze_attendance
-from .models import (CLOSED, ITEM_CARRIED, ITEM_DISCUSSED, ITEM_OPEN, ActionItem, AgendaItem, Amendment,
-                     FollowupReview, Meeting)
-from .services import MeetingError, Viewer, agenda, next_slot
-from .states import MEETING_MOVES
+from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
+from .services import MeetingError, Viewer, next_slot
+from .workflow import MEETING_TRANSITIONS, ItemStatus, MeetingStatus
 
 
 def change_status(viewer: Viewer, move_name: str) -> None:
-    move = MEETING_MOVES.get(move_name)
+    """Start or close the meeting, as the meeting table allows this person."""
+    move = MEETING_TRANSITIONS.get(move_name)
     if move is None or move not in viewer.moves():
         raise MeetingError(_l("This step is not possible now."))
-    if move.target == CLOSED:
+    if move.target == MeetingStatus.CLOSED:
         return close_meeting(viewer)
     viewer.meeting.status = move.target
     live.bump(viewer.meeting.id, layout=True)
@@ -31,7 +31,7 @@ def change_status(viewer: Viewer, move_name: str) -> None:
 
 def following_meeting(meeting: Meeting) -> Meeting:
     """The next open meeting after this one, created on the weekly default when there is none yet."""
-    nxt = db.session.scalar(select(Meeting).where(Meeting.status != CLOSED, Meeting.id != meeting.id,
+    nxt = db.session.scalar(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED, Meeting.id != meeting.id,
                                                   Meeting.starts_at > meeting.starts_at)
                             .order_by(Meeting.starts_at).limit(1))
     if nxt is None:
@@ -45,10 +45,10 @@ def following_meeting(meeting: Meeting) -> Meeting:
 def close_meeting(viewer: Viewer) -> None:
     """Lock the minutes, move undiscussed items on, keep the follow-ups as reviewed, tell every liaison."""
     meeting = viewer.meeting
-    open_items = [i for i in agenda(meeting) if i.status == ITEM_OPEN]
+    open_items = [i for i in queries.agenda(meeting) if i.status == ItemStatus.OPEN]
     for item in open_items:
         if item.actions:  # handed out work, so it was discussed (older items may not say so yet)
-            item.status = ITEM_DISCUSSED
+            item.status = ItemStatus.DISCUSSED
     leftovers = [i for i in open_items if not i.actions]
     if leftovers:
         nxt = following_meeting(meeting)
@@ -60,21 +60,21 @@ def close_meeting(viewer: Viewer) -> None:
                 department_id=item.department_id, addressed_to_id=item.addressed_to_id, urgency=item.urgency,
                 minutes_budget=item.minutes_budget, carried_from_id=item.id, created_by_id=item.created_by_id,
                 updated_by_id=viewer.user.id, revision=revision, added_revision=revision))
-            item.status = ITEM_CARRIED
+            item.status = ItemStatus.CARRIED
     _freeze_minutes(meeting)
-    meeting.status, meeting.closed_at, meeting.closed_by_id = CLOSED, utcnow(), viewer.user.id
+    meeting.status, meeting.closed_at, meeting.closed_by_id = MeetingStatus.CLOSED, utcnow(), viewer.user.id
     live.bump(meeting.id, layout=True, followup=True)
     notify(users_with_role(Role.LIAISON),
            _l("The liaison meeting of %(day)s is closed; the minutes are ready.",
               day=to_local(meeting.starts_at).strftime("%Y-%m-%d")),
-           link=url_for("meetings.minutes", meeting_id=meeting.id), commit=False)
+           link=path_for("meetings.minutes", meeting_id=meeting.id), commit=False)
     db.session.commit()
 
 
 def _freeze_minutes(meeting: Meeting) -> None:
     """Keep what the minutes show as it stands now: follow-ups as reviewed, this meeting's action items'
     states, and attendance with every department's liaison. Later changes then leave the minutes alone."""
-    for action in actions.followups(meeting):
+    for action in queries.followups(meeting):
         db.session.add(FollowupReview(meeting_id=meeting.id, action_id=action.id, state=action.state))
     db.session.execute(update(ActionItem).where(ActionItem.meeting_id == meeting.id)
                        .values(closed_state=ActionItem.state).execution_options(synchronize_session=False))
@@ -82,6 +82,7 @@ def _freeze_minutes(meeting: Meeting) -> None:
 
 
 def add_amendment(viewer: Viewer, text: str) -> Amendment:
+    """Record a correction under the locked minutes of a closed meeting, with who made it."""
     if viewer.meeting.is_open:
         raise MeetingError(_l("Amendments are for closed meetings; while it is open, edit the items directly."))
     amendment = Amendment(meeting_id=viewer.meeting.id, text=text.strip(), created_by_id=viewer.user.id)
@@ -89,7 +90,3 @@ def add_amendment(viewer: Viewer, text: str) -> Amendment:
     db.session.commit()
     return amendment
 
-
-def amendments(meeting: Meeting) -> list[Amendment]:
-    return list(db.session.scalars(select(Amendment).where(Amendment.meeting_id == meeting.id)
-                                   .order_by(Amendment.created_at)))

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from app.auth.models import Department
 from app.extensions import db
 
-from .models import AgendaItem
-from .states import ITEM_LABELS, KIND_LABELS, URGENCY_LABELS
+from .models import AgendaItem, Kind, Urgency
+from .workflow import ItemStatus
 
 # Free text: the person's own version stays in the form right below, so only theirs is repeated.
 TEXT_FIELDS = {"title", "details", "outcome", "decision"}
-LABELLED = {"kind": KIND_LABELS, "urgency": URGENCY_LABELS, "status": ITEM_LABELS}
+LABELLED = {"kind": Kind, "urgency": Urgency, "status": ItemStatus}
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class Difference:
 
 def _shown(name: str, value) -> str:
     if name in LABELLED:
-        return str(LABELLED[name].get(value, value))
+        member = LABELLED[name].of(value)
+        return str(member.label) if member else value
     if name in ("department_id", "addressed_to_id"):
         department = db.session.get(Department, value) if value else None
         return str(department) if department else _("— nobody in particular —")

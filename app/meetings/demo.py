@@ -5,11 +5,13 @@ from sqlalchemy import select
 
 from app.auth.models import Department, User
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
+from app.timeutil import to_utc, today, utcnow
 
-from .models import (ACCEPTED, CLOSED, ITEM_DISCUSSED, OPEN, STARTED, ActionEvent, ActionItem, AgendaItem,
-                     Attendance, Meeting)
 from .attendance import freeze_attendance
+from .models import ActionEvent, ActionItem, AgendaItem, Attendance, Meeting
+from .workflow import ActionState, ItemStatus, MeetingStatus
+
+OPEN, STARTED, ACCEPTED, DISCUSSED = ActionState.OPEN, ActionState.STARTED, ActionState.ACCEPTED, ItemStatus.DISCUSSED
 
 
 def _people():
@@ -23,10 +25,10 @@ def seed_demo() -> None:
     if "PROD" not in departments or "office" not in users or db.session.scalar(select(Meeting.id).limit(1)):
         return
     office = users["office"]
-    today = to_local(utcnow()).date()
-    monday = today - timedelta(days=today.weekday())
+    day = today()
+    monday = day - timedelta(days=day.weekday())
     last = Meeting(starts_at=to_utc(datetime.combine(monday - timedelta(days=7), time(9, 0))), place="三楼会议室 301",
-                   status=CLOSED, created_by_id=office.id, closed_at=utcnow() - timedelta(days=6),
+                   status=MeetingStatus.CLOSED, created_by_id=office.id, closed_at=utcnow() - timedelta(days=6),
                    closed_by_id=office.id)
     this = Meeting(starts_at=to_utc(datetime.combine(monday + timedelta(days=7), time(9, 0))), place="三楼会议室 301",
                    created_by_id=office.id)
@@ -35,12 +37,12 @@ def seed_demo() -> None:
     hiring = AgendaItem(meeting_id=last.id, position=1, kind="need", title="下月产线改造需要20名临时工",
                         details="The line retrofit next month needs 20 temporary workers.",
                         department_id=departments["PROD"].id, addressed_to_id=departments["HR"].id,
-                        urgency="high", minutes_budget=10, status=ITEM_DISCUSSED, outcome="人力资源部立即启动招聘。",
+                        urgency="high", minutes_budget=10, status=DISCUSSED, outcome="人力资源部立即启动招聘。",
                         decision="HR starts hiring at once.", created_by_id=users["liaison-prod"].id)
     reports = AgendaItem(meeting_id=last.id, position=2, kind="problem", title="谁负责向客户提供产品检测报告？",
                          details="Who provides product test reports to customers?",
                          department_id=departments["SALES"].id, addressed_to_id=departments["QA"].id,
-                         minutes_budget=5, status=ITEM_DISCUSSED, outcome="质量部负责，一个工作日内答复。",
+                         minutes_budget=5, status=DISCUSSED, outcome="质量部负责，一个工作日内答复。",
                          decision="Quality answers report requests within one working day.",
                          created_by_id=users["liaison-sales"].id)
     db.session.add_all([hiring, reports, Attendance(meeting_id=last.id, department_id=departments["PROD"].id,
@@ -51,14 +53,14 @@ def seed_demo() -> None:
     db.session.flush()
     hire = ActionItem(item_id=hiring.id, meeting_id=last.id, task="招聘20名临时工 Hire 20 temporary workers",
                       department_id=departments["HR"].id, owner_id=users["liaison-hr"].id,
-                      deadline=today + timedelta(days=14), acceptance="20人到岗并完成安全培训 20 people on site, "
+                      deadline=day + timedelta(days=14), acceptance="20人到岗并完成安全培训 20 people on site, "
                       "safety training done", state=STARTED, closed_state=OPEN, created_by_id=office.id)
     answer = ActionItem(item_id=reports.id, meeting_id=last.id, task="建立检测报告答复流程 Test-report answer process",
                         department_id=departments["QA"].id, owner_id=users["liaison-qa"].id,
-                        deadline=today - timedelta(days=1), acceptance="流程发布并通知销售部 Process published, "
+                        deadline=day - timedelta(days=1), acceptance="流程发布并通知销售部 Process published, "
                         "Sales informed", state=ACCEPTED, closed_state=OPEN, accepted_at=utcnow(),
                         created_by_id=office.id)
-    for action, steps in ((hire, [("", "open"), ("open", STARTED)]), (answer, [("", "open"), ("open", ACCEPTED)])):
+    for action, steps in ((hire, [("", OPEN), (OPEN, STARTED)]), (answer, [("", OPEN), (OPEN, ACCEPTED)])):
         action.events = [ActionEvent(user_id=office.id, from_state=a, to_state=b) for a, b in steps]
     db.session.add_all([hire, answer])
     db.session.flush()

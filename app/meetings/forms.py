@@ -1,13 +1,23 @@
 """Forms for meetings, agenda items, outcomes, action items and their progress."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField,
-                     ValidationError)
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.choices import options
 
-from .states import KIND_LABELS, URGENCY_LABELS
+from .models import Kind, Urgency
+from .workflow import ItemStatus
 
 STALE_FORM = _l("This form is out of date; reload the page and try again.")
 
@@ -31,12 +41,12 @@ class MeetingForm(FlaskForm):
 
 class ItemForm(VersionedForm):
     """One agenda item; the same class serves adding, editing and the conflict re-render."""
-    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS), default="need")
+    kind = SelectField(_l("Kind"), choices=options(Kind), default=Kind.NEED.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     details = TextAreaField(_l("Details"), validators=[Length(max=2000)])
     department_id = SelectField(_l("Raised by"), coerce=int, validators=[Optional()])
     addressed_to_id = SelectField(_l("Addressed to"), coerce=int, validators=[Optional()])
-    urgency = SelectField(_l("Urgency"), choices=options(URGENCY_LABELS), default="normal")
+    urgency = SelectField(_l("Urgency"), choices=options(Urgency), default=Urgency.NORMAL.value)
     minutes_budget = IntegerField(_l("Time budget (minutes)"), validators=[Optional(), NumberRange(min=1, max=240)])
     version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
 
@@ -57,9 +67,8 @@ class OutcomeForm(VersionedForm):
     """What the meeting concluded about an item (office)."""
     outcome = TextAreaField(_l("Outcome notes"), validators=[Length(max=2000)])
     decision = StringField(_l("Decision"), validators=[Length(max=500)])
-    status = SelectField(_l("Item status"), choices=options([("discussed", _l("discussed")),
-                                                             ("open", _l("not yet discussed"))]),
-                         default="discussed")
+    status = SelectField(_l("Item status"), default=ItemStatus.DISCUSSED.value, choices=options(
+        (s.value, s.label) for s in (ItemStatus.DISCUSSED, ItemStatus.OPEN)))
     version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
 
 

@@ -1,21 +1,19 @@
-"""Minutes (会议纪要): gathered from the meeting, shown as a printable page, Markdown or DOCX."""
+"""Minutes (会议纪要): what they contain, gathered from the meeting, and the DOCX file; the pages are in
+views_minutes.py."""
 import io
 from dataclasses import dataclass
 
 from docx import Document
 from docx.shared import Pt
-from flask import Response, abort, flash, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.htmx import redirect_after_post
 from app.timeutil import to_local
 
-from . import actions, attendance, closing, services, states
-from .forms import AmendmentForm
-from .models import FollowupReview
-from .views import bp, viewer_for
+from . import attendance, queries
+from .models import AttendanceStatus, FollowupReview
+from .workflow import ActionState
 
 
 @dataclass
@@ -35,9 +33,9 @@ def gather(meeting) -> Minutes:
     """Everything the minutes show; for a closed meeting as it stood at the close (action items'
     states, follow-ups, attendance and liaisons), so later changes never rewrite them."""
     reviewed = {r.action_id: r.state for r in _reviews(meeting)}
-    followups = [(a, reviewed.get(a.id, a.state)) for a in actions.followups(meeting)]
-    return Minutes(meeting, attendance.attendees(meeting), services.agenda(meeting), followups,
-                   closing.amendments(meeting))
+    followups = [(a, ActionState(reviewed.get(a.id, a.state))) for a in queries.followups(meeting)]
+    return Minutes(meeting, attendance.attendees(meeting), queries.agenda(meeting), followups,
+                   queries.amendments(meeting))
 
 
 def _reviews(meeting):
@@ -46,13 +44,13 @@ def _reviews(meeting):
 
 def _attendance_text(row) -> str:
     if row is None:
-        return str(states.ATTENDANCE_LABELS["absent"])
-    if row.status == "substitute":
+        return str(AttendanceStatus.ABSENT.label)
+    if row.status == AttendanceStatus.SUBSTITUTE:
         return _("substitute: %(name)s", name=row.substitute)
-    return str(states.ATTENDANCE_LABELS[row.status])
+    return str(AttendanceStatus(row.status).label)
 
 
-def _attendee_line(attendee) -> str:
+def attendee_line(attendee) -> str:
     """The department, who its liaison is and whether they came, e.g. "Production (liaison: Li Ming): present"."""
     if not attendee.liaison:
         return f"{attendee.department}: {_attendance_text(attendee.record)}"
@@ -67,26 +65,25 @@ def as_docx(minutes: Minutes) -> bytes:
     meeting = minutes.meeting
     doc.add_heading(_("Minutes of the liaison meeting, %(day)s", day=minutes.day), level=1)
     doc.add_paragraph(_("Place: %(place)s · Status: %(status)s", place=meeting.place or "—",
-                        status=states.MEETING_LABELS[meeting.status]))
+                        status=meeting.status_enum.label))
     doc.add_heading(_("Attendees"), level=2)
     for attendee in minutes.attendees:
-        doc.add_paragraph(_attendee_line(attendee), style="List Bullet")
+        doc.add_paragraph(attendee_line(attendee), style="List Bullet")
     doc.add_heading(_("Agenda items"), level=2)
     for number, item in enumerate(minutes.items, start=1):
         doc.add_heading(f"{number}. {item.title}", level=3)
-        raised = _("%(kind)s · raised by %(department)s", kind=states.KIND_LABELS[item.kind],
-                   department=item.department)
+        raised = _("%(kind)s · raised by %(department)s", kind=item.kind_enum.label, department=item.department)
         if item.addressed_to:
             raised += " → " + str(item.addressed_to)
-        doc.add_paragraph(raised + " · " + str(states.ITEM_LABELS[item.status]))
+        doc.add_paragraph(raised + " · " + str(item.status_enum.label))
         for label, text in ((_("Details"), item.details), (_("Outcome"), item.outcome), (_("Decision"), item.decision)):
             if text:
                 doc.add_paragraph(f"{label}: {text}")
         for action in item.actions:
-            doc.add_paragraph(_action_line(action, action.minutes_state), style="List Bullet")
+            doc.add_paragraph(action_line(action, action.minutes_state), style="List Bullet")
     doc.add_heading(_("Follow-ups reviewed"), level=2)
     for action, state in minutes.followups:
-        doc.add_paragraph(_action_line(action, state), style="List Bullet")
+        doc.add_paragraph(action_line(action, state), style="List Bullet")
     if minutes.amendments:
         doc.add_heading(_("Amendments"), level=2)
         for amendment in minutes.amendments:
@@ -97,51 +94,9 @@ def as_docx(minutes: Minutes) -> bytes:
     return out.getvalue()
 
 
-def _action_line(action, state) -> str:
-    return _("%(task)s — owner %(owner)s (%(department)s), deadline %(deadline)s, acceptance: %(criterion)s — %(state)s",
-             task=action.task, owner=action.owner.name, department=action.department,
-             deadline=action.deadline.isoformat(), criterion=action.acceptance, state=states.ACTION_LABELS[state])
+def action_line(action, state: ActionState) -> str:
+    """One action item as the minutes list it, in the state given (as it stood at the close)."""
+    return _("%(task)s — owner %(owner)s (%(department)s), deadline %(deadline)s, acceptance: %(criterion)s"
+             " — %(state)s", task=action.task, owner=action.owner.name, department=action.department,
+             deadline=action.deadline.isoformat(), criterion=action.acceptance, state=state.label)
 
-
-@bp.get("/<int:meeting_id>/minutes")
-def minutes(meeting_id: int):
-    """The printable minutes; a closed meeting's are locked, later corrections appear as amendments."""
-    viewer = viewer_for(meeting_id)
-    form = AmendmentForm() if viewer.is_office and not viewer.meeting.is_open else None
-    return render_template("meetings/minutes.html", minutes=gather(viewer.meeting), form=form, viewer=viewer,
-                           action_line=_action_line, attendee_line=_attendee_line)
-
-
-@bp.get("/<int:meeting_id>/minutes.md")
-def minutes_markdown(meeting_id: int):
-    data = gather(viewer_for(meeting_id).meeting)
-    text = render_template("meetings/_minutes.md.html", minutes=data, action_line=_action_line,
-                           attendee_line=_attendee_line)
-    return Response(text, mimetype="text/markdown", headers={
-        "Content-Disposition": f'attachment; filename="minutes-{data.day}.md"'})
-
-
-@bp.get("/<int:meeting_id>/minutes.docx")
-def minutes_docx(meeting_id: int):
-    data = gather(viewer_for(meeting_id).meeting)
-    return send_file(io.BytesIO(as_docx(data)), as_attachment=True, download_name=f"minutes-{data.day}.docx",
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-
-@bp.post("/<int:meeting_id>/amendments")
-def amend(meeting_id: int):
-    """Office records a correction to closed minutes; the original text stays as it was."""
-    viewer = viewer_for(meeting_id)
-    if not viewer.is_office:
-        abort(403)
-    form = AmendmentForm()
-    if form.validate_on_submit():
-        try:
-            closing.add_amendment(viewer, form.text.data)
-        except services.MeetingError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The amendment is recorded."), "success")
-        return redirect_after_post(url_for("meetings.minutes", meeting_id=meeting_id))
-    return render_template("meetings/minutes.html", minutes=gather(viewer.meeting), form=form, viewer=viewer,
-                           action_line=_action_line, attendee_line=_attendee_line), 422

@@ -1,21 +1,46 @@
 """Liaison meetings, their agenda items, attendance, presence, and the action items that follow."""
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Department, User
+from app.choices import LabelledEnum
 from app.extensions import db
 from app.timeutil import utcnow
 
-# Statuses are plain strings (portable); their labels and allowed moves live in states.py.
-COLLECTING, IN_PROGRESS, CLOSED = "collecting", "in_progress", "closed"
-ITEM_OPEN, ITEM_DISCUSSED, ITEM_CARRIED = "open", "discussed", "carried"
-OPEN, STARTED, DONE, ACCEPTED = "open", "in_progress", "done", "accepted"
+from .workflow import ActionState, ItemStatus, MeetingStatus
+
+# Columns store the enums' plain string values (portable); statuses and their moves live in workflow.py,
+# the other choices here. Templates read the members through the `*_enum` properties.
+
+
+class Kind(LabelledEnum):
+    NEED = "need", _l("need")
+    PROBLEM = "problem", _l("problem")
+    INFORMATION = "information", _l("information")
+
+
+class Urgency(LabelledEnum):
+    NORMAL = "normal", _l("normal")
+    HIGH = "high", _l("high")
+    URGENT = "urgent", _l("urgent")
+
+    @property
+    def css(self) -> str:
+        return f"urgency-{self.value}"
+
+
+class AttendanceStatus(LabelledEnum):
+    """Whether a department's liaison came to a meeting (the attendance form's choices)."""
+    PRESENT = "present", _l("present")
+    SUBSTITUTE = "substitute", _l("substitute sent")
+    ABSENT = "absent", _l("absent")
 
 
 class Meeting(db.Model):
-    """One weekly liaison meeting.
+    """A weekly liaison meeting: when and where, how far it has got, and the counters its open screens poll.
 
     `revision` rises by one in the same transaction as every change shown on the live screen;
     `layout_revision` and `followup_revision` remember the last change that needs the whole agenda
@@ -27,7 +52,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[str] = mapped_column(String(20), default=COLLECTING, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.COLLECTING.value, index=True)
     revision: Mapped[int] = mapped_column(default=1)
     layout_revision: Mapped[int] = mapped_column(default=1)
     followup_revision: Mapped[int] = mapped_column(default=1)
@@ -40,7 +65,11 @@ class Meeting(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != CLOSED
+        return self.status != MeetingStatus.CLOSED
+
+    @property
+    def status_enum(self) -> MeetingStatus:
+        return MeetingStatus(self.status)
 
 
 class AgendaItem(db.Model):
@@ -57,9 +86,9 @@ class AgendaItem(db.Model):
     details: Mapped[str] = mapped_column(Text, default="")
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
-    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    urgency: Mapped[str] = mapped_column(String(20), default=Urgency.NORMAL.value)
     minutes_budget: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(20), default=ITEM_OPEN)
+    status: Mapped[str] = mapped_column(String(20), default=ItemStatus.OPEN.value)
     outcome: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(String(500), default="")
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_items.id"))
@@ -82,6 +111,18 @@ class AgendaItem(db.Model):
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id], lazy="joined")
     actions: Mapped[list["ActionItem"]] = relationship(back_populates="item", order_by="ActionItem.id")
 
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    @property
+    def urgency_enum(self) -> Urgency:
+        return Urgency(self.urgency)
+
+    @property
+    def status_enum(self) -> ItemStatus:
+        return ItemStatus(self.status)
+
 
 class Attendance(db.Model):
     """Whether a department's liaison was at a meeting, or who came in their place."""
@@ -91,7 +132,7 @@ class Attendance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
-    status: Mapped[str] = mapped_column(String(20), default="absent")  # present / substitute / absent
+    status: Mapped[str] = mapped_column(String(20), default=AttendanceStatus.ABSENT.value)
     substitute: Mapped[str] = mapped_column(String(80), default="")
     # The department's liaison when the meeting closed (every department gets a row then), so the
     # minutes keep naming who was expected even after the liaison changes.
@@ -137,7 +178,7 @@ class ActionItem(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     deadline: Mapped[date] = mapped_column(Date)
     acceptance: Mapped[str] = mapped_column(String(500))
-    state: Mapped[str] = mapped_column(String(20), default=OPEN)
+    state: Mapped[str] = mapped_column(String(20), default=ActionState.OPEN.value)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -155,12 +196,16 @@ class ActionItem(db.Model):
     events: Mapped[list["ActionEvent"]] = relationship(order_by="ActionEvent.id", cascade="all, delete-orphan")
 
     def is_overdue(self, today: date) -> bool:
-        return self.state in (OPEN, STARTED) and self.deadline < today
+        return self.state in (ActionState.OPEN, ActionState.STARTED) and self.deadline < today
 
     @property
-    def minutes_state(self) -> str:
+    def state_enum(self) -> ActionState:
+        return ActionState(self.state)
+
+    @property
+    def minutes_state(self) -> ActionState:
         """The state the minutes record: as it stood at the close, or the current one while the meeting is open."""
-        return self.closed_state or self.state
+        return ActionState(self.closed_state or self.state)
 
     def weeks_open(self, today: date) -> int:
         return max(0, (today - self.created_at.date()).days // 7)
@@ -179,6 +224,10 @@ class ActionEvent(db.Model):
     note: Mapped[str] = mapped_column(String(1000), default="")
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def to_state_enum(self) -> ActionState:
+        return ActionState(self.to_state)
 
 
 class FollowupChange(db.Model):

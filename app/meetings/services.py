@@ -1,34 +1,30 @@
-"""Meetings and their agenda: scheduling, items with their permissions, ordering and time budget."""
+"""Meetings and their agenda: scheduling, who may do what on the live screen, items, outcomes and order."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
 
 from app.auth.models import Department, User
 from app.auth.roles import Role
+from app.errors import Conflict, Refused
 from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
+from app.workflow import allowed
 
 from . import live
-from .models import CLOSED, ITEM_DISCUSSED, ITEM_OPEN, AgendaItem, Meeting
-from .states import MEETING_MOVES, allowed
+from .models import AgendaItem, Meeting
+from .workflow import MEETING_TRANSITIONS, ItemStatus, actors_of
 
-PAST_PAGE_SIZE = 20
 DEFAULT_TIME = time(9, 0)
 
 
-class MeetingError(ValueError):
+class MeetingError(Refused):
     """A rule was broken; the message is shown to the person who tried."""
 
 
-class Conflict(Exception):
-    """Someone else saved the record first; `current` is what they saved."""
-
-    def __init__(self, current):
-        super().__init__("version conflict")
-        self.current = current
+class MeetingConflict(Conflict):
+    """Someone else saved the item, or moved the action item, first; `current` is the record as they left it."""
 
 
 @dataclass(frozen=True)
@@ -50,15 +46,15 @@ class Viewer:
         """Order, outcomes, assignments, attendance and status are the office's."""
         return self.meeting.is_open and self.is_office
 
+    def owns(self, item: AgendaItem) -> bool:
+        """The item is theirs to edit, open meeting or not: the office's, or their own department's."""
+        return self.is_office or item.department_id == self.user.department_id
+
     def can_edit(self, item: AgendaItem) -> bool:
-        return self.meeting.is_open and (self.is_office or item.department_id == self.user.department_id)
+        return self.meeting.is_open and self.owns(item)
 
     def moves(self):
-        return allowed(MEETING_MOVES, self.meeting.status, {"office"} if self.is_office else set())
-
-
-def may_attend(user: User) -> bool:
-    return user.has_any_role(Role.OFFICE) or (user.has_any_role(Role.LIAISON) and user.department_id is not None)
+        return allowed(MEETING_TRANSITIONS, self.meeting.status, actors_of(self.user))
 
 
 # --- scheduling -----------------------------------------------------------------------------------
@@ -87,65 +83,7 @@ def create_meeting(user: User, starts_local: datetime, place: str) -> Meeting:
     return meeting
 
 
-def upcoming() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.status != CLOSED).order_by(Meeting.starts_at)))
-
-
-def past(page: int):
-    query = select(Meeting).where(Meeting.status == CLOSED).order_by(Meeting.starts_at.desc())
-    return db.paginate(query, page=page, per_page=PAST_PAGE_SIZE, error_out=False)
-
-
-def item_counts(meetings) -> dict[int, int]:
-    ids = [m.id for m in meetings]
-    if not ids:
-        return {}
-    rows = db.session.execute(select(AgendaItem.meeting_id, func.count()).where(AgendaItem.meeting_id.in_(ids))
-                              .group_by(AgendaItem.meeting_id))
-    return dict(rows.all())
-
-
 # --- the agenda -----------------------------------------------------------------------------------
-
-def agenda(meeting: Meeting) -> list[AgendaItem]:
-    """Every item of the meeting in agenda order, with its action items, in a fixed number of queries."""
-    return list(db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(AgendaItem.actions))
-        .order_by(AgendaItem.position, AgendaItem.id)).unique())
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How many items the agenda has, their total time budget, and the minutes per raising department."""
-    count: int
-    minutes: int
-    by_department: dict[int, int]
-
-    @classmethod
-    def of(cls, items: list[AgendaItem]) -> "Budget":
-        by_department: dict[int, int] = {}
-        for item in items:
-            by_department[item.department_id] = by_department.get(item.department_id, 0) + (item.minutes_budget or 0)
-        return cls(len(items), sum(by_department.values()), by_department)
-
-
-def budget(meeting: Meeting) -> Budget:
-    """The agenda's totals in one aggregate query, for refreshing them after a change without the items."""
-    rows = db.session.execute(select(AgendaItem.department_id, func.count(),
-                                     func.coalesce(func.sum(AgendaItem.minutes_budget), 0))
-                              .where(AgendaItem.meeting_id == meeting.id).group_by(AgendaItem.department_id)).all()
-    return Budget(sum(count for _, count, _ in rows), sum(minutes for *_, minutes in rows),
-                  {department_id: minutes for department_id, _, minutes in rows})
-
-
-def grouped(items: list[AgendaItem]) -> list[tuple[Department, list[AgendaItem], int]]:
-    """Items grouped by the department that raised them (in order of first appearance), with minutes per group."""
-    groups: dict[int, tuple] = {}
-    for item in items:
-        groups.setdefault(item.department_id, (item.department, []))[1].append(item)
-    return [(d, members, sum(i.minutes_budget or 0 for i in members)) for d, members in groups.values()]
-
 
 def require_open(meeting: Meeting) -> None:
     if not meeting.is_open:
@@ -160,12 +98,24 @@ def _department_for(viewer: Viewer, department_id: int | None) -> int:
     return department_id
 
 
+def cleaned_item(data: dict) -> dict:
+    """The item form's values as stored: text trimmed, "nobody in particular" (0) as no department."""
+    data = dict(data)
+    for name in ("title", "details"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    if "addressed_to_id" in data:
+        data["addressed_to_id"] = data["addressed_to_id"] or None
+    return data
+
+
 def add_item(viewer: Viewer, data: dict) -> AgendaItem:
     """Append an item to the agenda; a liaison's item is always their own department's."""
     meeting = viewer.meeting
     require_open(meeting)
     if not viewer.can_add:
         raise MeetingError(_l("Only the office and department liaisons add agenda items."))
+    data = cleaned_item(data)
     department_id = _department_for(viewer, data.pop("department_id", None))
     last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     # Not a layout change: open screens append the new item instead of redrawing the agenda.
@@ -180,7 +130,7 @@ def add_item(viewer: Viewer, data: dict) -> AgendaItem:
 
 def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layout: bool = False) -> None:
     """Write only if nobody saved this form's part of the item (its `counter` column) since `version`
-    was read; else raise Conflict with theirs."""
+    was read; else raise MeetingConflict with theirs."""
     revision = live.bump(item.meeting_id, layout=layout)
     result = db.session.execute(
         update(AgendaItem).where(AgendaItem.id == item.id, counter == version)
@@ -189,16 +139,19 @@ def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layo
     if result.rowcount != 1:
         db.session.rollback()
         db.session.expire_all()
-        raise Conflict(db.session.get(AgendaItem, item.id))
+        raise MeetingConflict(current=db.session.get(AgendaItem, item.id))
     db.session.commit()
     db.session.expire_all()
 
 
 def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int) -> None:
-    """Save an edit made from an inline form that showed `version`."""
+    """Save an edit made from an inline form that showed `version`, by someone who owns the item.
+
+    Who may edit is checked once, by the view (`Viewer.owns`, 403) before it reads the form; this
+    checks what only the service knows: that the meeting is still open.
+    """
     require_open(viewer.meeting)
-    if not viewer.can_edit(item):
-        raise PermissionError
+    data = cleaned_item(data)
     department_id = data.pop("department_id", None)
     if viewer.is_office:
         data["department_id"] = _department_for(viewer, department_id)
@@ -210,8 +163,8 @@ def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int) -> N
 def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str, status: str, version: int) -> None:
     """Save the outcome form, which showed `version` of the item's outcome (not of its text)."""
     require_open(viewer.meeting)
-    status = ITEM_DISCUSSED if status == ITEM_DISCUSSED else ITEM_OPEN
-    if status == ITEM_OPEN and item.actions:
+    status = ItemStatus.DISCUSSED if status == ItemStatus.DISCUSSED else ItemStatus.OPEN
+    if status == ItemStatus.OPEN and item.actions:
         raise MeetingError(_l("This item has action items, so it was discussed; it cannot be marked "
                               "as not yet discussed."))
     _compare_and_set(item, AgendaItem.outcome_version, version,

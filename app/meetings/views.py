@@ -1,20 +1,23 @@
 """Meeting pages: the list, scheduling, the live shared screen and its poll, status and attendance."""
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.extensions import db
-from app.htmx import redirect_after_post
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render_form
+from app.timeutil import today
 
-from . import actions, attendance as attendance_rules, closing, live, services, states
+from . import attendance as attendance_rules
+from . import closing, live, queries, services
+from .blueprint import bp
 from .forms import AttendanceForm, ItemForm, MeetingForm
-from .models import Meeting
-
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+from .models import AttendanceStatus, Meeting
+from .workflow import moves_for
 
 
 @bp.before_request
@@ -24,28 +27,17 @@ def guard():
     """The meeting belongs to the office and the department liaisons; checked once for every route here."""
 
 
-@bp.context_processor
-def labels():
-    return {"states": states}
-
-
 def viewer_for(meeting_id: int) -> services.Viewer:
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
-    return services.Viewer(current_user, meeting)
-
-
-def office_only(viewer: services.Viewer) -> None:
-    if not viewer.is_office:
-        abort(403)
+    return services.Viewer(current_user, db.get_or_404(Meeting, meeting_id))
 
 
 @bp.get("/")
 def index():
-    upcoming = services.upcoming()
-    page = services.past(request.args.get("page", 1, type=int))
+    upcoming = queries.upcoming()
+    page = queries.past(request.args.get("page", 1, type=int))
     form = _slot_form() if current_user.has_any_role(Role.OFFICE) else None
     return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form,
-                           counts=services.item_counts(upcoming + list(page.items)))
+                           counts=queries.item_counts(upcoming + list(page.items)))
 
 
 def _slot_form(formdata=None) -> MeetingForm:
@@ -63,24 +55,27 @@ def new():
                                           form.place.data or "")
         flash(_("The meeting is scheduled. Liaisons can add their items now."), "success")
         return redirect_after_post(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/new.html", form=form), 422 if form.errors else 200
+    return render_form("meetings/new.html", "meetings/new.html", form=form)
 
 
 def live_context(viewer: services.Viewer, since: int = 0) -> dict:
     """Everything the live region needs; `since` marks items changed after it for the highlight."""
     meeting = viewer.meeting
-    items = services.agenda(meeting)
+    items = queries.agenda(meeting)
     group = request.args.get("group") == "department"
     return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
-            "groups": services.grouped(items) if group else None, "today": actions.today(),
-            "summary": services.Budget.of(items),
+            "groups": queries.grouped(items) if group else None, "today": today(),
+            "summary": queries.Budget.of(items),
             "attendance": attendance_rules.attendance(meeting), "departments": active_departments()}
 
 
 def followup_context(viewer: services.Viewer, rows=None) -> dict:
-    """The follow-up section, or only `rows` of it when just those changed."""
-    return {"followups": actions.followups(viewer.meeting) if rows is None else rows, "today": actions.today(),
-            "action_moves": lambda action: actions.moves_for(current_user, action)}
+    """The follow-up section, or only `rows` of it when just those changed.
+
+    `action_moves` is called per row by the template: the rule is decided here, in the state table.
+    """
+    return {"followups": queries.followups(viewer.meeting) if rows is None else rows, "today": today(),
+            "action_moves": lambda action: moves_for(current_user, action)}
 
 
 def new_item_form(viewer: services.Viewer, formdata=None) -> ItemForm:
@@ -118,12 +113,12 @@ def changes(meeting_id: int):
         context.update(live_context(viewer, since))
     else:
         # Any item change may change a time budget: refresh the totals (one aggregate query).
-        context.update(viewer=viewer, meeting=viewer.meeting, today=actions.today(),
-                       summary=services.budget(viewer.meeting) if found.items or found.new_items else None)
+        context.update(viewer=viewer, meeting=viewer.meeting, today=today(),
+                       summary=queries.budget(viewer.meeting) if found.items or found.new_items else None)
     if found.followup:
         context.update(followup_context(viewer))
     elif found.action_ids:
-        context.update(followup_context(viewer, actions.by_ids(found.action_ids)))
+        context.update(followup_context(viewer, queries.by_ids(found.action_ids)))
     return render_template("meetings/_changes.html", **context), 200, {"Cache-Control": "no-store"}
 
 
@@ -145,7 +140,7 @@ def status(meeting_id: int):
     except services.MeetingError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("The meeting is now: %(status)s.", status=states.MEETING_LABELS[viewer.meeting.status]), "success")
+        flash(_("The meeting is now: %(status)s.", status=viewer.meeting.status_enum.label), "success")
     return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
 
 
@@ -161,9 +156,9 @@ def attendance(meeting_id: int):
         try:
             attendance_rules.record_attendance(viewer, entries)
         except services.MeetingError as exc:
-            form.form_errors.append(str(exc))
+            attach_error(form, exc)
         else:
             flash(_("Attendance is saved."), "success")
             return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
-    return render_template("meetings/attendance.html", form=form, meeting=viewer.meeting,
-                           attendees=attendees), 422 if form.form_errors else 200
+    return render_form("meetings/attendance.html", "meetings/attendance.html", form=form, meeting=viewer.meeting,
+                       attendees=attendees, choices=AttendanceStatus)

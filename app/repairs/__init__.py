@@ -5,16 +5,17 @@ from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
-from app.navigation import NavItem, register_nav
+from app.navigation import NavItem, Tab, register_nav, register_tabs
 
-from . import duty, views, views_lists, views_places, views_roster  # noqa: F401  (routes register on bp)
+from . import jobs, views, views_board, views_places, views_queue, views_roster  # noqa: F401  (routes register on bp)
 from .blueprint import bp
+from .card import office_card
 from .clock import clock_text, format_day, format_span, paused_clock_text
 from .demo import seed_demo
 
 
 def init_app(app) -> None:
-    """Registers the blueprint, navigation, the office card, the periodic jobs and demo places."""
+    """Registers the blueprint, navigation, tabs, the office card, the periodic jobs and demo places."""
     app.register_blueprint(bp)
     register_assets(app, "repairs.css")
     app.jinja_env.filters.update(repair_clock=clock_text, repair_paused_clock=paused_clock_text,
@@ -23,7 +24,16 @@ def init_app(app) -> None:
     register_nav(app, NavItem("repairs.queue", _l("Repair queue"), (Role.MAINTENANCE,), order=21))
     register_nav(app, NavItem("repairs.board", _l("Repair board"), (Role.OFFICE,), order=22))
     register_nav(app, NavItem("repairs.locations", _l("Places and equipment"), (Role.ADMIN,), order=85))
-    register_card(app, Card("repairs", (Role.OFFICE,), render=views_lists.office_card, order=20))
-    register_periodic(app, "repairs: escalate", duty.escalate_overdue)
-    register_periodic(app, "repairs: auto-confirm", duty.auto_confirm)
+    register_tabs(app, "repairs_places", [
+        Tab("repairs.locations", _l("Locations"), also=("repairs.edit_location",)),
+        Tab("repairs.equipment_list", _l("Equipment"), also=("repairs.edit_equipment",)),
+        Tab("repairs.import_locations", _l("CSV import"), also=("repairs.import_equipment",)),
+    ])
+    register_tabs(app, "repairs_import", [
+        Tab("repairs.import_locations", _l("Locations")),
+        Tab("repairs.import_equipment", _l("Equipment")),
+    ])
+    register_card(app, Card("repairs", (Role.OFFICE,), render=office_card, order=20))
+    register_periodic(app, "repairs: escalate", jobs.escalate_overdue)
+    register_periodic(app, "repairs: auto-confirm", jobs.auto_confirm)
     register_demo_seeder(app, seed_demo)

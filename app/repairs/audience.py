@@ -1,10 +1,22 @@
-"""Who hears of a request: besides the requester and the assignee, everyone who added their report to it."""
+"""Who hears of a request, and what: besides the requester and the assignee, everyone who added their
+report to it; maintenance (or the person on duty) when it is filed."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.auth.roles import Role
+from app.auth.services import users_with_role
 from app.extensions import db
+from app.links import path_for
+from app.notifications import notify
 
-from .models import RepairEvent
+from . import roster, sla
+from .models import EventKind, RepairEvent, Urgency
+
+
+def detail_link(repair_id: int) -> str:
+    """The request's page, as notifications store it (also from `flask tick`, outside a request)."""
+    return path_for("repairs.detail", repair_id=repair_id)
 
 
 def co_reporters(repair_ids) -> dict[int, list[User]]:
@@ -14,7 +26,7 @@ def co_reporters(repair_ids) -> dict[int, list[User]]:
         return {}
     rows = db.session.execute(select(RepairEvent.repair_id, User)
                               .join(User, User.id == RepairEvent.actor_id)
-                              .where(RepairEvent.kind == "report", RepairEvent.repair_id.in_(ids))
+                              .where(RepairEvent.kind == EventKind.REPORT, RepairEvent.repair_id.in_(ids))
                               .order_by(RepairEvent.id)).all()
     found: dict[int, list[User]] = {}
     for repair_id, user in rows:
@@ -33,3 +45,63 @@ def requesters(repair, reporters=None) -> list[User]:
     """The requester first, then the co-reporters: the people waiting for this fault to be fixed."""
     others = co_reporters_of(repair) if reporters is None else reporters
     return [repair.requester] + [p for p in others if p.id != repair.requester_id]
+
+
+def alert_new(repair, now) -> None:
+    """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance."""
+    link = detail_link(repair.id)
+    on_duty = roster.on_duty_at(now)
+    if repair.urgency == Urgency.EMERGENCY:
+        people = [on_duty] + users_with_role(Role.MAINTENANCE) + users_with_role(Role.OFFICE)
+        message = _l("EMERGENCY repair at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    elif on_duty and sla.is_after_hours(now):
+        people = [on_duty]
+        message = _l("You are on duty: new repair request at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    else:
+        people = users_with_role(Role.MAINTENANCE)
+        message = _l("New repair request at %(place)s: %(text)s", place=repair.location.label,
+                     text=repair.description[:80])
+    notify([p for p in people if p and p.id != repair.requester_id], message, link=link, commit=False)
+
+
+STEP_MESSAGES = {
+    "take": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has taken it.", id=r.id, name=actor.name),
+    "assign": lambda r, actor, note: _l("Repair request #%(id)d is dispatched to %(name)s.", id=r.id,
+                                        name=r.assignee.name),
+    "start": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has started work.", id=r.id,
+                                       name=actor.name),
+    "wait": lambda r, actor, note: _l("Repair request #%(id)d is waiting: %(reason)s.", id=r.id,
+                                      reason=r.wait_reason_label),
+    "resume": lambda r, actor, note: _l("Repair request #%(id)d: work goes on.", id=r.id),
+    "complete": lambda r, actor, note: _l(
+        "Repair request #%(id)d is done. Please confirm it is fixed, or reopen it.", id=r.id),
+    "confirm": lambda r, actor, note: _l("Repair request #%(id)d is confirmed fixed.", id=r.id),
+    "reopen": lambda r, actor, note: _l("Repair request #%(id)d was reopened: %(note)s", id=r.id, note=note[:200]),
+    "cancel": lambda r, actor, note: _l("Repair request #%(id)d was cancelled by the requester.", id=r.id),
+}
+
+
+def tell_step(repair, actor, action: str, note: str, co_reporters) -> None:
+    """The requester and co-reporters hear of every step; the assignee of steps others take on their job."""
+    link = detail_link(repair.id)
+    people = [repair.requester, repair.assignee]
+    co_reporters = [p for p in co_reporters if p not in people and p is not actor]
+    if action == "complete":
+        # Only the requester can confirm or reopen, so co-reporters are not asked to.
+        notify(co_reporters, _l("Repair request #%(id)d, which you added your report to, is done.", id=repair.id),
+               link=link, commit=False)
+    else:
+        people += co_reporters
+    notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),
+           link=link, commit=False)
+
+
+def tell_taken_off(repair, actor, previous) -> None:
+    """Whoever had the job before a re-dispatch learns it went to someone else, so nobody goes twice."""
+    if previous.id == actor.id:
+        return
+    notify([previous], _l("Repair request #%(id)d was dispatched to %(name)s instead; you no longer need "
+                          "to handle it.", id=repair.id, name=repair.assignee.name),
+           link=detail_link(repair.id), commit=False)

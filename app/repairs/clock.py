@@ -2,11 +2,10 @@
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from .models import URGENCIES
+from .models import Urgency
 from .sla import fix_left_at_pause, rule
 
 
@@ -47,10 +46,10 @@ def format_day(day: date) -> str:
 def sla_lines() -> list[str]:
     """What each urgency promises, from the configured clocks, for the filing form."""
     lines = []
-    for key, label in URGENCIES.items():
-        response, fix, working = rule(key)
+    for urgency in Urgency:
+        response, fix, working = rule(urgency)
         lines.append(_("%(urgency)s: first response within %(response)s, fixed within %(fix)s",
-                       urgency=label, response=_span_words(response, working), fix=_span_words(fix, working)))
+                       urgency=urgency.label, response=_span_words(response, working), fix=_span_words(fix, working)))
     return lines
 
 

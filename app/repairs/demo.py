@@ -5,10 +5,11 @@ from sqlalchemy import select
 
 from app.auth.services import find_by_login
 from app.extensions import db
-from app.timeutil import to_local, utcnow
+from app.timeutil import today, utcnow
 
 from . import sla
-from .models import DutyShift, Equipment, Location, RepairEvent, RepairRequest
+from .models import DutyShift, Equipment, EventKind, Location, RepairEvent, RepairRequest, Shift, Urgency
+from .workflow import Status
 
 DEMO_PLACES = [
     ("研发楼 R&D building", "3F", "实验室 Lab 302", [
@@ -23,6 +24,7 @@ DEMO_PLACES = [
 
 
 def seed_demo() -> None:
+    """Demo places, equipment with a fault history, and a week of roster, once (an empty places table)."""
     if db.session.scalar(select(Location.id).limit(1)):
         return
     equipment = {}
@@ -35,9 +37,9 @@ def seed_demo() -> None:
     maint, employee = find_by_login("maint"), find_by_login("employee")
     if maint and employee:
         _history(equipment["IT-201-01"], employee, maint)
-        today = to_local(utcnow()).date()
-        db.session.add_all([DutyShift(day=today + timedelta(days=n), shift=shift, user_id=maint.id)
-                            for n in range(7) for shift in ("day", "night")])
+        first = today()
+        db.session.add_all([DutyShift(day=first + timedelta(days=n), shift=shift, user_id=maint.id)
+                            for n in range(7) for shift in Shift])
     db.session.commit()
 
 
@@ -45,13 +47,14 @@ def _history(item, requester, technician) -> None:
     """Two past projector faults, so the equipment page shows a history."""
     for days_ago, text in ((40, "投影仪不亮 The projector shows no picture"), (12, "投影仪闪烁 It flickers")):
         filed = utcnow() - timedelta(days=days_ago)
-        response_due, fix_due = sla.due_times("normal", filed)
+        response_due, fix_due = sla.due_times(Urgency.NORMAL, filed)
         repair = RepairRequest(requester=requester, assignee=technician, location=item.location, equipment=item,
-                               category=item.category, urgency="normal", description=text, status="confirmed",
+                               category=item.category, urgency=Urgency.NORMAL, description=text,
+                               status=Status.CONFIRMED,
                                created_at=filed, response_due=response_due, fix_due=fix_due,
                                responded_at=filed + timedelta(hours=1), started_at=filed + timedelta(hours=2),
                                done_at=filed + timedelta(hours=5), closed_at=filed + timedelta(days=1),
                                work_notes="更换灯泡 Replaced the lamp")
         db.session.add(repair)
-        db.session.add(RepairEvent(repair=repair, actor_id=requester.id, kind="submitted", status="submitted",
-                                   note=text, created_at=filed))
+        db.session.add(RepairEvent(repair=repair, actor_id=requester.id, kind=EventKind.SUBMITTED,
+                                   status=Status.SUBMITTED, note=text, created_at=filed))

@@ -2,25 +2,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.choices import options
+from app.forms import OnceForm
 from app.uploads import photo_input_attrs
 
-from .models import CATEGORIES, MAX_PHOTOS, TOO_MANY_PHOTOS, URGENCIES, WAIT_REASONS
+from .models import MAX_PHOTOS, TOO_MANY_PHOTOS, Category, Urgency, WaitReason
 
 PHOTO_HELP = _l("Up to 3 photos (JPEG, PNG, WebP or HEIC), at most 8 MB each.")
 
 
-class RepairForm(FlaskForm):
-    """Filing a new request; location and equipment may arrive prefilled from a QR code."""
+class RepairForm(OnceForm):
+    """Filing a new request; location and equipment may arrive prefilled from a QR code. A double tap
+    files one request (OnceForm's token)."""
     location_id = SelectField(_l("Location"), coerce=int, validate_choice=False,
                               validators=[DataRequired(message=_l("Choose a location from the list."))])
     equipment_id = SelectField(_l("Equipment"), coerce=int, validate_choice=False, validators=[Optional()],
                                description=_l("Optional: pick the piece of equipment if you know it."))
-    category = SelectField(_l("What kind of fault"), choices=options(CATEGORIES), default="other")
-    urgency = RadioField(_l("Urgency"), choices=options(URGENCIES), default="normal")
+    category = SelectField(_l("What kind of fault"), choices=options(Category), default=Category.OTHER.value)
+    urgency = RadioField(_l("Urgency"), choices=options(Urgency), default=Urgency.NORMAL.value)
     description = TextAreaField(_l("What is wrong"), validators=[DataRequired(), Length(max=2000)],
                                 render_kw={"rows": 4})
     photos = MultipleFileField(_l("Photos"), description=PHOTO_HELP,
@@ -29,7 +31,6 @@ class RepairForm(FlaskForm):
         Optional(), Length(max=30),
         Regexp(r"^[0-9+() -]*$", message=_l("Digits, spaces and + - ( ) only."))],
         description=_l("Optional, in case the technician needs to call you."))
-    token = HiddenField()
 
     def __init__(self, *args, locations=(), equipment=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +51,8 @@ class ActionForm(FlaskForm):
     version = IntegerField(validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     parts = StringField(_l("Parts used"), validators=[Optional(), Length(max=500)])
-    wait_reason = SelectField(_l("Waiting for"), choices=options([("", "—"), *WAIT_REASONS.items()]),
-                              validators=[Optional()])
+    wait_reason = SelectField(_l("Waiting for"), validators=[Optional()],
+                              choices=options([("", "—")] + [(r.value, r.label) for r in WaitReason]))
     assignee_id = SelectField(_l("Maintenance person"), coerce=int, validate_choice=False,
                               validators=[Optional()])
 
@@ -71,7 +72,7 @@ class EquipmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     asset_number = StringField(_l("Asset number"), validators=[DataRequired(), Length(max=40)])
     location_id = SelectField(_l("Location"), coerce=int)
-    category = SelectField(_l("Category"), choices=options(CATEGORIES), default="other")
+    category = SelectField(_l("Category"), choices=options(Category), default=Category.OTHER.value)
     active = BooleanField(_l("In use"), default=True)
 
     def __init__(self, *args, locations=(), **kwargs):

@@ -6,55 +6,64 @@ from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.choices import LabelledEnum
 from app.extensions import db
 from app.timeutil import utcnow
 
-CATEGORIES = {
-    "electrical": _l("Electrical"),
-    "hvac": _l("Air-conditioning / HVAC"),
-    "plumbing": _l("Plumbing"),
-    "lab": _l("Lab equipment"),
-    "it": _l("IT and network"),
-    "furniture": _l("Furniture"),
-    "other": _l("Other"),
-}
-URGENCIES = {
-    "emergency": _l("Emergency / safety"),
-    "urgent": _l("Urgent"),
-    "normal": _l("Normal"),
-}
-STATUSES = {
-    "submitted": _l("Submitted"),
-    "assigned": _l("Assigned"),
-    "in_progress": _l("In progress"),
-    "waiting": _l("Waiting"),
-    "done": _l("Done"),
-    "confirmed": _l("Confirmed"),
-    "cancelled": _l("Cancelled"),
-}
-OPEN_STATUSES = ("submitted", "assigned", "in_progress", "waiting", "done")
-ACTIVE_STATUSES = ("submitted", "assigned", "in_progress", "waiting")
-WAIT_REASONS = {
-    "parts": _l("Waiting for parts"),
-    "contractor": _l("Waiting for an outside contractor"),
-    "access": _l("Waiting for access to the room"),
-}
-EVENT_LABELS = {
-    "submitted": _l("Filed"),
-    "report": _l("Another report added"),
-    "take": _l("Taken"),
-    "assign": _l("Dispatched"),
-    "start": _l("Work started"),
-    "wait": _l("Waiting"),
-    "resume": _l("Work resumed"),
-    "complete": _l("Completed"),
-    "confirm": _l("Confirmed fixed"),
-    "reopen": _l("Reopened"),
-    "cancel": _l("Cancelled"),
-    "escalated": _l("Escalated: no response in time"),
-    "auto_confirmed": _l("Confirmed automatically"),
-}
-SHIFTS = {"day": _l("Day shift"), "night": _l("Night shift")}
+from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
+
+
+class Category(LabelledEnum):
+    """The kind of fault, which decides who can fix it."""
+    ELECTRICAL = "electrical", _l("Electrical")
+    HVAC = "hvac", _l("Air-conditioning / HVAC")
+    PLUMBING = "plumbing", _l("Plumbing")
+    LAB = "lab", _l("Lab equipment")
+    IT = "it", _l("IT and network")
+    FURNITURE = "furniture", _l("Furniture")
+    OTHER = "other", _l("Other")
+
+
+class Urgency(LabelledEnum):
+    """How fast it must be answered and fixed (REPAIRS_SLA); the badge class is `urgency-<value>`."""
+    EMERGENCY = "emergency", _l("Emergency / safety")
+    URGENT = "urgent", _l("Urgent")
+    NORMAL = "normal", _l("Normal")
+
+
+class WaitReason(LabelledEnum):
+    PARTS = "parts", _l("Waiting for parts")
+    CONTRACTOR = "contractor", _l("Waiting for an outside contractor")
+    ACCESS = "access", _l("Waiting for access to the room")
+
+
+class EventKind(LabelledEnum):
+    """A timeline entry: a workflow step (named like its transition) or something the clock did."""
+    SUBMITTED = "submitted", _l("Filed")
+    REPORT = "report", _l("Another report added")
+    TAKE = "take", _l("Taken")
+    ASSIGN = "assign", _l("Dispatched")
+    START = "start", _l("Work started")
+    WAIT = "wait", _l("Waiting")
+    RESUME = "resume", _l("Work resumed")
+    COMPLETE = "complete", _l("Completed")
+    CONFIRM = "confirm", _l("Confirmed fixed")
+    REOPEN = "reopen", _l("Reopened")
+    CANCEL = "cancel", _l("Cancelled")
+    ESCALATED = "escalated", _l("Escalated: no response in time")
+    AUTO_CONFIRMED = "auto_confirmed", _l("Confirmed automatically")
+
+
+class Shift(LabelledEnum):
+    DAY = "day", _l("Day shift")
+    NIGHT = "night", _l("Night shift")
+
+
+def _label(enum_class, value):
+    """A stored value's label; an unknown value (an old row) shows as it is stored."""
+    member = enum_class.of(value)
+    return member.label if member is not None else value
+
 
 MAX_PHOTOS = 3
 TOO_MANY_PHOTOS = _l("Attach at most %(n)d photos.", n=MAX_PHOTOS)
@@ -94,7 +103,7 @@ class Equipment(db.Model):
 
     @property
     def category_label(self):
-        return CATEGORIES.get(self.category, self.category)
+        return _label(Category, self.category)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.asset_number})"
@@ -118,7 +127,7 @@ class RepairRequest(db.Model):
     urgency: Mapped[str] = mapped_column(String(12))
     description: Mapped[str] = mapped_column(String(2000))
     phone: Mapped[str] = mapped_column(String(30), default="")
-    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    status: Mapped[str] = mapped_column(String(20), default=Status.SUBMITTED.value)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     response_due: Mapped[datetime]
@@ -150,19 +159,31 @@ class RepairRequest(db.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
     def status_label(self):
-        return STATUSES[self.status]
+        return self.status_enum.label
+
+    @property
+    def urgency_enum(self) -> Urgency:
+        return Urgency(self.urgency)
 
     @property
     def urgency_label(self):
-        return URGENCIES[self.urgency]
+        return self.urgency_enum.label
 
     @property
     def category_label(self):
-        return CATEGORIES.get(self.category, self.category)
+        return _label(Category, self.category)
+
+    @property
+    def wait_reason_label(self):
+        return _label(WaitReason, self.wait_reason) if self.wait_reason else ""
 
     def response_overdue(self, now: datetime) -> bool:
-        return self.responded_at is None and self.status == "submitted" and now > self.response_due
+        return self.responded_at is None and self.status == Status.SUBMITTED and now > self.response_due
 
     def fix_overdue(self, now: datetime) -> bool:
         """The fix clock stops while waiting, so a waiting request is judged by when it began to wait."""
@@ -176,7 +197,7 @@ class RepairRequest(db.Model):
     @property
     def work_is_from_earlier_attempt(self) -> bool:
         """After a reopen the kept work notes and parts describe the attempt that did not fix it."""
-        return self.status not in ("done", "confirmed") and bool(self.work_notes or self.parts_used)
+        return self.status not in (Status.DONE, Status.CONFIRMED) and bool(self.work_notes or self.parts_used)
 
 
 class RepairPhoto(db.Model):
@@ -201,7 +222,7 @@ class RepairEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(String(20), default="")  # a WAIT_REASONS key for "wait"
+    reason: Mapped[str] = mapped_column(String(20), default="")  # a WaitReason value for "wait"
     note: Mapped[str] = mapped_column(String(2000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -212,17 +233,18 @@ class RepairEvent(db.Model):
     def title(self):
         """The timeline heading: the step, with whom it was dispatched to or what it waits for."""
         # A dispatch keeps the assignee's name in `note` (no column for it), as it was at that moment.
-        if self.kind == "assign" and self.note:
+        if self.kind == EventKind.ASSIGN and self.note:
             return _l("Dispatched to %(name)s", name=self.note)
-        label = EVENT_LABELS.get(self.kind, self.kind)
-        if self.reason in WAIT_REASONS:
-            return _l("%(step)s: %(reason)s", step=label, reason=WAIT_REASONS[self.reason])
+        label = _label(EventKind, self.kind)
+        reason = WaitReason.of(self.reason)
+        if reason is not None:
+            return _l("%(step)s: %(reason)s", step=label, reason=reason.label)
         return label
 
     @property
     def words(self) -> str:
         """What the person wrote; a dispatch's note holds the assignee's name, already in the title."""
-        return "" if self.kind == "assign" else self.note
+        return "" if self.kind == EventKind.ASSIGN else self.note
 
 
 class DutyShift(db.Model):
@@ -232,7 +254,7 @@ class DutyShift(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    shift: Mapped[str] = mapped_column(String(5))
+    shift: Mapped[str] = mapped_column(String(5))  # a Shift value
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -1,17 +1,17 @@
 """Locations and equipment: search, save, CSV import, and the QR codes that open a prefilled request."""
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import segno
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
+from app.errors import Refused
 from app.extensions import db
+from app.links import external_url
+from app.spreadsheets import ImportResult, read_csv
 
-from .models import CATEGORIES, Equipment, Location
+from .models import Category, Equipment, Location
 
 PAGE_SIZE = 30
 PICK_LIMIT = 50
@@ -19,8 +19,8 @@ LOCATION_COLUMNS = ("building", "floor", "room")
 EQUIPMENT_COLUMNS = ("name", "asset_number", "building", "floor", "room", "category")
 
 
-class PlaceError(ValueError):
-    """A location or equipment rule was broken; the message is for the form."""
+class PlaceError(Refused):
+    """A location or equipment rule was broken; the message is for the form field named by `field`."""
 
 
 def search_locations(q: str = "", page: int = 1, active_only: bool = False):
@@ -73,7 +73,7 @@ def save_location(location: Location, *, building: str, floor: str, room: str, a
     building, floor, room = building.strip(), (floor or "").strip(), (room or "").strip()
     clash = _find_location(building, floor, room)
     if clash is not None and clash is not location:
-        raise PlaceError(_l("This location exists already."))
+        raise PlaceError(_l("This location exists already."), field="building")
     location.building, location.floor, location.room, location.active = building, floor, room, active
     if location.id is None:
         db.session.add(location)
@@ -86,9 +86,10 @@ def save_equipment(equipment: Equipment, *, name: str, asset_number: str, locati
     clash = db.session.scalar(select(Equipment).where(
         func.lower(Equipment.asset_number) == asset_number.strip().lower()))
     if clash is not None and clash is not equipment:
-        raise PlaceError(_l("The asset number %(number)s is already used.", number=asset_number))
+        raise PlaceError(_l("The asset number %(number)s is already used.", number=asset_number),
+                         field="asset_number")
     if db.session.get(Location, location_id) is None:
-        raise PlaceError(_l("Choose a location from the list."))
+        raise PlaceError(_l("Choose a location from the list."), field="location_id")
     equipment.name, equipment.asset_number = name.strip(), asset_number.strip()
     equipment.location_id, equipment.category, equipment.active = location_id, category, active
     if equipment.id is None:
@@ -97,38 +98,18 @@ def save_equipment(equipment: Equipment, *, name: str, asset_number: str, locati
     return equipment
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list = field(default_factory=list)
-
-
-def _rows(raw: bytes, columns: tuple, result: ImportResult) -> list[tuple[int, dict]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")  # Excel on Chinese Windows saves GBK
-    reader = csv.DictReader(io.StringIO(text))
-    if not set(columns) <= set(reader.fieldnames or []):
-        result.errors.append(_l("The first line must name the columns: %(columns)s.", columns=",".join(columns)))
-        return []
-    # line_num counts the file's lines, so skipped blank lines and quoted line breaks don't shift it.
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)})
-            for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
-
-
 def import_locations(raw: bytes) -> ImportResult:
     """Add locations from CSV (building,floor,room); known ones are skipped, a bad row stops the import."""
-    result = ImportResult()
-    rows = _rows(raw, LOCATION_COLUMNS, result)
+    result = read_csv(raw, LOCATION_COLUMNS)
     seen = set()
-    for line, row in rows:
+    for line, row in result.rows:
         key = (row["building"].lower(), row["floor"].lower(), row["room"].lower())
         if not row["building"] or len(row["building"]) > 80 or len(row["floor"]) > 20 or len(row["room"]) > 80:
             result.errors.append(_l("line %(line)d: building is required; keep each part short", line=line))
         elif key not in seen and _find_location(row["building"], row["floor"], row["room"]) is None:
-            db.session.add(Location(building=row["building"], floor=row["floor"], room=row["room"]))
-            result.created += 1
+            location = Location(building=row["building"], floor=row["floor"], room=row["room"])
+            db.session.add(location)
+            result.created.append(location)
         seen.add(key)
     _finish(result)
     return result
@@ -136,10 +117,9 @@ def import_locations(raw: bytes) -> ImportResult:
 
 def import_equipment(raw: bytes) -> ImportResult:
     """Add equipment from CSV; the location is found (or created) by building, floor and room."""
-    result = ImportResult()
-    rows = _rows(raw, EQUIPMENT_COLUMNS, result)
+    result = read_csv(raw, EQUIPMENT_COLUMNS)
     numbers = set()
-    for line, row in rows:
+    for line, row in result.rows:
         number = row["asset_number"]
         if not row["name"] or not number or len(row["name"]) > 120 or len(number) > 40 or not row["building"]:
             result.errors.append(_l("line %(line)d: name, asset number and building are required", line=line))
@@ -154,9 +134,10 @@ def import_equipment(raw: bytes) -> ImportResult:
             building=row["building"][:80], floor=row["floor"][:20], room=row["room"][:80])
         db.session.add(location)
         db.session.flush()
-        category = row["category"] if row["category"] in CATEGORIES else "other"
-        db.session.add(Equipment(name=row["name"], asset_number=number, location=location, category=category))
-        result.created += 1
+        category = Category.of(row["category"]) or Category.OTHER
+        equipment = Equipment(name=row["name"], asset_number=number, location=location, category=category.value)
+        db.session.add(equipment)
+        result.created.append(equipment)
     _finish(result)
     return result
 
@@ -164,7 +145,7 @@ def import_equipment(raw: bytes) -> ImportResult:
 def _finish(result: ImportResult) -> None:
     if result.errors:
         db.session.rollback()
-        result.created = 0
+        result.created.clear()
     else:
         db.session.commit()
 
@@ -172,8 +153,43 @@ def _finish(result: ImportResult) -> None:
 def filing_url(location_id: int, equipment_id: int | None = None) -> str:
     """The absolute link a QR label opens: the filing form with the place filled in."""
     if equipment_id:
-        return url_for("repairs.new", location=location_id, equipment=equipment_id, _external=True)
-    return url_for("repairs.new", location=location_id, _external=True)
+        return external_url("repairs.new", location=location_id, equipment=equipment_id)
+    return external_url("repairs.new", location=location_id)
+
+
+UNKNOWN_LOCATION = _l("This QR code points to a location we do not know (any more). Choose the location below.")
+UNKNOWN_EQUIPMENT = _l("This QR code points to equipment we do not know (any more). Choose it below if it is listed.")
+
+
+@dataclass(frozen=True)
+class QrPlace:
+    """What a QR link names, as far as it is still in use; `warning` says plainly what is not."""
+    location: Location | None = None
+    equipment: Equipment | None = None
+    warning: object = None
+
+    @property
+    def location_id(self) -> int:
+        return self.location.id if self.location else 0
+
+    def form_data(self) -> dict:
+        """The filing form's first values: the place, and the equipment with its kind of fault."""
+        data = {"location_id": self.location_id}
+        if self.equipment is not None:
+            data.update(equipment_id=self.equipment.id, category=self.equipment.category)
+        return data
+
+
+def qr_place(args) -> QrPlace:
+    """The place a QR link's `location` and `equipment` arguments name. Equipment is found where it is
+    now: its label may predate a move. A link to an unknown or retired place fills in nothing."""
+    equipment = db.session.get(Equipment, args.get("equipment", 0, type=int))
+    if equipment is not None and not equipment.active:
+        equipment = None
+    location = equipment.location if equipment else db.session.get(Location, args.get("location", 0, type=int))
+    if ("location" in args or equipment) and (location is None or not location.active):
+        return QrPlace(warning=UNKNOWN_LOCATION)
+    return QrPlace(location, equipment, UNKNOWN_EQUIPMENT if "equipment" in args and equipment is None else None)
 
 
 def qr_svg(url: str, scale: int = 4) -> str:

@@ -1,4 +1,6 @@
 """Filing a repair request, adding to an open one, moving it through the workflow, who sees what."""
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm.exc import StaleDataError
@@ -7,31 +9,41 @@ from app import idempotency
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import users_with_role
+from app.errors import Conflict, Refused
 from app.extensions import db
 from app.notifications import notify
 from app.timeutil import utcnow
 from app.uploads import ImageRejected, delete_image, save_image, stored_path
 
-from . import audience, duty, sla, workflow
-from .links import detail_link
-from .models import ACTIVE_STATUSES, MAX_PHOTOS, TOO_MANY_PHOTOS, WAIT_REASONS, Equipment, Location, RepairEvent, RepairPhoto, RepairRequest
+from . import audience, sla, workflow
+from .models import (
+    MAX_PHOTOS,
+    TOO_MANY_PHOTOS,
+    Equipment,
+    EventKind,
+    Location,
+    RepairEvent,
+    RepairPhoto,
+    RepairRequest,
+    WaitReason,
+)
+from .workflow import ACTIVE_STATUSES
 
 PHOTO_KIND = "repairs"
 
 
-class RepairError(ValueError):
-    """A rule was broken; the message tells the user what to do."""
+class RepairError(Refused):
+    """A rule was broken; the message tells the user what to do, on `field` when a form field is at fault."""
 
 
-class Conflict(RepairError):
-    """Someone else changed the request first; `repair` holds what it is now."""
+class RepairConflict(Conflict):
+    """Someone else changed the request first; `current` holds what it is now."""
 
     def __init__(self, repair):
-        self.repair = repair
         who = repair.assignee.name if repair.assignee else "—"
         super().__init__(_l("Someone else updated this request a moment ago. It is now “%(status)s” "
                             "(handled by %(who)s). Nothing of yours was saved; check and try again.",
-                            status=repair.status_label, who=who))
+                            status=repair.status_label, who=who), current=repair)
 
 
 def visible_to(user):
@@ -46,7 +58,7 @@ def mine(user):
     # The few reported ids are fetched first: an OR with a subquery would keep the database from
     # using the (requester_id, created_at) index on a table of tens of thousands of requests.
     reported = list(db.session.scalars(select(RepairEvent.repair_id).where(
-        RepairEvent.kind == "report", RepairEvent.actor_id == user.id)))
+        RepairEvent.kind == EventKind.REPORT, RepairEvent.actor_id == user.id)))
     if not reported:
         return RepairRequest.requester_id == user.id
     return or_(RepairRequest.requester_id == user.id, RepairRequest.id.in_(reported))
@@ -79,19 +91,26 @@ def find_duplicate(location_id: int | None, equipment_id: int | None, category: 
 
 
 def _save_photos(files) -> list:
-    """Store every photo or none: one bad file removes those already written."""
+    """Store every photo or none: one bad file removes those already written.
+
+    Raises RepairError on the photos field, with the reason the file was refused.
+    """
     files = [f for f in files or () if f and f.filename]
     if len(files) > MAX_PHOTOS:
-        raise ImageRejected(TOO_MANY_PHOTOS)
+        raise RepairError(TOO_MANY_PHOTOS, field="photos")
     stored = []
     try:
         for file_storage in files:
             stored.append(save_image(file_storage, PHOTO_KIND))
-    except ImageRejected:
-        for image in stored:
-            delete_image(PHOTO_KIND, image.name)
-        raise
+    except ImageRejected as exc:
+        _delete_photos(stored)
+        raise RepairError(str(exc), field="photos") from None
     return stored
+
+
+def _delete_photos(stored) -> None:
+    for image in stored:
+        delete_image(PHOTO_KIND, image.name)
 
 
 def _attach(repair, user, stored) -> None:
@@ -107,22 +126,46 @@ def _event(repair, actor, kind: str, note: str = "", reason: str = "") -> None:
 def resolve_place(location_id, equipment_id) -> tuple[Location, Equipment | None]:
     location = db.session.get(Location, location_id or 0)
     if location is None or not location.active:
-        raise RepairError(_l("Choose a location from the list."))
+        raise RepairError(_l("Choose a location from the list."), field="location_id")
     equipment = db.session.get(Equipment, equipment_id) if equipment_id else None
     if equipment_id and (equipment is None or equipment.location_id != location.id):
-        raise RepairError(_l("This equipment is not at the chosen location."))
+        raise RepairError(_l("This equipment is not at the chosen location."), field="location_id")
     return location, equipment
 
 
+class Filed(NamedTuple):
+    url: str                # the request's page
+    repair_id: int | None   # the new request, or None when the form had been sent before
+
+
 def file_request(user, *, location_id, equipment_id, category, urgency, description, phone,
-                 photos, token: str = "") -> RepairRequest:
+                 photos, token: str = "") -> Filed:
     """Create the request with its clocks and photos, and alert maintenance as urgency and hour demand.
 
-    Returns None when another submission of the same form token won the race (nothing is written).
-    Raises RepairError or ImageRejected before anything is written.
+    A form sent again (a double tap) files nothing and answers with the first request's page.
+    Raises RepairError (photos or place refused) before anything is written.
     """
+    filed = {}
+
+    def create() -> str:
+        stored = filed["photos"] = []
+        repair = _new_request(user, stored, location_id=location_id, equipment_id=equipment_id, category=category,
+                              urgency=urgency, description=description, phone=phone, photos=photos)
+        filed["repair_id"], filed["url"] = repair.id, audience.detail_link(repair.id)
+        return filed["url"]
+
+    url = idempotency.once(token, create)
+    if "url" in filed and url != filed["url"]:
+        # Another submission of this form won the race: its request stands, ours was rolled back.
+        _delete_photos(filed["photos"])
+        return Filed(url, None)
+    return Filed(url, filed.get("repair_id"))
+
+
+def _new_request(user, stored: list, *, location_id, equipment_id, category, urgency, description, phone,
+                 photos) -> RepairRequest:
     location, equipment = resolve_place(location_id, equipment_id)
-    stored = _save_photos(photos)
+    stored.extend(_save_photos(photos))
     now = utcnow()
     response_due, fix_due = sla.due_times(urgency, now)
     repair = RepairRequest(requester_id=user.id, location=location, equipment=equipment, category=category,
@@ -131,33 +174,9 @@ def file_request(user, *, location_id, equipment_id, category, urgency, descript
     db.session.add(repair)
     _attach(repair, user, stored)
     db.session.flush()
-    _event(repair, user, "submitted", repair.description)
-    if not idempotency.claim(token, detail_link(repair.id)):
-        for image in stored:
-            delete_image(PHOTO_KIND, image.name)
-        return None
-    _alert_new(repair, now)
-    db.session.commit()
+    _event(repair, user, EventKind.SUBMITTED, repair.description)
+    audience.alert_new(repair, now)
     return repair
-
-
-def _alert_new(repair, now) -> None:
-    """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance."""
-    link = detail_link(repair.id)
-    on_duty = duty.on_duty_at(now)
-    if repair.urgency == "emergency":
-        people = [on_duty] + users_with_role(Role.MAINTENANCE) + users_with_role(Role.OFFICE)
-        message = _l("EMERGENCY repair at %(place)s: %(text)s", place=repair.location.label,
-                     text=repair.description[:80])
-    elif on_duty and sla.is_after_hours(now):
-        people = [on_duty]
-        message = _l("You are on duty: new repair request at %(place)s: %(text)s", place=repair.location.label,
-                     text=repair.description[:80])
-    else:
-        people = users_with_role(Role.MAINTENANCE)
-        message = _l("New repair request at %(place)s: %(text)s", place=repair.location.label,
-                     text=repair.description[:80])
-    notify([p for p in people if p and p.id != repair.requester_id], message, link=link, commit=False)
 
 
 def add_report(repair, user, description: str, photos) -> None:
@@ -165,10 +184,10 @@ def add_report(repair, user, description: str, photos) -> None:
     people = [repair.requester, repair.assignee, *audience.co_reporters_of(repair)]
     stored = _save_photos(photos)
     _attach(repair, user, stored)
-    _event(repair, user, "report", description.strip())
+    _event(repair, user, EventKind.REPORT, description.strip())
     notify([p for p in people if p and p.id != user.id],
            _l("%(name)s added a report to repair request #%(id)d.", name=user.name, id=repair.id),
-           link=detail_link(repair.id), commit=False)
+           link=audience.detail_link(repair.id), commit=False)
     db.session.commit()
 
 
@@ -212,26 +231,26 @@ def _apply(repair, user, action: str, now, *, note: str, assignee, wait_reason: 
 
 def _check(repair, user, action: str, *, version, note: str, assignee, wait_reason: str) -> None:
     if version is not None and version != repair.version:
-        raise Conflict(repair)
+        raise RepairConflict(repair)
     if workflow.refused_because_work_started(user, repair, action):
         raise RepairError(_l("Work on this request has already started, so it can no longer be cancelled. "
                              "If it is no longer needed, tell the person handling it."))
     if not workflow.can(user, repair, action):
         raise RepairError(_l("This step is not possible now: the request is “%(status)s”.",
                              status=repair.status_label))
-    if workflow.TRANSITIONS[action].needs_note and not (note or "").strip():
-        raise RepairError(_l("Write a few words: what was done, or why."))
+    if workflow.TRANSITIONS[action].note_required and not (note or "").strip():
+        raise RepairError(_l("Write a few words: what was done, or why."), field="note")
     if action == "assign" and (assignee is None or not assignee.has_any_role(Role.MAINTENANCE)):
-        raise RepairError(_l("Choose a maintenance person."))
-    if action == "wait" and wait_reason not in WAIT_REASONS:
-        raise RepairError(_l("Choose what the request is waiting for."))
+        raise RepairError(_l("Choose a maintenance person."), field="assignee_id")
+    if action == "wait" and WaitReason.of(wait_reason) is None:
+        raise RepairError(_l("Choose what the request is waiting for."), field="wait_reason")
 
 
 def act(repair, user, action: str, *, version=None, note: str = "", assignee=None, wait_reason: str = "",
         parts: str = "") -> RepairRequest:
     """Make one workflow step, record it in the timeline and tell the people concerned.
 
-    Raises Conflict when another person changed the request since `version` was shown, and
+    Raises RepairConflict when another person changed the request since `version` was shown, and
     RepairError when the step is not allowed; nothing is written in either case.
     """
     _check(repair, user, action, version=version, note=note, assignee=assignee, wait_reason=wait_reason)
@@ -240,58 +259,19 @@ def act(repair, user, action: str, *, version=None, note: str = "", assignee=Non
     previous, co_reporters = repair.assignee, audience.co_reporters_of(repair)
     _apply(repair, user, action, now, note=note or "", assignee=assignee, wait_reason=wait_reason,
            parts=parts or "")
-    repair.status = workflow.TRANSITIONS[action].target
+    target = workflow.TRANSITIONS[action].target
+    if target is not None:
+        repair.status = target
     # The timeline names who a job was dispatched to; the dispatch form has no note of its own.
     words = repair.assignee.name if action == "assign" else note or ""
     _event(repair, user, action, words, reason=wait_reason if action == "wait" else "")
-    _tell(repair, user, action, note or "", co_reporters)
+    audience.tell_step(repair, user, action, note or "", co_reporters)
     # Compare the objects: assignee_id follows `repair.assignee` only at the flush.
     if action == "assign" and previous is not None and previous is not repair.assignee:
-        _tell_taken_off(repair, user, previous)
+        audience.tell_taken_off(repair, user, previous)
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict(db.session.get(RepairRequest, repair.id, populate_existing=True)) from None
+        raise RepairConflict(db.session.get(RepairRequest, repair.id, populate_existing=True)) from None
     return repair
-
-
-STEP_MESSAGES = {
-    "take": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has taken it.", id=r.id, name=actor.name),
-    "assign": lambda r, actor, note: _l("Repair request #%(id)d is dispatched to %(name)s.", id=r.id,
-                                        name=r.assignee.name),
-    "start": lambda r, actor, note: _l("Repair request #%(id)d: %(name)s has started work.", id=r.id,
-                                       name=actor.name),
-    "wait": lambda r, actor, note: _l("Repair request #%(id)d is waiting: %(reason)s.", id=r.id,
-                                      reason=WAIT_REASONS[r.wait_reason]),
-    "resume": lambda r, actor, note: _l("Repair request #%(id)d: work goes on.", id=r.id),
-    "complete": lambda r, actor, note: _l(
-        "Repair request #%(id)d is done. Please confirm it is fixed, or reopen it.", id=r.id),
-    "confirm": lambda r, actor, note: _l("Repair request #%(id)d is confirmed fixed.", id=r.id),
-    "reopen": lambda r, actor, note: _l("Repair request #%(id)d was reopened: %(note)s", id=r.id, note=note[:200]),
-    "cancel": lambda r, actor, note: _l("Repair request #%(id)d was cancelled by the requester.", id=r.id),
-}
-
-
-def _tell(repair, actor, action: str, note: str, co_reporters) -> None:
-    """The requester and co-reporters hear of every step; the assignee of steps others take on their job."""
-    link = detail_link(repair.id)
-    people = [repair.requester, repair.assignee]
-    co_reporters = [p for p in co_reporters if p not in people and p is not actor]
-    if action == "complete":
-        # Only the requester can confirm or reopen, so co-reporters are not asked to.
-        notify(co_reporters, _l("Repair request #%(id)d, which you added your report to, is done.", id=repair.id),
-               link=link, commit=False)
-    else:
-        people += co_reporters
-    notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),
-           link=link, commit=False)
-
-
-def _tell_taken_off(repair, actor, previous) -> None:
-    """Whoever had the job before a re-dispatch learns it went to someone else, so nobody goes twice."""
-    if previous.id == actor.id:
-        return
-    notify([previous], _l("Repair request #%(id)d was dispatched to %(name)s instead; you no longer need "
-                          "to handle it.", id=repair.id, name=repair.assignee.name),
-           link=detail_link(repair.id), commit=False)

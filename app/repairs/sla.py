@@ -1,10 +1,11 @@
 """The SLA clocks: when the first response and the fix are due, in clock time or working time.
 
-Config (each has a default, see `settings()`):
-  REPAIRS_SLA            {urgency: (response, fix, working_time)}; for a working-time clock a
-                         timedelta's days are *working* days and its seconds working hours.
+Settings (declared with their defaults in app/config.py; `rule()` and `calendar()` read them):
+  REPAIRS_SLA            {urgency: [response, fix, working_time]}, spans written "30m", "4h", "1d"
+                         (`parse_span`); on a working-time clock a day is a *working* day and an
+                         hour a working hour.
   REPAIRS_WORKING_DAYS   weekdays that are working days, Monday = 0.
-  REPAIRS_WORKING_HOURS  ("08:30", "17:30") in OFFICEHUB_TIMEZONE.
+  REPAIRS_WORKING_HOURS  ["08:30", "17:30"] in the office time zone (TIMEZONE).
   REPAIRS_HOLIDAYS       ISO dates that are not working days.
 """
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 
 from app.timeutil import office_tz, to_local, to_utc
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -39,11 +41,11 @@ def _clock(value: str) -> time:
 
 def calendar() -> Calendar:
     config = current_app.config
-    start, end = config.get("REPAIRS_WORKING_HOURS", ("08:30", "17:30"))
+    start, end = config["REPAIRS_WORKING_HOURS"]
     return Calendar(
-        working_days=frozenset(config.get("REPAIRS_WORKING_DAYS", (0, 1, 2, 3, 4))),
+        working_days=frozenset(config["REPAIRS_WORKING_DAYS"]),
         start=_clock(start), end=_clock(end),
-        holidays=frozenset(date.fromisoformat(d) for d in config.get("REPAIRS_HOLIDAYS", ())))
+        holidays=frozenset(date.fromisoformat(d) for d in config["REPAIRS_HOLIDAYS"]))
 
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -56,6 +58,7 @@ def parse_span(text) -> timedelta:
 
 
 def rule(urgency: str) -> tuple[timedelta, timedelta, bool]:
+    """(response span, fix span, whether they count working time) for an urgency."""
     response, fix, working_time = current_app.config["REPAIRS_SLA"][urgency]
     return parse_span(response), parse_span(fix), bool(working_time)
 

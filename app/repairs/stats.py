@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .lists import overdue_clause
-from .models import OPEN_STATUSES, Equipment, RepairRequest as R
+from .models import Equipment
+from .models import RepairRequest as R
+from .queries import overdue_clause
+from .workflow import OPEN_STATUSES
 
 WINDOW_DAYS = 30
 
@@ -43,6 +45,7 @@ def _top_equipment(since) -> list:
 
 
 def office_summary() -> dict:
+    """Open requests by status (Status members), overdue count, 30-day median times, most-faulted equipment."""
     now = utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     by_status = dict(db.session.execute(

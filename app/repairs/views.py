@@ -1,93 +1,67 @@
-"""Filing a request (phone first), adding to an open one, the detail page, workflow steps, photos."""
+"""My requests, filing a request (phone first), adding to an open one, the detail page, workflow steps, photos."""
 from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import idempotency
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from app.htmx import redirect_after_post, source_id, wants_fragment
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
 from app.timeutil import utcnow
-from app.uploads import ImageRejected
 
-from . import places, services, workflow
+from . import places, queries, services, workflow
 from .blueprint import bp
 from .clock import sla_lines
-from .forms import ActionForm, ReportForm, RepairForm
-from .models import WAIT_REASONS, Equipment, Location
+from .forms import ActionForm, RepairForm, ReportForm
 
 
-def _filing_form(location_id: int) -> RepairForm:
+@bp.get("/")
+@login_required
+def index():
+    """My requests: status, who is on it, and the clock."""
+    page = queries.mine(current_user, request.args.get("page", 1, type=int))
+    return render("repairs/index.html", "repairs/_mine_rows.html", page=page, now=utcnow())
+
+
+def _filing_form(location_id: int, **kwargs) -> RepairForm:
     return RepairForm(locations=places.pick_locations(selected_id=location_id),
-                      equipment=places.equipment_at(location_id))
-
-
-def _qr_place() -> tuple[Location | None, Equipment | None]:
-    """The place a QR label names. Equipment is found where it is now: its label may predate a move."""
-    equipment = db.session.get(Equipment, request.args.get("equipment", 0, type=int))
-    if equipment is not None and not equipment.active:
-        equipment = None
-    if equipment is not None:
-        return equipment.location, equipment
-    return db.session.get(Location, request.args.get("location", 0, type=int)), None
-
-
-def _prefill(form: RepairForm, location, equipment) -> None:
-    """Fill in what a QR link names; an unknown or retired place is said plainly instead of failing."""
-    if ("location" in request.args or equipment) and (location is None or not location.active):
-        flash(_("This QR code points to a location we do not know (any more). Choose the location below."),
-              "warning")
-        return
-    if "equipment" in request.args and equipment is None:
-        flash(_("This QR code points to equipment we do not know (any more). Choose it below if it is listed."),
-              "warning")
-    if equipment is not None:
-        form.equipment_id.data, form.category.data = equipment.id, equipment.category
-    form.location_id.data = location.id if location else 0
+                      equipment=places.equipment_at(location_id), **kwargs)
 
 
 def _form_from_qr() -> RepairForm:
-    location, equipment = _qr_place()
-    form = _filing_form(location.id if location and location.active else 0)
-    _prefill(form, location, equipment)
-    form.token.data = idempotency.new_token()
-    return form
+    """The filing form with what a QR label names filled in; an unknown or retired place is said plainly."""
+    place = places.qr_place(request.args)
+    if place.warning:
+        flash(str(place.warning), "warning")
+    return _filing_form(place.location_id, data=place.form_data())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """File a repair request in under a minute; photos are checked before anything is saved."""
-    if request.method == "GET":
-        form = _form_from_qr()
-    else:
-        form = _filing_form(request.form.get("location_id", 0, type=int))
+    form = (_form_from_qr() if request.method == "GET"
+            else _filing_form(request.form.get("location_id", 0, type=int)))
     if form.validate_on_submit():
-        repair = None if idempotency.already_done(form.token.data) else _file(form)
-        if repair is not None:
-            flash(_("Your repair request #%(id)d is filed. You will be told of every step.", id=repair.id),
-                  "success")
-        if not form.errors:
-            # A double tap lands on the request the first tap filed.
-            done = idempotency.already_done(form.token.data) or url_for("repairs.detail", repair_id=repair.id)
-            return redirect_after_post(done)
+        try:
+            filed = _file(form)
+        except services.RepairError as exc:
+            attach_error(form, exc)
+        else:
+            if filed.repair_id is not None:  # a double tap lands on the first tap's request, said once
+                flash(_("Your repair request #%(id)d is filed. You will be told of every step.", id=filed.repair_id),
+                      "success")
+            return redirect_after_post(filed.url)
     duplicate = services.find_duplicate(form.location_id.data, form.equipment_id.data, form.category.data)
-    return render_template("repairs/new.html", form=form, duplicate=duplicate,
-                           sla_lines=sla_lines()), 422 if form.errors else 200
+    return render_form("repairs/new.html", "repairs/new.html", form, duplicate=duplicate, sla_lines=sla_lines())
 
 
-def _file(form: RepairForm):
-    try:
-        return services.file_request(
-            current_user, location_id=form.location_id.data, equipment_id=form.equipment_id.data or None,
-            category=form.category.data, urgency=form.urgency.data, description=form.description.data,
-            phone=form.phone.data, photos=request.files.getlist(form.photos.name), token=form.token.data)
-    except ImageRejected as exc:
-        form.photos.errors = [str(exc)]
-    except services.RepairError as exc:
-        form.location_id.errors = [str(exc)]
-    return None
+def _file(form: RepairForm) -> services.Filed:
+    return services.file_request(
+        current_user, location_id=form.location_id.data, equipment_id=form.equipment_id.data or None,
+        category=form.category.data, urgency=form.urgency.data, description=form.description.data,
+        phone=form.phone.data, photos=request.files.getlist(form.photos.name), token=form.token.data)
 
 
 @bp.get("/new/locations")
@@ -140,12 +114,12 @@ def add_report(repair_id: int):
         try:
             services.add_report(repair, current_user, form.description.data,
                                 request.files.getlist(form.photos.name))
-        except ImageRejected as exc:
-            form.photos.errors = [str(exc)]
+        except services.RepairError as exc:
+            attach_error(form, exc)
         else:
             flash(_("Your report is added to request #%(id)d.", id=repair.id), "success")
             return redirect_after_post(url_for("repairs.detail", repair_id=repair.id))
-    return render_template("repairs/report.html", form=form, repair=repair), 422 if form.errors else 200
+    return render_form("repairs/report.html", "repairs/report.html", form, repair=repair)
 
 
 @bp.get("/<int:repair_id>")
@@ -154,14 +128,13 @@ def detail(repair_id: int):
     """Everything about one request: photos, words, clock, timeline and the steps this viewer may take."""
     repair = services.get_visible(current_user, repair_id) or abort(404)
     staff = current_user.has_any_role(Role.MAINTENANCE, Role.OFFICE)
-    return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), wait_reasons=WAIT_REASONS,
-                           show_phone=staff, can_see_equipment=staff,
-                           **_action_context(repair))
+    return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), show_phone=staff,
+                           can_see_equipment=staff, **_action_context(repair))
 
 
 def _action_context(repair) -> dict:
     actions = workflow.allowed_actions(current_user, repair)
-    people = services.maintenance_people() if any(a.action == "assign" for a in actions) else []
+    people = services.maintenance_people() if any(a.name == "assign" for a in actions) else []
     return {"actions": actions, "action_form": ActionForm(people=people, formdata=None)}
 
 
@@ -173,27 +146,29 @@ def act(repair_id: int, action: str):
     if action not in workflow.TRANSITIONS:
         abort(404)
     form = ActionForm()
-    error, status = None, 200
     if not form.validate():
-        error, status = " ".join(e for errors in form.errors.values() for e in errors), 422
-    else:
-        try:
-            services.act(repair, current_user, action, version=form.version.data, note=form.note.data or "",
-                         assignee=db.session.get(User, form.assignee_id.data or 0),
-                         wait_reason=form.wait_reason.data or "", parts=form.parts.data or "")
-        except services.Conflict as exc:
-            repair, error, status = exc.repair, str(exc), 409
-        except services.RepairError as exc:
-            error, status = str(exc), 422
-    return _after_action(repair, error, status)
+        return _after_action(repair, " ".join(e for errors in form.errors.values() for e in errors), 422)
+    try:
+        services.act(repair, current_user, action, version=form.version.data, note=form.note.data or "",
+                     assignee=db.session.get(User, form.assignee_id.data or 0),
+                     wait_reason=form.wait_reason.data or "", parts=form.parts.data or "")
+    except services.RepairConflict as exc:
+        return _after_action(exc.current, str(exc), 409)
+    except services.RepairError as exc:
+        return _after_action(repair, str(exc), 422)
+    return _after_action(repair)
 
 
-def _after_action(repair, error, status):
+def _after_action(repair, error: str | None = None, status: int = 200):
+    """The queue's row in its current state, a refusal or lost race flashed beside it at once (the core
+    appends the flash to the fragment); from the detail page, the page again with the message."""
+    if error:
+        flash(error, "error")
     if wants_fragment():
-        return render_template("repairs/_queue_row.html", repair=repair, error=error, saved=not error, now=utcnow(),
+        return render_template("repairs/_queue_row.html", repair=repair, saved=not error, now=utcnow(),
                                **_action_context(repair)), status
-    flash(error or _("Saved: the request is now “%(status)s”.", status=repair.status_label),
-          "error" if error else "success")
+    if not error:
+        flash(_("Saved: the request is now “%(status)s”.", status=repair.status_label), "success")
     return redirect_after_post(url_for("repairs.detail", repair_id=repair.id))
 
 

@@ -5,18 +5,15 @@ from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from app.htmx import redirect_after_post, render
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form
 
-from . import lists, places
+from . import places, queries
 from .blueprint import bp
 from .forms import EquipmentForm, ImportForm, LocationForm
 from .models import Equipment, Location
 
 MANAGERS = (Role.OFFICE, Role.ADMIN)
-
-
-def _get(model, ident: int):
-    return db.session.get(model, ident) or abort(404)
 
 
 @bp.route("/locations", methods=["GET", "POST"])
@@ -29,22 +26,21 @@ def locations():
         flash(_("Location %(name)s is saved.", name=form.building.data), "success")
         return redirect_after_post(url_for("repairs.locations"))
     page = places.search_locations(request.args.get("q", ""), request.args.get("page", 1, type=int))
-    return render("repairs/locations.html", "repairs/_location_rows.html", status=422 if form.errors else 200,
-                  form=form, page=page)
+    return render_form("repairs/places.html", "repairs/_location_rows.html", form, page=page, what="locations")
 
 
 @bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
 @login_required
 @role_required(*MANAGERS)
 def edit_location(location_id: int):
-    location = _get(Location, location_id)
+    location = db.get_or_404(Location, location_id)
     form = LocationForm(obj=location)
     if form.validate_on_submit() and _save_location(form, location):
         flash(_("Location %(name)s is saved.", name=location.label), "success")
         return redirect_after_post(url_for("repairs.locations"))
-    return render_template("repairs/location_form.html", form=form, location=location,
-                           equipment=places.equipment_at(location.id),
-                           qr=places.qr_markup(places.filing_url(location.id))), 422 if form.errors else 200
+    return render_form("repairs/location_form.html", "repairs/location_form.html", form, location=location,
+                       equipment=places.equipment_at(location.id),
+                       qr=places.qr_markup(places.filing_url(location.id)))
 
 
 def _save_location(form: LocationForm, location: Location) -> bool:
@@ -52,7 +48,7 @@ def _save_location(form: LocationForm, location: Location) -> bool:
         places.save_location(location, building=form.building.data, floor=form.floor.data,
                              room=form.room.data, active=form.active.data)
     except places.PlaceError as exc:
-        form.building.errors = [str(exc)]
+        attach_error(form, exc)
         return False
     return True
 
@@ -62,7 +58,7 @@ def _save_location(form: LocationForm, location: Location) -> bool:
 @role_required(*MANAGERS)
 def labels(location_id: int):
     """A printable sheet: one QR label for the location and one per piece of equipment in it."""
-    location = _get(Location, location_id)
+    location = db.get_or_404(Location, location_id)
     items = [(location.label, "", places.qr_markup(places.filing_url(location.id)))]
     items += [(e.name, e.asset_number, places.qr_markup(places.filing_url(location.id, e.id)))
               for e in places.equipment_at(location.id)]
@@ -75,9 +71,9 @@ def labels(location_id: int):
 def qr(kind: str, ident: int):
     """The QR code alone, as SVG, for a label printer or a sticker shop."""
     if kind == "location":
-        url = places.filing_url(_get(Location, ident).id)
+        url = places.filing_url(db.get_or_404(Location, ident).id)
     elif kind == "equipment":
-        equipment = _get(Equipment, ident)
+        equipment = db.get_or_404(Equipment, ident)
         url = places.filing_url(equipment.location_id, equipment.id)
     else:
         abort(404)
@@ -88,27 +84,26 @@ def qr(kind: str, ident: int):
 @login_required
 @role_required(*MANAGERS)
 def equipment_list():
+    """All equipment, searchable by name or asset number, with a form to add a piece."""
     form = EquipmentForm(locations=places.pick_locations())
     if form.validate_on_submit() and _save_equipment(form, Equipment()):
         flash(_("Equipment %(name)s is saved.", name=form.name.data), "success")
         return redirect_after_post(url_for("repairs.equipment_list"))
     page = places.search_equipment(request.args.get("q", ""), request.args.get("location", type=int),
                                    request.args.get("page", 1, type=int))
-    return render("repairs/equipment_list.html", "repairs/_equipment_rows.html",
-                  status=422 if form.errors else 200, form=form, page=page)
+    return render_form("repairs/places.html", "repairs/_equipment_rows.html", form, page=page, what="equipment")
 
 
 @bp.route("/equipment/<int:equipment_id>/edit", methods=["GET", "POST"])
 @login_required
 @role_required(*MANAGERS)
 def edit_equipment(equipment_id: int):
-    equipment = _get(Equipment, equipment_id)
+    equipment = db.get_or_404(Equipment, equipment_id)
     form = EquipmentForm(obj=equipment, locations=places.pick_locations(selected_id=equipment.location_id))
     if form.validate_on_submit() and _save_equipment(form, equipment):
         flash(_("Equipment %(name)s is saved.", name=equipment.name), "success")
         return redirect_after_post(url_for("repairs.equipment", equipment_id=equipment.id))
-    return render_template("repairs/equipment_form.html", form=form, equipment=equipment), \
-        422 if form.errors else 200
+    return render_form("repairs/equipment_form.html", "repairs/equipment_form.html", form, equipment=equipment)
 
 
 def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
@@ -117,7 +112,7 @@ def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
                               location_id=form.location_id.data, category=form.category.data,
                               active=form.active.data)
     except places.PlaceError as exc:
-        form.asset_number.errors = [str(exc)]
+        attach_error(form, exc)
         return False
     return True
 
@@ -127,22 +122,32 @@ def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
 @role_required(*MANAGERS, Role.MAINTENANCE)
 def equipment(equipment_id: int):
     """One piece of equipment and its repair history: how often it broke and how long each fix took."""
-    item = _get(Equipment, equipment_id)
-    page = lists.equipment_history(item.id, request.args.get("page", 1, type=int))
+    item = db.get_or_404(Equipment, equipment_id)
+    page = queries.equipment_history(item.id, request.args.get("page", 1, type=int))
     return render("repairs/equipment.html", "repairs/_history_rows.html", equipment=item, page=page,
-                  summary=lists.equipment_summary(item.id),
+                  summary=queries.equipment_summary(item.id),
                   qr=places.qr_markup(places.filing_url(item.location_id, item.id)))
 
 
-@bp.route("/<any(locations, equipment):what>/import", methods=["GET", "POST"])
+@bp.route("/locations/import", methods=["GET", "POST"])
 @login_required
 @role_required(*MANAGERS)
-def import_places(what: str):
-    """CSV import of locations or equipment; a wrong row stops the whole file, so nothing is half-imported."""
+def import_locations():
+    """CSV import of locations; a wrong row stops the whole file, so nothing is half-imported."""
+    return _import("locations", places.import_locations)
+
+
+@bp.route("/equipment/import", methods=["GET", "POST"])
+@login_required
+@role_required(*MANAGERS)
+def import_equipment():
+    """CSV import of equipment, creating missing locations; a wrong row stops the whole file."""
+    return _import("equipment", places.import_equipment)
+
+
+def _import(what: str, importer):
     form = ImportForm()
-    result = None
-    if form.validate_on_submit():
-        raw = form.file.data.read()
-        result = places.import_locations(raw) if what == "locations" else places.import_equipment(raw)
+    result = importer(form.file.data.read()) if form.validate_on_submit() else None
+    # A refused file answers 422 like a refused form: nothing was imported.
     status = 422 if form.errors or (result and result.errors) else 200
     return render_template("repairs/import.html", form=form, result=result, what=what), status

@@ -4,45 +4,52 @@ Actors are roles plus three relations to the request: the requester, the assigne
 maintenance lead (a maintenance user named in REPAIRS_LEAD_LOGINS). Nothing else in the feature
 decides whether a transition is allowed.
 """
-from dataclasses import dataclass
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
+from app.choices import LabelledEnum
+from app.workflow import Transition, allowed, may, table
 
 REQUESTER, ASSIGNEE, LEAD, MAINTENANCE, OFFICE = "requester", "assignee", "lead", "maintenance", "office"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple
-    target: str  # "" keeps the status (e.g. reassigning stays "assigned")
-    actors: tuple
-    label: object
-    needs_note: bool = False
-    before_work: bool = False  # only while nobody has started work (a reopened job has)
+class Status(LabelledEnum):
+    """Where a request stands; the badge class is `badge-<value>`."""
+    SUBMITTED = "submitted", _l("Submitted")
+    ASSIGNED = "assigned", _l("Assigned")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    WAITING = "waiting", _l("Waiting")
+    DONE = "done", _l("Done")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-TRANSITIONS = {t.action: t for t in (
-    Transition("take", ("submitted",), "assigned", (MAINTENANCE,), _l("Take it")),
-    Transition("assign", ("submitted", "assigned"), "assigned", (OFFICE, LEAD), _l("Dispatch")),
-    Transition("start", ("assigned",), "in_progress", (ASSIGNEE,), _l("Start work")),
-    Transition("wait", ("in_progress",), "waiting", (ASSIGNEE,), _l("Wait")),
-    Transition("resume", ("waiting",), "in_progress", (ASSIGNEE,), _l("Resume work")),
-    Transition("complete", ("in_progress",), "done", (ASSIGNEE,), _l("Complete"), needs_note=True),
-    Transition("confirm", ("done",), "confirmed", (REQUESTER,), _l("Confirm it is fixed")),
-    Transition("reopen", ("done",), "assigned", (REQUESTER,), _l("Not fixed: reopen"), needs_note=True),
-    Transition("cancel", ("submitted", "assigned"), "cancelled", (REQUESTER,), _l("Cancel request"),
-               before_work=True),
-)}
-# Escalation and auto-confirmation are made by `flask tick` (duty.py), never by a person, so they
+S = Status
+OPEN_STATUSES = (S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.WAITING, S.DONE)
+# Statuses whose clocks run (a done request waits for the requester, not for maintenance).
+ACTIVE_STATUSES = (S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.WAITING)
+
+TRANSITIONS = table(
+    Transition("take", (S.SUBMITTED,), S.ASSIGNED, (MAINTENANCE,), _l("Take it")),
+    # Dispatching again moves the job to another person and leaves it "assigned".
+    Transition("assign", (S.SUBMITTED, S.ASSIGNED), S.ASSIGNED, (OFFICE, LEAD), _l("Dispatch")),
+    Transition("start", (S.ASSIGNED,), S.IN_PROGRESS, (ASSIGNEE,), _l("Start work")),
+    Transition("wait", (S.IN_PROGRESS,), S.WAITING, (ASSIGNEE,), _l("Wait")),
+    Transition("resume", (S.WAITING,), S.IN_PROGRESS, (ASSIGNEE,), _l("Resume work")),
+    Transition("complete", (S.IN_PROGRESS,), S.DONE, (ASSIGNEE,), _l("Complete"), note_required=True),
+    Transition("confirm", (S.DONE,), S.CONFIRMED, (REQUESTER,), _l("Confirm it is fixed")),
+    Transition("reopen", (S.DONE,), S.ASSIGNED, (REQUESTER,), _l("Not fixed: reopen"), note_required=True),
+    Transition("cancel", (S.SUBMITTED, S.ASSIGNED), S.CANCELLED, (REQUESTER,), _l("Cancel request")),
+)
+# Allowed only while nobody has started work: a reopened job is "assigned" again, but work was done.
+BEFORE_WORK = frozenset({"cancel"})
+# Escalation and auto-confirmation are made by `flask tick` (jobs.py), never by a person, so they
 # are not in TRANSITIONS and no form can ask for them.
 
 
 def is_lead(user) -> bool:
-    leads = {login.strip().lower() for login in current_app.config.get("REPAIRS_LEAD_LOGINS", ())}
+    leads = {login.strip().lower() for login in current_app.config["REPAIRS_LEAD_LOGINS"]}
     return user.has_any_role(Role.MAINTENANCE) and user.login.lower() in leads
 
 
@@ -66,24 +73,21 @@ def work_has_started(repair) -> bool:
     return repair.started_at is not None or repair.done_at is not None
 
 
-def _permitted(user, repair, transition) -> bool:
-    return repair.status in transition.sources and bool(actors_of(user, repair) & set(transition.actors))
-
-
-def can(user, repair, action: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    if transition is None or (transition.before_work and work_has_started(repair)):
+def can(user, repair, name: str) -> bool:
+    if name in BEFORE_WORK and work_has_started(repair):
         return False
-    return _permitted(user, repair, transition)
+    return may(TRANSITIONS, name, repair.status, actors_of(user, repair))
 
 
-def refused_because_work_started(user, repair, action: str) -> bool:
+def refused_because_work_started(user, repair, name: str) -> bool:
     """The person could take this step from this status, were it not that work has already started."""
-    transition = TRANSITIONS.get(action)
-    return bool(transition and transition.before_work and work_has_started(repair)
-                and _permitted(user, repair, transition))
+    return (name in BEFORE_WORK and work_has_started(repair)
+            and may(TRANSITIONS, name, repair.status, actors_of(user, repair)))
 
 
 def allowed_actions(user, repair) -> list[Transition]:
     """The buttons this user gets on this request, in workflow order."""
-    return [t for t in TRANSITIONS.values() if can(user, repair, t.action)]
+    actions = allowed(TRANSITIONS, repair.status, actors_of(user, repair))
+    if work_has_started(repair):
+        actions = [t for t in actions if t.name not in BEFORE_WORK]
+    return actions

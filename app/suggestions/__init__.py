@@ -1,40 +1,62 @@
 """Suggestion box (意见箱): filing (named, anonymous, paper slips), triage and answers, the public
 board, ratings and the weekly digest."""
 import logging
-import os
+from datetime import datetime
 
-from flask import render_template
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from app.assets import register_assets
 from app.auth.roles import Role
-from app.cli import register_demo_seeder, register_periodic
+from app.cli import register_demo_seeder, register_periodic, register_reference_data
 from app.main.dashboard import Card, register_card
-from app.navigation import NavItem, register_nav
+from app.navigation import NavItem, Tab, register_nav, register_tabs
+from app.timeutil import to_local
 
-from . import board, digest, reports, settings, triage, views  # noqa: F401  (views attach their routes to bp)
+from . import views, views_board, views_digest, views_templates, views_triage  # noqa: F401  (routes register on bp)
 from .blueprint import bp
+from .card import render_card
 from .demo import seed_demo
-from .reminders import remind_overdue
+from .jobs import remind_overdue
+from .services import seed_default_categories
+from .workflow import event_label
+
+OFFICE = (Role.OFFICE,)
+TABS = [
+    Tab("suggestions.index", _l("My suggestions")),
+    Tab("suggestions.new", _l("New suggestion")),
+    Tab("suggestions.board", _l("Board")),
+    Tab("suggestions.track_form", _l("Track an anonymous suggestion"), also=("suggestions.track",)),
+    Tab("suggestions.triage", _l("Triage"), roles=OFFICE),
+    Tab("suggestions.drafts", _l("Drafts"), roles=OFFICE),
+    Tab("suggestions.digest", _l("Weekly digest"), roles=OFFICE),
+    Tab("suggestions.templates", _l("Answer templates"), roles=OFFICE, also=("suggestions.edit_template",)),
+    Tab("suggestions.categories", _l("Categories"), roles=OFFICE, also=("suggestions.edit_category",)),
+]
 
 
-def _card(user):
-    """The office's satisfaction card: this and last month's average rating and on-time answers."""
-    this_month, last_month = reports.card_figures()
-    return Markup(render_template("suggestions/_card.html", this_month=this_month, last_month=last_month))
+def suggestion_day(moment) -> str:
+    """The office-time day of a stored moment: anonymous notes are only ever dated to the day."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = to_local(moment).date()
+    return format_date(moment, "medium")
 
 
 def init_app(app) -> None:
-    """Registers the blueprint, navigation, the office's dashboard card and the demo data."""
-    app.config.setdefault("SUGGESTIONS_ANSWER_WORKING_DAYS",
-                          int(os.environ.get("OFFICEHUB_SUGGESTION_ANSWER_DAYS", "5")))
+    """Registers the blueprint, navigation and tabs, the office's card, the overdue reminder, the
+    default categories and the demo data."""
     app.register_blueprint(bp)
     register_assets(app, "suggestions.css")
+    app.add_template_filter(suggestion_day)
+    app.add_template_global(event_label)
     # At DEBUG level Pillow logs every EXIF tag it reads — camera model, GPS — of anonymous photos too.
     logging.getLogger("PIL").setLevel(max(logging.getLogger("PIL").getEffectiveLevel(), logging.INFO))
     register_nav(app, NavItem("suggestions.index", _l("Suggestion box"), (Role.EMPLOYEE,), order=10))
-    register_nav(app, NavItem("suggestions.triage", _l("Triage"), (Role.OFFICE,), order=11))
-    register_card(app, Card("suggestions", (Role.OFFICE,), render=_card, order=10))
+    register_nav(app, NavItem("suggestions.triage", _l("Triage"), OFFICE, order=11))
+    register_tabs(app, "suggestions", TABS)
+    register_card(app, Card("suggestions", OFFICE, render=render_card, order=10))
+    register_reference_data(app, seed_default_categories)
     register_demo_seeder(app, seed_demo)
     register_periodic(app, "suggestions: overdue answers", remind_overdue)

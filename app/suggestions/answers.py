@@ -1,8 +1,8 @@
 """The office's answers (published at once or drafted for the weekly triage), status changes
 through the state machine, merging duplicates, internal notes and the board choice."""
+from contextlib import contextmanager
 from datetime import date
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -10,19 +10,21 @@ from sqlalchemy.orm import selectinload, with_expression
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.errors import Conflict
 from app.extensions import db
+from app.links import path_for
 from app.notifications import notify
 from app.timeutil import utcnow
 
 from . import workflow
 from .models import Answer, Event, Note, Suggestion
-from .lists import has_draft_expression
+from .queries import has_draft_expression
 from .services import SuggestionError
 from .workflow import Status, TransitionError
 
 
-class StaleSuggestion(SuggestionError):
-    """Someone else changed the suggestion since this form was opened."""
+class StaleSuggestion(Conflict):
+    """Someone else changed the suggestion since this form was opened (answers 409)."""
 
 
 STALE_MESSAGE = _l("Someone else changed this suggestion meanwhile. Here is its current state; "
@@ -38,7 +40,8 @@ def draft_of(suggestion: Suggestion) -> Answer | None:
 
 def _check(suggestion: Suggestion, user, status_to: str, body: str, plan: str, target_date) -> None:
     if status_to:
-        workflow.check(suggestion.status, status_to, user, body=body, plan=plan, target_date=target_date)
+        workflow.check(suggestion.status, status_to, workflow.actors_of(user, suggestion), body=body, plan=plan,
+                       target_date=target_date)
     elif not body.strip():
         raise TransitionError(_l("Write the answer the author will read."), "body")
 
@@ -53,34 +56,42 @@ def answer(suggestion: Suggestion, user, *, version: int, status_to: str = "", b
     if version != suggestion.version:
         raise StaleSuggestion(STALE_MESSAGE)
     _check(suggestion, user, status_to, body, plan, target_date)
-    draft = draft_of(suggestion) or Answer(suggestion_id=suggestion.id)
-    draft.written_by_id, draft.status_to, draft.body = user.id, status_to or None, body.strip()
-    draft.plan = plan.strip() if status_to == Status.DEFERRED.value else None
-    draft.target_date = target_date if status_to == Status.DEFERRED.value else None
-    db.session.add(draft)
-    if publish:
-        _publish(suggestion, draft, user)
-    else:
-        # A draft bumps the version too, so two people drafting at once do not overwrite each other.
-        flag_modified(suggestion, "status")
-        db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="draft"))
-    _commit()
+    with _writing():
+        draft = draft_of(suggestion) or Answer(suggestion_id=suggestion.id)
+        draft.written_by_id, draft.status_to, draft.body = user.id, status_to or None, body.strip()
+        draft.plan = plan.strip() if status_to == Status.DEFERRED.value else None
+        draft.target_date = target_date if status_to == Status.DEFERRED.value else None
+        db.session.add(draft)
+        if publish:
+            _publish(suggestion, draft, user)
+        else:
+            # A draft bumps the version too, so two people drafting at once do not overwrite each other.
+            flag_modified(suggestion, "status")
+            db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="draft"))
     return draft
 
 
-def _commit() -> None:
+@contextmanager
+def _writing():
+    """Make the changes inside and commit them, or none of them. Someone else's change since the
+    suggestion was read makes it a StaleSuggestion (409), whether the version check fires at the
+    commit or at an autoflush before it (a query made halfway, such as who to notify)."""
     try:
+        yield
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise StaleSuggestion(STALE_MESSAGE) from None
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def _publish(suggestion: Suggestion, draft: Answer, user) -> None:
     """Apply the draft's status change, date it, keep the history and tell the named authors."""
     if draft.status_to:
-        workflow.check(suggestion.status, draft.status_to, user, body=draft.body, plan=draft.plan or "",
-                       target_date=draft.target_date)
+        workflow.check(suggestion.status, draft.status_to, workflow.actors_of(user, suggestion), body=draft.body,
+                       plan=draft.plan or "", target_date=draft.target_date)
     now = utcnow()
     draft.status_from = suggestion.status
     draft.published_at = now
@@ -99,14 +110,6 @@ def _publish(suggestion: Suggestion, draft: Answer, user) -> None:
         _tell_author(own, message)
 
 
-def link_to(endpoint: str, **values) -> str:
-    """A link for a notification, also from `flask tick` or a test, where there is no request."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
-
-
 def followed_by(suggestion: Suggestion) -> list[Suggestion]:
     """The named suggestions whose authors read this one's answers: itself and the duplicates merged
     into it, one per author (their own first), each with its author loaded."""
@@ -122,15 +125,19 @@ def followed_by(suggestion: Suggestion) -> list[Suggestion]:
 def _tell_author(own: Suggestion, message) -> None:
     """Notify the author of `own` with a link to `own`: the one page of the thread they may open
     (a merged duplicate's page shows the survivor's status and answers)."""
-    notify([own.author], message, link=link_to("suggestions.detail", suggestion_id=own.id), commit=False)
+    notify([own.author], message, link=path_for("suggestions.detail", suggestion_id=own.id), commit=False)
 
 
-def publish_draft(suggestion: Suggestion, user) -> None:
+def publish_draft(suggestion: Suggestion, user, version: int) -> None:
+    """Publish the drafted answer as it stands; StaleSuggestion when the suggestion changed (the draft
+    was published or rewritten by someone else) since the page was opened."""
+    if version != suggestion.version:
+        raise StaleSuggestion(STALE_MESSAGE)
     draft = draft_of(suggestion)
     if draft is None:
         raise SuggestionError(_l("There is no drafted answer to publish."))
-    _publish(suggestion, draft, user)
-    _commit()
+    with _writing():
+        _publish(suggestion, draft, user)
 
 
 def _drafted_ids():
@@ -197,30 +204,35 @@ def duplicates_of(suggestion: Suggestion) -> list[Suggestion]:
 
 def merge(duplicate: Suggestion, survivor: Suggestion | None, user) -> None:
     """Close `duplicate` into `survivor`; its author (and any earlier duplicates) follow the survivor."""
+    _check_merge(duplicate, survivor)
+    with _writing():
+        db.session.add(Answer(suggestion_id=duplicate.id, status_from=duplicate.status,
+                              status_to=Status.MERGED.value, body="", written_by_id=user.id, published_at=utcnow()))
+        # Read before the earlier duplicates move on: their authors are told too.
+        told = followed_by(duplicate)
+        for earlier in duplicates_of(duplicate):
+            earlier.merged_into_id = survivor.id
+        duplicate.status = Status.MERGED.value
+        duplicate.merged_into_id = survivor.id
+        duplicate.first_answered_at = duplicate.first_answered_at or utcnow()
+        db.session.add_all([
+            Event(suggestion_id=duplicate.id, actor_id=user.id, kind="merged", detail=str(survivor.id)),
+            Event(suggestion_id=survivor.id, actor_id=user.id, kind="absorbed", detail=str(duplicate.id))])
+        for own in told:
+            _tell_author(own, _l("Your suggestion “%(title)s” was merged with one on the same topic; "
+                                 "you will see its answers.", title=own.title))
+
+
+def _check_merge(duplicate: Suggestion, survivor: Suggestion | None) -> None:
+    """Raise SuggestionError (on the number typed) unless `duplicate` may be merged into `survivor`."""
     if survivor is None:
-        raise SuggestionError(_l("No suggestion has this number. Copy it from the triage list."))
+        raise SuggestionError(_l("No suggestion has this number. Copy it from the triage list."), "target_id")
     if survivor.id == duplicate.id:
-        raise SuggestionError(_l("Choose another suggestion to merge into."))
+        raise SuggestionError(_l("Choose another suggestion to merge into."), "target_id")
     if survivor.merged_into_id is not None:
-        raise SuggestionError(_l("That suggestion was itself merged; merge into the one it follows."))
-    if duplicate.status_enum not in workflow.MERGEABLE:
-        raise SuggestionError(_l("Only a new, in-progress or deferred suggestion can be merged."))
-    db.session.add(Answer(suggestion_id=duplicate.id, status_from=duplicate.status, status_to=Status.MERGED.value,
-                          body="", written_by_id=user.id, published_at=utcnow()))
-    # Read before the earlier duplicates move on: their authors are told too.
-    told = followed_by(duplicate)
-    for earlier in duplicates_of(duplicate):
-        earlier.merged_into_id = survivor.id
-    duplicate.status = Status.MERGED.value
-    duplicate.merged_into_id = survivor.id
-    duplicate.first_answered_at = duplicate.first_answered_at or utcnow()
-    db.session.add_all([
-        Event(suggestion_id=duplicate.id, actor_id=user.id, kind="merged", detail=str(survivor.id)),
-        Event(suggestion_id=survivor.id, actor_id=user.id, kind="absorbed", detail=str(duplicate.id))])
-    for own in told:
-        _tell_author(own, _l("Your suggestion “%(title)s” was merged with one on the same topic; "
-                             "you will see its answers.", title=own.title))
-    _commit()
+        raise SuggestionError(_l("That suggestion was itself merged; merge into the one it follows."), "target_id")
+    if duplicate.status not in workflow.MERGE.sources:
+        raise SuggestionError(_l("Only a new, in-progress or deferred suggestion can be merged."), "target_id")
 
 
 def add_note(suggestion: Suggestion, user, body: str) -> Note:
@@ -238,6 +250,6 @@ def notes(suggestion: Suggestion) -> list[Note]:
 
 
 def set_on_board(suggestion: Suggestion, user, shown: bool) -> None:
-    suggestion.on_board = shown
-    db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="board" if shown else "unboard"))
-    _commit()
+    with _writing():
+        suggestion.on_board = shown
+        db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="board" if shown else "unboard"))

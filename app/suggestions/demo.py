@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.timeutil import today
 
 from . import answers, services
 from .models import AnswerTemplate, Suggestion
@@ -30,7 +31,7 @@ EXAMPLES = [
 
 def seed_demo() -> None:
     """Idempotent enough for `seed-demo --force`: nothing is added when suggestions exist."""
-    services.ensure_default_categories()
+    services.seed_default_categories()
     if db.session.scalar(select(func.count()).select_from(Suggestion)):
         return
     for title, body in TEMPLATES:
@@ -41,13 +42,13 @@ def seed_demo() -> None:
     for login, cat, title, details, status, text, on_board in EXAMPLES:
         author = db.session.scalar(select(User).where(User.login == login)) if login else None
         filed = services.file_suggestion(author=author, anonymous=author is None, category=cats[cat], title=title,
-                                         details=details, form_token=secrets.token_urlsafe(24))
+                                         details=details, token=secrets.token_urlsafe(24))
         suggestion = filed.suggestion
         suggestion.created_at -= timedelta(days=3)
         db.session.commit()
         if status is not Status.NEW and office is not None:
             plan = "财务部提交简化方案并试行。" if status is Status.DEFERRED else ""
-            target = services.local_today() + timedelta(days=30) if status is Status.DEFERRED else None
+            target = today() + timedelta(days=30) if status is Status.DEFERRED else None
             answers.answer(suggestion, office, version=suggestion.version, status_to=status.value, body=text,
                            plan=plan, target_date=target)
         if on_board and office is not None:

@@ -2,21 +2,25 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.choices import options
-from app.idempotency import new_token
+from app.forms import OnceForm
+from app.timeutil import today
 from app.uploads import MAX_BYTES, photo_input_attrs
 
+from . import codes
 from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
-from .services import local_today, parse_number
+from .queries import parse_number
 from .workflow import Status
 
 
-class SuggestionForm(FlaskForm):
-    """Filing from a phone; with paper=True the office types in a slip from the physical box."""
+class SuggestionForm(OnceForm):
+    """Filing from a phone; with paper=True the office types in a slip from the physical box.
+
+    Its `token` makes a resent form find the note it already created (`services.file_suggestion`).
+    """
     category_id = SelectField(_l("Category"), coerce=int, validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
                         description=_l("In a few words, for example “The canteen closes before the late shift”."))
@@ -27,7 +31,6 @@ class SuggestionForm(FlaskForm):
                              description=_l("Nobody, not even the office, can see who sent it; you get a "
                                             "tracking code to follow the answer."))
     slip_date = DateField(_l("Date on the slip"), validators=[Optional()])
-    form_token = HiddenField()
 
     def __init__(self, *args, categories=(), paper: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +40,6 @@ class SuggestionForm(FlaskForm):
             self.slip_date.validators = [DataRequired()]
         else:
             del self.slip_date
-        if not self.form_token.data:
-            self.form_token.data = new_token()
 
     def validate_photo(self, field):
         data = field.data
@@ -46,7 +47,7 @@ class SuggestionForm(FlaskForm):
             raise ValidationError(_l("The photo is larger than 8 MB. Choose a smaller one."))
 
     def validate_slip_date(self, field):
-        if field.data and field.data > local_today():
+        if field.data and field.data > today():
             raise ValidationError(_l("The slip's date cannot be in the future."))
 
 
@@ -60,14 +61,21 @@ class AnswerForm(FlaskForm):
                          description=_l("Deferred only: what will happen, step by step."))
     target_date = DateField(_l("Target date"), validators=[Optional()])
     version = IntegerField(validators=[InputRequired()])
+    # The pressed button's value ("publish" or "draft"), posted by the buttons themselves, never drawn.
+    action = StringField()
 
     def __init__(self, *args, targets=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.status_to.choices = options([("", _l("— keep the status —"))] + [(s.value, s.label) for s in targets])
         self.template_id.choices = options([(0, _l("— none —"))] + [(t.id, t.title) for t in templates])
 
+    @property
+    def publishes(self) -> bool:
+        """Publish now, unless the office pressed "Save as draft"."""
+        return self.action.data != "draft"
+
     def validate_target_date(self, field):
-        if field.data and self.status_to.data == Status.DEFERRED.value and field.data < local_today():
+        if field.data and self.status_to.data == Status.DEFERRED.value and field.data < today():
             raise ValidationError(_l("The target date is in the past."))
 
 
@@ -107,6 +115,15 @@ class RatingForm(FlaskForm):
 class TrackForm(FlaskForm):
     code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The code you were shown when you sent your anonymous suggestion."))
+
+    def validate_code(self, field):
+        if codes.by_code(field.data) is None:
+            raise ValidationError(_l("No suggestion has this tracking code. Check it and try again."))
+
+
+class PublishDraftForm(FlaskForm):
+    """The "publish the draft" button: the version the page showed, so a second publisher is told."""
+    version = IntegerField(validators=[InputRequired()])
 
 
 class TemplateForm(FlaskForm):

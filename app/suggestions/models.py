@@ -7,8 +7,7 @@ notification, no form-token row), so no other table can date it either.
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.auth.models import User
@@ -132,6 +131,11 @@ class Answer(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.published_at is None
+
+    @property
+    def status_to_enum(self) -> Status | None:
+        """The status this answer moved the suggestion to, for its badge; None when it kept the status."""
+        return Status.of(self.status_to) if self.status_to else None
 
 
 class Event(db.Model):

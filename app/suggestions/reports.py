@@ -1,29 +1,26 @@
 """Closing the loop in numbers: the weekly digest and the satisfaction card."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.timeutil import to_local, utcnow
+from app.spreadsheets import csv_bytes, xlsx_bytes
+from app.timeutil import day_bounds, to_local, today, utcnow
 
 from .models import Rating, Suggestion
-from .services import categories, local_day_bounds, local_today, start_of_day
+from .queries import received_between
+from .services import categories
 from .workflow import Status
-
 
 # ---------------------------------------------------------------- weekly digest
 
 def week_start(day: date | None = None) -> date:
     """The Monday of the week before `day`'s week (the digest's default), or of `day`'s own week."""
     if day is None:
-        today = local_today()
-        return today - timedelta(days=today.weekday() + 7)
+        day = today()
+        return day - timedelta(days=day.weekday() + 7)
     return day - timedelta(days=day.weekday())
 
 
@@ -46,7 +43,7 @@ def digest(monday: date) -> Digest:
     """What came in during one Monday–Sunday week, counted by category and status, and listed whole:
     the printed digest is the week's record, and a week brings a few hundred at most."""
     sunday = monday + timedelta(days=6)
-    in_week = local_day_bounds(monday, sunday)
+    in_week = received_between(monday, sunday)
     counts = db.session.execute(select(Suggestion.category_id, Suggestion.status, func.count())
                                 .where(in_week).group_by(Suggestion.category_id, Suggestion.status)).all()
     by_category: dict[int, dict] = {}
@@ -81,34 +78,12 @@ def _local_day(suggestion: Suggestion) -> date:
 
 
 def digest_csv(result: Digest) -> bytes:
-    """UTF-8 with a BOM, so Excel on Chinese Windows opens it without garbling."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in _export_rows(result):
-        writer.writerow([_safe_cell(v) for v in line])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_export_rows(result))
 
 
 def digest_xlsx(result: Digest) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = result.monday.isoformat()
-    for line in _export_rows(result):
-        sheet.append([_safe_cell(v) for v in line])
-    sheet["A1"].font = Font(bold=True, size=13)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["F"].width = 50
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _safe_cell(value):
-    """Employee text starting with = + - @ would run as a formula in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """One sheet named after the week's Monday, its title line and column heads in bold."""
+    return xlsx_bytes(_export_rows(result), result.monday.isoformat(), bold_rows=(1, 2), widths={"F": 50})
 
 
 # ---------------------------------------------------------------- dashboard card
@@ -134,14 +109,15 @@ def month_figures(first: date) -> MonthFigures:
                                .where(Rating.rated_on >= first, Rating.rated_on < after)).one()
     on_time = case((Suggestion.first_answered_at <= Suggestion.answer_due_at, 1), else_=0)
     due = case(((Suggestion.first_answered_at.is_not(None)) | (Suggestion.answer_due_at < utcnow()), 1), else_=0)
+    start, end = day_bounds(first, after - timedelta(days=1))
     answered = db.session.execute(select(func.sum(on_time), func.sum(due)).where(
-        Suggestion.created_at >= start_of_day(first), Suggestion.created_at < start_of_day(after))).one()
+        Suggestion.created_at >= start, Suggestion.created_at < end)).one()
     counted = int(answered[1] or 0)
     return MonthFigures(float(score[0]) if score[0] is not None else None, int(score[1]),
                         (int(answered[0] or 0) / counted) if counted else None, counted)
 
 
 def card_figures() -> tuple[MonthFigures, MonthFigures]:
-    today = local_today()
-    return month_figures(_month_start(today)), month_figures(_month_start(today, 1))
+    day = today()
+    return month_figures(_month_start(day)), month_figures(_month_start(day, 1))
 

@@ -1,51 +1,41 @@
-"""Filing a suggestion (named, anonymous or from a paper slip), who may see which one, and what
-its author can do afterwards: read the answers, reply and rate."""
-import base64
-import hashlib
-import hmac
+"""Filing a suggestion (named, anonymous or from a paper slip), who may see which one, what its
+author can do afterwards (read the answers, reply, rate, say "me too"), and the lists the office
+keeps (categories, answer templates)."""
 import os
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, insert, literal, select, text, true, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import uploads
 from app.auth.roles import Role
+from app.errors import Refused
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
+from app.timeutil import day_bounds, today, utcnow
 
-from .models import Answer, Category, Event, Rating, Suggestion
+from .codes import digest, tracking_code_for
+from .models import Answer, AnswerTemplate, Category, Event, MeToo, Rating, Suggestion
 from .workflow import Status
 
 PHOTO_KIND = "suggestions"
-PAGE_SIZE = 25
+# The categories a new installation starts with; migration 0007 inserts the same rows, then the office
+# edits the list at /suggestions/categories.
 DEFAULT_CATEGORIES = [
     ("工作环境", "Work environment"), ("食堂与餐饮", "Canteen and meals"), ("通勤", "Commuting"),
     ("设施与设备", "Facilities and equipment"), ("工作方式", "Ways of working"), ("安全", "Safety"),
     ("其他", "Other"),
 ]
-CODE_PATTERN = re.compile(r"^[A-Z2-7]{16}$")
 
 
-class SuggestionError(ValueError):
-    """A rule was broken; the message is shown to the person who tried."""
+class SuggestionError(Refused):
+    """A rule was broken; the message is shown to the person who tried (on `field` when named)."""
 
 
 # ---------------------------------------------------------------- time rules
-
-def local_today() -> date:
-    return to_local(utcnow()).date()
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight of an office-time day, as naive UTC: how anonymous notes are dated."""
-    return to_utc(datetime.combine(day, time()))
-
 
 def add_working_days(day: date, count: int) -> date:
     while count > 0:
@@ -58,32 +48,39 @@ def add_working_days(day: date, count: int) -> date:
 def answer_due(filed_on: date) -> datetime:
     """The end of the N-th working day after filing (config SUGGESTIONS_ANSWER_WORKING_DAYS)."""
     days = int(current_app.config["SUGGESTIONS_ANSWER_WORKING_DAYS"])
-    return start_of_day(add_working_days(filed_on, days) + timedelta(days=1))
+    _start, end = day_bounds(add_working_days(filed_on, days))
+    return end
 
 
 # ---------------------------------------------------------------- categories
 
 def categories(active_only: bool = True) -> list[Category]:
-    """The category list; a new installation starts with the seven from the issue."""
     query = select(Category).order_by(Category.position, Category.id)
     if active_only:
         query = query.where(Category.active.is_(True))
-    found = list(db.session.scalars(query))
-    if not found and not db.session.scalar(select(func.count()).select_from(Category)):
-        ensure_default_categories()
-        found = list(db.session.scalars(query))
-    return found
+    return list(db.session.scalars(query))
 
 
 def category(category_id: int) -> Category | None:
     return db.session.get(Category, category_id)
 
 
-def ensure_default_categories() -> None:
-    if db.session.scalar(select(func.count()).select_from(Category)):
+def seed_default_categories() -> None:
+    """Give an installation without any category the default ones; a no-op once one exists.
+
+    The list has no unique key, so the check and the insert are one statement, and on PostgreSQL a
+    table lock makes a second seeder at the same moment wait and then find the rows.
+    """
+    if db.session.scalar(select(Category.id).limit(1)) is not None:
         return
-    for position, (zh, en) in enumerate(DEFAULT_CATEGORIES):
-        db.session.add(Category(name_zh=zh, name_en=en, position=position))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE suggestion_categories IN SHARE ROW EXCLUSIVE MODE"))
+    rows = union_all(*(select(literal(zh).label("name_zh"), literal(en).label("name_en"),
+                              literal(position).label("position"))
+                       for position, (zh, en) in enumerate(DEFAULT_CATEGORIES))).subquery()
+    missing = (select(rows.c.name_zh, rows.c.name_en, rows.c.position, true())
+               .where(~select(Category.id).exists()).order_by(rows.c.position))
+    db.session.execute(insert(Category).from_select(["name_zh", "name_en", "position", "active"], missing))
     db.session.commit()
 
 
@@ -95,39 +92,11 @@ def save_category(category: Category, *, name_zh: str, name_en: str, position: i
     db.session.commit()
 
 
-# ---------------------------------------------------------------- tracking codes
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def tracking_code_for(form_token: str) -> str:
-    """The tracking code of the note filed with this form token.
-
-    Derived (HMAC with the secret key) rather than stored, so a resent form shows the same code
-    again while the database keeps only the code's hash.
-    """
-    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), b"suggestion-code:" + form_token.encode(),
-                   hashlib.sha256).digest()
-    return base64.b32encode(mac[:10]).decode()  # 80 bits, 16 characters A–Z 2–7
-
-
-def normalize_code(text: str) -> str:
-    """What people type: lower case, spaces and dashes, O for 0 — all forgiven."""
-    cleaned = re.sub(r"[\s\-_.]", "", (text or "").upper()).replace("0", "O").replace("1", "I")
-    return cleaned if CODE_PATTERN.match(cleaned) else ""
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
-
-def by_code(text: str) -> Suggestion | None:
-    code = normalize_code(text)
-    if not code:
-        return None
-    return db.session.scalar(select(Suggestion).where(Suggestion.tracking_hash == _digest(code))
-                             .options(selectinload(Suggestion.merged_into)))
+def save_template(template: AnswerTemplate, *, title: str, body: str, active: bool) -> None:
+    template.title, template.body, template.active = title.strip(), body.strip(), active
+    if template.id is None:
+        db.session.add(template)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------- filing
@@ -144,28 +113,25 @@ def _existing(token_hash: str) -> Suggestion | None:
 
 
 def file_suggestion(*, author, anonymous: bool, category: Category, title: str, details: str,
-                    photo=None, form_token: str, paper_slip_date: date | None = None,
-                    entered_by=None) -> Filed:
+                    photo=None, token: str, paper_slip_date: date | None = None, entered_by=None) -> Filed:
     """Create one suggestion from a submitted form; a resent form returns the first one instead.
 
-    Anonymous notes and paper slips store no author and only the day; nothing else is written
-    in the same transaction for them, so no other row can date or identify them.
+    This is `idempotency.once` kept on the suggestion row: the form token's hash sits in a unique
+    column, because a row in the shared form_submissions table would date an anonymous note to the
+    second. Anonymous notes and paper slips store no author and only the day; nothing else is
+    written in the same transaction for them, so no other row can date or identify them.
     """
     paper = paper_slip_date is not None
     anonymous = anonymous or paper
-    token_hash = _digest("form:" + form_token)
-    code = tracking_code_for(form_token) if anonymous and not paper else None
+    token_hash = digest("form:" + token)
+    code = tracking_code_for(token) if anonymous and not paper else None
     found = _existing(token_hash)
     if found is not None:
         return Filed(found, code, True)
-    stored = uploads.save_image(photo, PHOTO_KIND) if photo else None
-    filed_on = paper_slip_date or local_today()
-    suggestion = Suggestion(
-        author_id=None if anonymous else author.id, anonymous=anonymous, source="paper" if paper else "online",
-        category_id=category.id, title=title.strip(), details=details.strip(),
-        photo_name=stored.name if stored else None, status=Status.NEW.value,
-        created_at=start_of_day(filed_on) if anonymous else utcnow(), answer_due_at=answer_due(filed_on),
-        tracking_hash=_digest(code) if code else None, form_token_hash=token_hash)
+    stored = _save_photo(photo)
+    suggestion = _new_suggestion(author=None if anonymous else author, paper_slip_date=paper_slip_date,
+                                 category=category, title=title, details=details, stored=stored)
+    suggestion.tracking_hash, suggestion.form_token_hash = (digest(code) if code else None), token_hash
     db.session.add(suggestion)
     if paper:
         db.session.flush()
@@ -181,6 +147,26 @@ def file_suggestion(*, author, anonymous: bool, category: Category, title: str, 
     if stored and anonymous:
         _coarsen_file_times(stored, suggestion.created_at)
     return Filed(suggestion, code, False)
+
+
+def _save_photo(photo):
+    if not photo:
+        return None
+    try:
+        return uploads.save_image(photo, PHOTO_KIND)
+    except uploads.ImageRejected as exc:
+        raise SuggestionError(str(exc), "photo") from exc
+
+
+def _new_suggestion(*, author, paper_slip_date, category, title, details, stored) -> Suggestion:
+    """The row itself; without an author it is dated to the day only (midnight, office time)."""
+    filed_on = paper_slip_date or today()
+    midnight, _end = day_bounds(filed_on)
+    return Suggestion(
+        author_id=author.id if author else None, anonymous=author is None,
+        source="paper" if paper_slip_date else "online", category_id=category.id, title=title.strip(),
+        details=details.strip(), photo_name=stored.name if stored else None, status=Status.NEW.value,
+        created_at=utcnow() if author else midnight, answer_due_at=answer_due(filed_on))
 
 
 def _coarsen_file_times(stored, moment: datetime) -> None:
@@ -216,16 +202,6 @@ def followed(suggestion: Suggestion) -> Suggestion:
     return suggestion.merged_into if suggestion.merged_into_id else suggestion
 
 
-def mine(user, page: int):
-    """The user's named suggestions, newest first, with the answers they can read."""
-    query = (select(Suggestion).where(Suggestion.author_id == user.id)
-             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
-             .options(selectinload(Suggestion.merged_into).selectinload(
-                 Suggestion.answers.and_(Answer.published_at.is_not(None))),
-                 selectinload(Suggestion.answers.and_(Answer.published_at.is_not(None)))))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-
-
 def thread(suggestion: Suggestion) -> list[Answer]:
     """What the author reads: published office answers and their own replies, then the survivor's
     office answers when theirs was merged (never the survivor's author's replies)."""
@@ -252,7 +228,7 @@ class AnswerSummary:
 
 
 def answer_summary(suggestion: Suggestion) -> AnswerSummary:
-    """Summarise the office answers the author can read (from a page loaded by mine(), no query)."""
+    """Summarise the office answers the author can read (from a page loaded by queries.mine(), no query)."""
     answers = sorted((a for s in (suggestion, suggestion.merged_into) if s is not None for a in s.answers
                       if not a.from_author), key=lambda a: (a.published_at, a.id))
     shown = followed(suggestion)
@@ -270,11 +246,11 @@ def reply(suggestion: Suggestion, body: str) -> Answer:
     answer it replies to, which tells nothing the thread does not already show)."""
     body = body.strip()
     if not body:
-        raise SuggestionError(_l("Write your reply first."))
+        raise SuggestionError(_l("Write your reply first."), "body")
     moment = utcnow()
     if suggestion.anonymous:
         last = db.session.scalar(select(func.max(Answer.published_at)).where(Answer.suggestion_id == suggestion.id))
-        moment = max(start_of_day(local_today()), last + timedelta(microseconds=1) if last else datetime.min)
+        moment = max(day_bounds(today())[0], last + timedelta(microseconds=1) if last else datetime.min)
     answer = Answer(suggestion_id=suggestion.id, from_author=True, body=body, created_at=moment,
                     published_at=moment)
     db.session.add(answer)
@@ -295,9 +271,9 @@ def rate(suggestion: Suggestion, score: int, comment: str) -> Rating:
     if not followed(suggestion).status_enum.can_be_rated:
         raise SuggestionError(_l("You can rate once the office has given its answer."))
     if not 1 <= int(score) <= 5:
-        raise SuggestionError(_l("Choose from 1 to 5 stars."))
+        raise SuggestionError(_l("Choose from 1 to 5 stars."), "score")
     rating = Rating(suggestion_id=suggestion.id, score=int(score), comment=(comment or "").strip(),
-                    rated_on=local_today())
+                    rated_on=today())
     db.session.add(rating)
     try:
         db.session.commit()
@@ -307,33 +283,14 @@ def rate(suggestion: Suggestion, score: int, comment: str) -> Rating:
     return rating
 
 
-def local_day_bounds(start: date | None, end: date | None):
-    """SQL conditions for created_at between two office-time days, both included."""
-    conditions = []
-    if start:
-        conditions.append(Suggestion.created_at >= start_of_day(start))
-    if end:
-        conditions.append(Suggestion.created_at < start_of_day(end + timedelta(days=1)))
-    return and_(*conditions) if conditions else None
-
-
-NUMBER_NOISE = re.compile(r"^(no\.?|#|第)|号$|[\s\-]", re.IGNORECASE)
-
-
-def parse_number(text: str) -> int | None:
-    """A suggestion's number as people paste it ("No. 123456789012", "第 123 456 789 012 号"), else None."""
-    digits = NUMBER_NOISE.sub("", (text or "").strip())
-    if len(digits) == 12 and digits.isascii() and digits.isdigit():
-        return int(digits)
-    return None
-
-
-def text_filter(q: str):
-    """A number finds that one suggestion by its key; other text is matched in the title and details,
-    with % and _ taken literally."""
-    number = parse_number(q)
-    if number is not None:
-        return Suggestion.id == number
-    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    like = f"%{escaped}%"
-    return or_(Suggestion.title.ilike(like, escape="\\"), Suggestion.details.ilike(like, escape="\\"))
+def me_too(suggestion: Suggestion, user) -> bool:
+    """Count the user once; False when they had already said "me too" (the unique key decides)."""
+    if not suggestion.on_board:
+        raise SuggestionError(_l("Only suggestions on the board can get a “me too”."))
+    db.session.add(MeToo(suggestion_id=suggestion.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True

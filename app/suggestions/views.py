@@ -1,27 +1,47 @@
 """The employee's side: file a suggestion (named or anonymous), see their own, follow an anonymous
-one by its tracking code, reply and rate."""
+one by its tracking code, reply and rate; and one suggestion's page, the author's or the office's."""
 from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.htmx import redirect_after_post, render
-from app.uploads import ImageRejected, stored_path
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form
+from app.timeutil import parse_day, to_local, utcnow
+from app.uploads import stored_path
 
-from . import services
-from .blueprint import bp, code_or_404, suggestion_or_404
-from .forms import RatingForm, ReplyForm, SuggestionForm, TrackForm
-from .triage import office_context, parse_day
+from . import answers, codes, queries, services
+from .blueprint import bp
+from .forms import AnswerForm, MergeForm, NoteForm, RatingForm, ReplyForm, SuggestionForm, TrackForm
+from .workflow import may_merge, targets_for
 
 # Pages showing a tracking code stay out of the browser cache, so a shared phone's back button
 # cannot bring them back for the next person.
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def suggestion_or_404(suggestion_id: int):
+    """A suggestion the signed-in user may open; 404 otherwise, since its existence is private."""
+    return services.get_for(current_user, suggestion_id) or abort(404)
+
+
+def code_or_404(code: str):
+    return codes.by_code(code) or abort(404)
+
+
+def authors_own_or_404(suggestion_id: int):
+    """The signed-in author's own suggestion: 404 when they may not see it, 403 when it is not theirs
+    (the office sees every suggestion but does not reply or rate in the author's name)."""
+    suggestion = suggestion_or_404(suggestion_id)
+    if suggestion.author_id != current_user.id:
+        abort(403)
+    return suggestion
+
+
 @bp.get("/")
 @login_required
 def index():
     """"Mine": the user's named suggestions with their status and office answers."""
-    page = services.mine(current_user, request.args.get("page", 1, type=int))
+    page = queries.mine(current_user, request.args.get("page", 1, type=int))
     return render("suggestions/index.html", "suggestions/_mine_rows.html", page=page,
                   answer_summary=services.answer_summary)
 
@@ -41,12 +61,12 @@ def new():
         if filed is not None and filed.code:
             # Shown in this response, never via a redirect: the code must not sit in the session
             # cookie next to the user's id, nor in any URL.
-            return render_template("suggestions/filed_anonymously.html", code=services.format_code(filed.code),
+            return render_template("suggestions/filed_anonymously.html", code=codes.format_code(filed.code),
                                    repeated=filed.repeated), 200, NO_STORE
         if filed is not None:
             _flash_filed(filed, paper)
             return redirect_after_post(url_for("suggestions.detail", suggestion_id=filed.suggestion.id))
-    return render_template("suggestions/new.html", form=form, paper=paper), 422 if form.errors else 200
+    return render_form("suggestions/new.html", "suggestions/new.html", form, paper=paper)
 
 
 def _flash_filed(filed, paper: bool) -> None:
@@ -62,10 +82,10 @@ def _file(form: SuggestionForm, paper: bool):
         return services.file_suggestion(
             author=current_user, anonymous=bool(form.anonymous.data) if "anonymous" in form else True,
             category=services.category(form.category_id.data), title=form.title.data,
-            details=form.details.data, photo=form.photo.data or None, form_token=form.form_token.data,
+            details=form.details.data, photo=form.photo.data or None, token=form.token.data,
             paper_slip_date=form.slip_date.data if paper else None, entered_by=current_user)
-    except ImageRejected as exc:
-        form.photo.errors = [str(exc)]
+    except services.SuggestionError as exc:
+        attach_error(form, exc)
         return None
 
 
@@ -76,8 +96,7 @@ def detail(suggestion_id: int):
     suggestion = suggestion_or_404(suggestion_id)
     if not services.is_office(current_user):
         return render_template("suggestions/detail.html", **_author_context(suggestion))
-    context = office_context(suggestion)
-    return render("suggestions/triage_detail.html", "suggestions/_answer_form.html", **context)
+    return render("suggestions/triage_detail.html", "suggestions/_answer_form.html", **office_context(suggestion))
 
 
 def _author_context(suggestion, code: str | None = None) -> dict:
@@ -85,6 +104,25 @@ def _author_context(suggestion, code: str | None = None) -> dict:
             "thread": services.thread(suggestion), "rating": services.rating_of(suggestion),
             "can_rate": services.can_rate(suggestion), "reply_form": ReplyForm(), "rating_form": RatingForm(),
             "code": code}
+
+
+def office_context(suggestion, **forms) -> dict:
+    """Everything the office's page of one suggestion shows; `forms` replaces a form that was refused,
+    so the typed input and the reason stay. A chosen template prefills a fresh answer."""
+    draft = answers.draft_of(suggestion)
+    templates = queries.templates()
+    if "form" not in forms:
+        forms["form"] = AnswerForm(obj=draft, targets=targets_for(current_user, suggestion), templates=templates,
+                                   version=suggestion.version)
+        chosen = request.args.get("template_id", type=int)
+        if chosen:
+            forms["form"].template_id.data = chosen
+            forms["form"].body.data = next((t.body for t in templates if t.id == chosen), forms["form"].body.data)
+    return {"suggestion": suggestion, "draft": draft, "notes": answers.notes(suggestion),
+            "answers": answers.office_view(suggestion), "events": answers.history(suggestion),
+            "duplicates": answers.duplicates_of(suggestion), "note_form": NoteForm(), "merge_form": MergeForm(),
+            "can_merge": may_merge(current_user, suggestion), "rating": services.rating_of(suggestion),
+            "now": utcnow(), "slip_date": to_local(suggestion.created_at).date().isoformat(), **forms}
 
 
 @bp.get("/<int:suggestion_id>/photo")
@@ -102,18 +140,14 @@ def photo(suggestion_id: int):
 @bp.post("/<int:suggestion_id>/reply")
 @login_required
 def reply(suggestion_id: int):
-    suggestion = suggestion_or_404(suggestion_id)
-    if suggestion.author_id != current_user.id:
-        abort(403)
+    suggestion = authors_own_or_404(suggestion_id)
     return _reply(suggestion, url_for("suggestions.detail", suggestion_id=suggestion.id))
 
 
 @bp.post("/<int:suggestion_id>/rating")
 @login_required
 def rate(suggestion_id: int):
-    suggestion = suggestion_or_404(suggestion_id)
-    if suggestion.author_id != current_user.id:
-        abort(403)
+    suggestion = authors_own_or_404(suggestion_id)
     return _rate(suggestion, url_for("suggestions.detail", suggestion_id=suggestion.id))
 
 
@@ -144,27 +178,24 @@ def track_form():
     """Find an anonymous suggestion by its tracking code; no sign-in needed, nothing is recorded."""
     form = TrackForm()
     if form.validate_on_submit():
-        suggestion = services.by_code(form.code.data)
-        if suggestion is not None:
-            return redirect_after_post(url_for("suggestions.track", code=services.normalize_code(form.code.data)))
-        form.code.errors.append(_("No suggestion has this tracking code. Check it and try again."))
-    return render_template("suggestions/track_form.html", form=form), 422 if form.errors else 200
+        return redirect_after_post(url_for("suggestions.track", code=codes.normalize_code(form.code.data)))
+    return render_form("suggestions/track_form.html", "suggestions/track_form.html", form)
 
 
 @bp.get("/track/<code>")
 def track(code: str):
     suggestion = code_or_404(code)
     return render_template("suggestions/detail.html",
-                           **_author_context(suggestion, services.normalize_code(code))), 200, NO_STORE
+                           **_author_context(suggestion, codes.normalize_code(code))), 200, NO_STORE
 
 
 @bp.post("/track/<code>/reply")
 def track_reply(code: str):
     suggestion = code_or_404(code)
-    return _reply(suggestion, url_for("suggestions.track", code=services.normalize_code(code)))
+    return _reply(suggestion, url_for("suggestions.track", code=codes.normalize_code(code)))
 
 
 @bp.post("/track/<code>/rating")
 def track_rate(code: str):
     suggestion = code_or_404(code)
-    return _rate(suggestion, url_for("suggestions.track", code=services.normalize_code(code)))
+    return _rate(suggestion, url_for("suggestions.track", code=codes.normalize_code(code)))

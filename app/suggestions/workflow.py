@@ -1,24 +1,23 @@
-"""The suggestion state machine, as data: which status may follow which, who may do it, and
-what an answer must contain for it."""
-import enum
-from dataclasses import dataclass
-
+"""The suggestion state machine, as data: which answer may move a suggestion to which status, who
+may give it, what the answer must carry, and how the office's history names each step."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
+from app.choices import LabelledEnum
+from app.errors import Refused
+from app.workflow import Transition, allowed, table
+
+OFFICE, AUTHOR = "office", "author"
 
 
-class Status(str, enum.Enum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    DEFERRED = "deferred"
-    DECLINED = "declined"
-    MERGED = "merged"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
+class Status(LabelledEnum):
+    NEW = "new", _l("New")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    RESOLVED = "resolved", _l("Resolved")
+    DEFERRED = "deferred", _l("Deferred")
+    DECLINED = "declined", _l("Declined")
+    MERGED = "merged", _l("Merged into another suggestion")
 
     @property
     def is_open(self) -> bool:
@@ -30,83 +29,92 @@ class Status(str, enum.Enum):
         return self in (Status.RESOLVED, Status.DEFERRED, Status.DECLINED)
 
 
-STATUS_LABELS = {
-    Status.NEW: _l("New"),
-    Status.IN_PROGRESS: _l("In progress"),
-    Status.RESOLVED: _l("Resolved"),
-    Status.DEFERRED: _l("Deferred"),
-    Status.DECLINED: _l("Declined"),
-    Status.MERGED: _l("Merged into another suggestion"),
-}
-
-# What an answer must carry besides its text, per target status.
-PLAN = "plan"
-TARGET_DATE = "target_date"
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: Status
-    target: Status
-    roles: tuple = (Role.OFFICE,)
-    requires: tuple = ()
-
-
 _S = Status
-TRANSITIONS = [
-    Transition(_S.NEW, _S.IN_PROGRESS),
-    Transition(_S.NEW, _S.RESOLVED),
-    Transition(_S.NEW, _S.DEFERRED, requires=(PLAN, TARGET_DATE)),
-    Transition(_S.NEW, _S.DECLINED),
-    Transition(_S.IN_PROGRESS, _S.RESOLVED),
-    Transition(_S.IN_PROGRESS, _S.DEFERRED, requires=(PLAN, TARGET_DATE)),
-    Transition(_S.IN_PROGRESS, _S.DECLINED),
-    # A deferred plan comes due: work starts, or it is finished or dropped after all.
-    Transition(_S.DEFERRED, _S.IN_PROGRESS),
-    Transition(_S.DEFERRED, _S.RESOLVED),
-    Transition(_S.DEFERRED, _S.DECLINED),
-    # Reopening when the author's reply shows the answer missed the point.
-    Transition(_S.RESOLVED, _S.IN_PROGRESS),
-    Transition(_S.DECLINED, _S.IN_PROGRESS),
-]
-_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
-
-# Merging is its own action (it needs a surviving suggestion), allowed from any open or deferred status.
-MERGEABLE = (Status.NEW, Status.IN_PROGRESS, Status.DEFERRED)
+# An answer may change the status: each transition is named after the status it leads to, in the
+# order the answer form offers them. note_required: the answer must say why (the author must know).
+TRANSITIONS = table(
+    # Reopening a resolved or declined one, when the author's reply shows the answer missed the point.
+    Transition("in_progress", (_S.NEW, _S.DEFERRED, _S.RESOLVED, _S.DECLINED), _S.IN_PROGRESS, (OFFICE,),
+               _S.IN_PROGRESS.label),
+    Transition("resolved", (_S.NEW, _S.IN_PROGRESS, _S.DEFERRED), _S.RESOLVED, (OFFICE,), _S.RESOLVED.label),
+    Transition("deferred", (_S.NEW, _S.IN_PROGRESS), _S.DEFERRED, (OFFICE,), _S.DEFERRED.label,
+               note_required=True),
+    Transition("declined", (_S.NEW, _S.IN_PROGRESS, _S.DEFERRED), _S.DECLINED, (OFFICE,), _S.DECLINED.label,
+               note_required=True),
+)
+# A deferral is a promise: its answer also carries the plan and the day it should be done by.
+NEEDS_PLAN = frozenset({Status.DEFERRED})
+# Merging is its own action (it needs a surviving suggestion), so it is not among the answer's choices.
+MERGE = Transition("merge", (_S.NEW, _S.IN_PROGRESS, _S.DEFERRED), _S.MERGED, (OFFICE,),
+                   _l("Merge as a duplicate"))
 
 
-class TransitionError(ValueError):
+class TransitionError(Refused):
     """The change is not allowed; the message says why, and `field` names the form field at fault."""
 
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+def actors_of(user, suggestion) -> set[str]:
+    """What `user` counts as for this suggestion: the office, and/or its (named) author."""
+    actors = set()
+    if user.has_any_role(Role.OFFICE):
+        actors.add(OFFICE)
+    if suggestion.author_id is not None and suggestion.author_id == user.id:
+        actors.add(AUTHOR)
+    return actors
 
 
-def transition(source: Status, target: Status) -> Transition | None:
-    return _BY_PAIR.get((Status(source), Status(target)))
+def targets_for(user, suggestion) -> list[Status]:
+    """The statuses this user may move the suggestion to with an answer, in the form's order."""
+    return [Status(t.target) for t in allowed(TRANSITIONS, suggestion.status, actors_of(user, suggestion))]
 
 
-def targets_for(source: Status, user) -> list[Status]:
-    """The statuses this user may move a suggestion to from `source`."""
-    return [t.target for t in TRANSITIONS if t.source == Status(source) and user.has_any_role(*t.roles)]
+def may_merge(user, suggestion) -> bool:
+    return bool(allowed({MERGE.name: MERGE}, suggestion.status, actors_of(user, suggestion)))
 
 
-def check(source: Status, target: Status, user, *, body: str, plan: str = "", target_date=None) -> Transition:
-    """Raise TransitionError unless `user` may make this change with this answer."""
-    rule = transition(source, target)
-    if rule is None:
+def check(source: str, target: str, actors, *, body: str, plan: str = "", target_date=None) -> Transition:
+    """Raise TransitionError unless someone acting as `actors` may make this change with this answer."""
+    rule = TRANSITIONS.get(str(target))
+    if rule is None or source not in rule.sources:
         raise TransitionError(_l("A suggestion that is “%(source)s” cannot become “%(target)s”.",
-                                 source=Status(source).label, target=Status(target).label))
-    if not user.has_any_role(*rule.roles):
+                                 source=_label(source), target=_label(target)), "status_to")
+    if not set(actors) & set(rule.actors):
         raise TransitionError(_l("You may not make this change."))
     if not (body or "").strip():
-        if rule.target in (Status.DEFERRED, Status.DECLINED):
+        if rule.note_required:
             raise TransitionError(_l("Give the reason in the answer: the author must know why."), "body")
         raise TransitionError(_l("Write the answer the author will read."), "body")
-    if PLAN in rule.requires and not (plan or "").strip():
+    if rule.target in NEEDS_PLAN and not (plan or "").strip():
         raise TransitionError(_l("A deferred suggestion needs a plan."), "plan")
-    if TARGET_DATE in rule.requires and target_date is None:
+    if rule.target in NEEDS_PLAN and target_date is None:
         raise TransitionError(_l("A deferred suggestion needs a target date for the plan."), "target_date")
     return rule
+
+
+def _label(value) -> str:
+    status = Status.of(str(value))
+    return str(status.label) if status else str(value)
+
+
+# ---------------------------------------------------------------- the office's history
+
+EVENT_LABELS = {
+    "paper": _l("typed in from a paper slip"),
+    "answer": _l("published an answer"),
+    "draft": _l("saved a draft answer"),
+    "merged": _l("merged it into another suggestion"),
+    "absorbed": _l("merged a duplicate into it"),
+    "board": _l("put it on the public board"),
+    "unboard": _l("took it off the public board"),
+}
+
+
+def event_label(event) -> str:
+    """One line of the office's history: what happened, with the status change or the other number."""
+    label = str(EVENT_LABELS.get(event.kind, event.kind))
+    if event.kind == "answer" and event.detail:
+        source, _sep, target = event.detail.partition(" → ")
+        return f"{label}: {Status(source).label} → {Status(target).label}"
+    if event.kind in ("merged", "absorbed") and event.detail:
+        return f"{label} ({_('No. %(number)s', number=event.detail)})"
+    return label

@@ -1,18 +1,21 @@
-"""Reception checklists: the templates per visit type, copying them into visits, due times, and ticking steps."""
+"""Reception checklists: the templates per visit type, copying them into visits, and due times.
+
+Ticking, skipping and noting a visit's steps is in steps.py.
+"""
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
 
-from . import workflow
-from .models import VISIT_TYPES, ChecklistTemplate, TemplateStep, Visit, VisitEvent, VisitStep
+from .models import ChecklistTemplate, TemplateStep, Visit, VisitEvent, VisitStep, VisitType
+from .workflow import StepState
 
 DAY = 24 * 60
 # How long a tick can be taken back from the board without going to the checklist and giving a reason.
@@ -41,10 +44,6 @@ DEFAULT_STEPS = {
                   (_l("Greet the candidate on arrival"), "reception", "arrival", 0), _SEE_OFF],
     "other": [_TELL_GATE, (_l("Greet the visitors on arrival"), "reception", "arrival", 0), _SEE_OFF],
 }
-
-
-class StepConflict(Exception):
-    """The step changed under the user's hands (someone else ticked it first); the message says how."""
 
 
 def due_time(anchor_time: datetime, offset_minutes: int) -> datetime:
@@ -76,36 +75,45 @@ def timing_label(anchor: str, offset_minutes: int) -> str:
     }[key]
 
 
-# --- templates -------------------------------------------------------------------------------------
+# --- templates (reference data) ----------------------------------------------------------------------
 
-def ensure_templates() -> None:
-    """Create each visit type's template on first use, starting with that type's standard steps."""
+def default_steps(visit_type: str) -> list[dict]:
+    """A visit type's standard steps as rows, titled in the language in force (the office's default when
+    seeding)."""
+    return [{"title": str(title), "description": "", "responsible": who, "anchor": anchor, "offset_minutes": offset,
+             "position": i} for i, (title, who, anchor, offset) in enumerate(DEFAULT_STEPS.get(visit_type, []))]
+
+
+def seed_templates() -> None:
+    """Give each visit type its template, with that type's standard steps, where it has none yet; safe to run
+    again and by two processes at once (the visit type is unique). Run by `flask seed-demo` and the tests;
+    installs get the same rows from migration 0008."""
     existing = set(db.session.scalars(select(ChecklistTemplate.visit_type)))
-    missing = [t for t in VISIT_TYPES if t not in existing]
-    if not missing:
-        return
+    missing = [t for t in VisitType if t not in existing]
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         for visit_type in missing:
-            template = ChecklistTemplate(visit_type=visit_type, steps=[
-                TemplateStep(title=str(title), responsible=who, anchor=anchor, offset_minutes=offset, position=i)
-                for i, (title, who, anchor, offset) in enumerate(DEFAULT_STEPS.get(visit_type, []))])
-            try:
-                with db.session.begin_nested():
-                    db.session.add(template)
-            except IntegrityError:
-                pass  # another request created it at the same moment
+            _add_template(visit_type.value)
     db.session.commit()
 
 
+def _add_template(visit_type: str) -> None:
+    steps = [TemplateStep(**row) for row in default_steps(visit_type)]
+    template = ChecklistTemplate(visit_type=visit_type, steps=steps)
+    try:
+        with db.session.begin_nested():
+            db.session.add(template)
+    except IntegrityError:
+        pass  # another process created it at the same moment
+
+
 def all_templates() -> list[ChecklistTemplate]:
-    ensure_templates()
+    """Every visit type's template, in the order of the visit types."""
     templates = db.session.scalars(select(ChecklistTemplate).options(selectinload(ChecklistTemplate.steps)))
-    order = list(VISIT_TYPES)
+    order = list(VisitType)
     return sorted(templates, key=lambda t: order.index(t.visit_type) if t.visit_type in order else 99)
 
 
 def template_for(visit_type: str) -> ChecklistTemplate | None:
-    ensure_templates()
     return db.session.scalar(select(ChecklistTemplate).where(ChecklistTemplate.visit_type == visit_type)
                              .options(selectinload(ChecklistTemplate.steps)))
 
@@ -158,7 +166,7 @@ def copy_template(visit: Visit) -> None:
 def started(visit: Visit) -> bool:
     """Whether anyone has worked on the visit's checklist: a step ticked, skipped, reopened or noted. Such a
     checklist is never thrown away, so its history keeps making sense."""
-    if any(step.state != "open" for step in visit.steps):
+    if any(step.state != StepState.OPEN for step in visit.steps):
         return True
     return db.session.scalar(select(VisitEvent.id).where(VisitEvent.visit_id == visit.id,
                                                          VisitEvent.step_id.is_not(None)).limit(1)) is not None
@@ -177,85 +185,7 @@ def _anchor_time(visit: Visit, anchor: str) -> datetime:
     return visit.expected_departure if anchor == "departure" else visit.expected_arrival
 
 
-def _change_step(step: VisitStep, user, action: str, condition, values: dict, text: str = "") -> None:
-    """Compare-and-set on the step's state: of two people ticking at once, one wins and one history entry is
-    written; the other gets StepConflict and sees the current state."""
-    visit = step.visit
-    if not workflow.may(user, visit, "tick"):
-        raise StepConflict(workflow.CONFLICT_MESSAGES["tick"])
-    result = db.session.execute(
-        update(VisitStep).where(VisitStep.id == step.id, condition)
-        .values(**values, version=VisitStep.version + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(step)
-        raise StepConflict(_conflict_message(step))
-    new_version = db.session.scalar(select(VisitStep.version).where(VisitStep.id == step.id))
-    db.session.add(VisitEvent(visit_id=visit.id, step_id=step.id, step_version=new_version, action=action,
-                              user_id=user.id, text=text[:500]))
-    db.session.execute(update(Visit).where(Visit.id == visit.id).values(updated_at=utcnow())
-                       .execution_options(synchronize_session=False))
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        db.session.refresh(step)
-        raise StepConflict(_conflict_message(step)) from exc
-    db.session.refresh(step)
-    db.session.refresh(visit)
-    workflow.complete_if_done(visit, user)
-    db.session.commit()
-
-
-def _conflict_message(step: VisitStep) -> str:
-    if step.state == "open":
-        return _l("Someone else reopened this step a moment ago; it is shown as it is now.")
-    who = step.done_by.name if step.done_by else ""
-    return _l("%(name)s already marked this step “%(state)s” a moment ago; it is shown as it is now.",
-              name=who, state=step.state_label)
-
-
-def tick(step: VisitStep, user) -> None:
-    _change_step(step, user, "tick", VisitStep.state == "open",
-                 {"state": "done", "done_by_id": user.id, "done_at": utcnow()})
-
-
 def can_undo(step: VisitStep, user, now: datetime) -> bool:
     """A wrong tap on the board can be taken back by the one who made it, for a few minutes."""
-    return (step.state == "done" and step.done_by_id == user.id and step.done_at is not None
+    return (step.state == StepState.DONE and step.done_by_id == user.id and step.done_at is not None
             and step.done_at >= now - UNDO_WINDOW)
-
-
-def undo_tick(step: VisitStep, user) -> None:
-    """Take back one's own recent tick; the history keeps the tick and the undo, the reason says why."""
-    if not can_undo(step, user, utcnow()):
-        raise StepConflict(_l("Only your own tick of the last %(num)d minutes can be undone here; reopen the "
-                              "step from the visit's checklist and say why.",
-                              num=UNDO_WINDOW.seconds // 60))
-    _change_step(step, user, "untick", and_(VisitStep.state == "done", VisitStep.done_by_id == user.id),
-                 {"state": "open", "done_by_id": None, "done_at": None},
-                 str(_l("Undone on the front desk (wrong tap)")))
-
-
-def skip(step: VisitStep, user, reason: str) -> None:
-    """Skipping needs a reason: a visit completes only when every step is done or knowingly skipped."""
-    _change_step(step, user, "skip", VisitStep.state == "open",
-                 {"state": "skipped", "done_by_id": user.id, "done_at": utcnow(), "skip_reason": reason[:500]},
-                 reason)
-
-
-def untick(step: VisitStep, user, reason: str) -> None:
-    """Reopen a done or skipped step; the reason joins the history next to the original tick."""
-    _change_step(step, user, "untick", VisitStep.state != "open",
-                 {"state": "open", "done_by_id": None, "done_at": None, "skip_reason": ""}, reason)
-
-
-def set_note(step: VisitStep, user, note: str) -> None:
-    if not workflow.may(user, step.visit, "tick"):
-        raise StepConflict(workflow.CONFLICT_MESSAGES["tick"])
-    step.note = note[:500]
-    db.session.add(VisitEvent(visit_id=step.visit_id, step_id=step.id, action="note", user_id=user.id,
-                              text=note[:500]))
-    db.session.execute(update(Visit).where(Visit.id == step.visit_id).values(updated_at=utcnow())
-                       .execution_options(synchronize_session=False))
-    db.session.commit()

@@ -1,21 +1,31 @@
 """Forms for visits, checklist steps, templates and rooms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.choices import options
+from app.forms import OnceForm
 from app.timeutil import to_utc
 
-from .models import RESPONSIBLE, VISIT_TYPES
+from .models import Responsible, VisitType
 from .services import VisitData
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class VisitForm(FlaskForm):
-    """Serves creating, requesting and editing a visit; a request has no owner field (the office names one)."""
+class VisitForm(OnceForm):
+    """Serves creating, requesting and editing a visit; a request has no owner field (the office names one).
+    Its token makes a double tap on "Plan the visit" create one visit."""
     organisation = StringField(_l("Visitor organisation"), validators=[DataRequired(), Length(max=120)])
     different_group = BooleanField(_l("This is a different group"), description=_l(
         "Another group from the same organisation at the same time, received in a visit of its own."))
@@ -27,7 +37,7 @@ class VisitForm(FlaskForm):
         Optional(), Length(max=40),
         Regexp(r"^[0-9+() -]{5,40}$", message=_l("Digits, spaces, + ( ) and - only."))])
     purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=500)])
-    visit_type = SelectField(_l("Visit type"), choices=options(VISIT_TYPES),
+    visit_type = SelectField(_l("Visit type"), choices=options(VisitType),
                              description=_l("Picks the reception checklist."))
     host_id = SelectField(_l("Host"), coerce=int, validate_choice=False)
     host_department_id = SelectField(_l("Host department"), coerce=int, validate_choice=False,
@@ -51,7 +61,6 @@ class VisitForm(FlaskForm):
     owner_id = SelectField(_l("Visit owner"), coerce=int, validate_choice=False,
                            description=_l("One office staff member responsible end to end."))
     version = HiddenField()
-    token = HiddenField()
 
     def __init__(self, *args, hosts=(), cohosts=(), departments=(), rooms=(), owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +131,7 @@ class TemplateStepForm(FlaskForm):
     """One checklist step of a template; the due time is an amount and unit before or after an anchor."""
     title = StringField(_l("Step"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
-    responsible = SelectField(_l("Responsible"), choices=options(RESPONSIBLE))
+    responsible = SelectField(_l("Responsible"), choices=options(Responsible))
     amount = IntegerField(_l("How long"), default=0, validators=[Optional(), NumberRange(0, 365)])
     unit = SelectField(_l("Unit"), choices=options(UNITS))
     timing = SelectField(_l("When"), choices=options(TIMINGS))

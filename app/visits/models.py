@@ -1,47 +1,56 @@
 """Visits, their reception checklists, the templates the checklists are copied from, and meeting rooms."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Department, User
+from app.choices import LabelledEnum
 from app.extensions import db
 from app.timeutil import utcnow
 
-VISIT_TYPES = {
-    "customer": _l("Customer visit"),
-    "supplier": _l("Supplier visit"),
-    "audit": _l("Audit or inspection"),
-    "interview": _l("Job interview"),
-    "other": _l("Other visit"),
-}
-RESPONSIBLE = {
-    "reception": _l("Reception"),
-    "owner": _l("Visit owner"),
-    "host": _l("Host"),
-    "technical": _l("Technical staff"),
-}
-STATUSES = {
-    "requested": _l("Requested"),
-    "planned": _l("Planned"),
-    "in_progress": _l("In progress"),
-    "completed": _l("Completed"),
-    "cancelled": _l("Cancelled"),
-}
-# Not a status of its own: an in-progress visit whose visitors have left, waiting for its last steps.
-DEPARTED_LABEL = _l("Departed, steps open")
-STEP_STATES = {"open": _l("Open"), "done": _l("Done"), "skipped": _l("Skipped")}
-EVENT_LABELS = {
-    "create": _l("planned the visit"), "request": _l("requested the visit"), "accept": _l("accepted the request"),
-    "edit": _l("changed the visit"), "arrive": _l("recorded the arrival"), "depart": _l("recorded the departure"),
-    "retype": _l("changed the visit type and started the new type's checklist"),
-    "complete": _l("completed the visit"), "cancel": _l("cancelled the visit"), "tick": _l("ticked off"),
-    "untick": _l("reopened"), "skip": _l("skipped"), "note": _l("noted on"),
-    "purge": _l("removed the visitors' personal data"),
-}
-# A step's due time hangs on the expected arrival or the expected departure, plus a signed offset.
-ANCHORS = ("arrival", "departure")
+from .workflow import Shown, StepState, VisitStatus
+
+
+class VisitType(LabelledEnum):
+    """Picks the reception checklist a visit starts with."""
+    CUSTOMER = "customer", _l("Customer visit")
+    SUPPLIER = "supplier", _l("Supplier visit")
+    AUDIT = "audit", _l("Audit or inspection")
+    INTERVIEW = "interview", _l("Job interview")
+    OTHER = "other", _l("Other visit")
+
+
+class Responsible(LabelledEnum):
+    """Who does a checklist step."""
+    RECEPTION = "reception", _l("Reception")
+    OWNER = "owner", _l("Visit owner")
+    HOST = "host", _l("Host")
+    TECHNICAL = "technical", _l("Technical staff")
+
+
+class EventAction(LabelledEnum):
+    """What a history entry records, as the history reads it ("Li: ticked off …")."""
+    CREATE = "create", _l("planned the visit")
+    REQUEST = "request", _l("requested the visit")
+    ACCEPT = "accept", _l("accepted the request")
+    EDIT = "edit", _l("changed the visit")
+    ARRIVE = "arrive", _l("recorded the arrival")
+    DEPART = "depart", _l("recorded the departure")
+    RETYPE = "retype", _l("changed the visit type and started the new type's checklist")
+    COMPLETE = "complete", _l("completed the visit")
+    CANCEL = "cancel", _l("cancelled the visit")
+    TICK = "tick", _l("ticked off")
+    UNTICK = "untick", _l("reopened")
+    SKIP = "skip", _l("skipped")
+    NOTE = "note", _l("noted on")
+    PURGE = "purge", _l("removed the visitors' personal data")
+
+
+def _label(enum, value):
+    member = enum.of(value)
+    return member.label if member else value
 
 
 class Room(db.Model):
@@ -69,7 +78,7 @@ class ChecklistTemplate(db.Model):
 
     @property
     def label(self):
-        return VISIT_TYPES.get(self.visit_type, self.visit_type)
+        return _label(VisitType, self.visit_type)
 
 
 class StepTiming:
@@ -82,11 +91,7 @@ class StepTiming:
 
     @property
     def responsible_label(self):
-        return RESPONSIBLE.get(self.responsible, self.responsible)
-
-    def due_for(self, arrival: datetime, departure: datetime) -> datetime:
-        base = departure if self.anchor == "departure" else arrival
-        return base + timedelta(minutes=self.offset_minutes)
+        return _label(Responsible, self.responsible)
 
 
 class TemplateStep(StepTiming, db.Model):
@@ -153,18 +158,16 @@ class Visit(db.Model):
         back_populates="visit", order_by="VisitStep.position", cascade="all, delete-orphan")
 
     @property
-    def status_key(self) -> str:
-        """The status as the front desk sees it: once the visitors have left, an in-progress visit (still
-        waiting for follow-up steps) shows as departed, not as if they were still in the building."""
-        return "departed" if self.status == "in_progress" and self.departed_at else self.status
-
-    @property
-    def status_label(self):
-        return DEPARTED_LABEL if self.status_key == "departed" else STATUSES.get(self.status, self.status)
+    def shown_status(self) -> LabelledEnum:
+        """The status as the front desk sees it (for `status_badge`): once the visitors have left, an
+        in-progress visit (still waiting for follow-up steps) shows as departed."""
+        if self.status == VisitStatus.IN_PROGRESS and self.departed_at:
+            return Shown.DEPARTED
+        return VisitStatus(self.status)
 
     @property
     def type_label(self):
-        return VISIT_TYPES.get(self.visit_type, self.visit_type)
+        return _label(VisitType, self.visit_type)
 
     @property
     def room_name(self) -> str:
@@ -177,13 +180,6 @@ class Visit(db.Model):
     @property
     def done_count(self) -> int:
         return sum(1 for s in self.steps if s.state != "open")
-
-    @property
-    def next_step(self):
-        return next((s for s in self.steps if s.state == "open"), None)
-
-    def overdue_steps(self, now: datetime) -> list:
-        return [s for s in self.steps if s.is_overdue(now)]
 
     @property
     def on_site(self) -> bool:
@@ -212,7 +208,7 @@ class VisitStep(StepTiming, db.Model):
 
     @property
     def state_label(self):
-        return STEP_STATES.get(self.state, self.state)
+        return _label(StepState, self.state)
 
     def is_overdue(self, now: datetime) -> bool:
         return self.state == "open" and self.due_at < now
@@ -235,3 +231,7 @@ class VisitEvent(db.Model):
 
     user: Mapped[User | None] = relationship()
     step: Mapped[VisitStep | None] = relationship()
+
+    @property
+    def label(self):
+        return _label(EventAction, self.action)

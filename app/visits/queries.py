@@ -1,42 +1,52 @@
-"""The lists of visits: my visits, the front-desk board for today, and the visitor register."""
+"""Read-only lists: my visits, the front-desk board for today, the visitor register, a visit's history, and
+the people and rooms a visit form offers. Nothing here writes."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
+from app.auth.roles import Role
+from app.auth.services import users_with_role
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
+from app.timeutil import day_bounds, parse_day, today, utcnow
 
-from . import checklist
-from .models import Visit, VisitStep
-from .services import ACTIVE, list_options, visible_visits
+from .checklist import can_undo
+from .models import Room, Visit, VisitEvent, VisitStep, visit_cohosts
+from .workflow import ACTIVE, StepState, VisitStatus, stored
 
 PAGE_SIZE = 25
 REGISTER_PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
+STAFF = (Role.RECEPTION, Role.OFFICE)
 
 
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The office-time-zone day as naive UTC [start, end)."""
-    start = to_utc(datetime.combine(day, time.min))
-    return start, to_utc(datetime.combine(day + timedelta(days=1), time.min))
+def visible_visits(user):
+    """Reception and office see every visit; anyone else the visits they host, co-host, own or requested."""
+    query = select(Visit)
+    if user.has_any_role(*STAFF):
+        return query
+    cohosted = select(visit_cohosts.c.visit_id).where(visit_cohosts.c.user_id == user.id)
+    return query.where(or_(Visit.host_id == user.id, Visit.owner_id == user.id,
+                           Visit.requested_by_id == user.id, Visit.id.in_(cohosted)))
 
 
-def local_today() -> date:
-    return to_local(utcnow()).date()
+def list_options():
+    return (joinedload(Visit.host), joinedload(Visit.owner), joinedload(Visit.room),
+            joinedload(Visit.host_department))
 
 
 def my_visits(user, show: str = "upcoming", page: int = 1):
     """The visits the user may see: upcoming ones by arrival, requests waiting, or past ones latest first."""
     query = visible_visits(user).options(*list_options(), selectinload(Visit.steps))
     if show == "requested":
-        query = query.where(Visit.status == "requested").order_by(Visit.expected_arrival)
+        query = query.where(Visit.status == VisitStatus.REQUESTED.value).order_by(Visit.expected_arrival)
     elif show == "past":
-        query = query.where(Visit.status.in_(("completed", "cancelled"))).order_by(Visit.expected_arrival.desc())
+        query = query.where(Visit.status.in_(stored((VisitStatus.COMPLETED, VisitStatus.CANCELLED)))
+                            ).order_by(Visit.expected_arrival.desc())
     else:
-        query = query.where(Visit.status.in_(ACTIVE)).order_by(Visit.expected_arrival)
+        query = query.where(Visit.status.in_(stored(ACTIVE))).order_by(Visit.expected_arrival)
     return db.paginate(query.order_by(Visit.id), page=page, per_page=PAGE_SIZE, error_out=False)
 
 
@@ -50,22 +60,22 @@ class Board:
 
 
 def _board_window(day: date):
-    start, end = local_day_bounds(day)
-    _start2, end2 = local_day_bounds(day + timedelta(days=1))
+    start, end = day_bounds(day)
+    _start2, end2 = day_bounds(day + timedelta(days=1))
     return start, end, end2
 
 
 def _on_board(start: datetime, end2: datetime):
     """Expected today or tomorrow, or still in the building from an earlier day. A visit whose visitors have
     left stays in progress until its follow-up steps are done, but it no longer belongs on the front desk."""
-    still_here = and_(Visit.status == "in_progress", Visit.departed_at.is_(None))
+    still_here = and_(Visit.status == VisitStatus.IN_PROGRESS.value, Visit.departed_at.is_(None))
     return or_(and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2), still_here)
 
 
 def board_stamp(day: date | None = None) -> str:
     """Changes whenever anything on the board changes (or a minute passes, for the overdue marks):
     one cheap query lets the 5-second poll answer 'nothing new' without rendering."""
-    start, _end, end2 = _board_window(day or local_today())
+    start, _end, end2 = _board_window(day or today())
     count, latest = db.session.execute(
         select(func.count(Visit.id), func.max(Visit.updated_at)).where(_on_board(start, end2))).one()
     return f"{count}.{latest:%Y%m%d%H%M%S%f}.{utcnow():%H%M}" if latest else f"0.{utcnow():%H%M}"
@@ -73,22 +83,22 @@ def board_stamp(day: date | None = None) -> str:
 
 def board(day: date | None = None) -> Board:
     """Today's visits by time (and anyone still in the building from earlier days), then tomorrow's."""
-    day = day or local_today()
+    day = day or today()
     start, end, end2 = _board_window(day)
-    shown = Visit.status.in_(("planned", "in_progress", "completed"))
+    shown = Visit.status.in_(stored((VisitStatus.PLANNED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)))
     query = (select(Visit).options(*list_options(), selectinload(Visit.steps))
              .where(shown, _on_board(start, end2))
              .order_by(Visit.expected_arrival, Visit.id))
     visits = list(db.session.scalars(query))
-    today = [v for v in visits if v.expected_arrival < end]
-    tomorrow = [v for v in visits if v.expected_arrival >= end and v.status == "planned"]
-    return Board(today=today, tomorrow=tomorrow, on_site=[v for v in today if v.on_site],
+    expected = [v for v in visits if v.expected_arrival < end]
+    tomorrow = [v for v in visits if v.expected_arrival >= end and v.status == VisitStatus.PLANNED]
+    return Board(today=expected, tomorrow=tomorrow, on_site=[v for v in expected if v.on_site],
                  stamp=board_stamp(day), now=utcnow())
 
 
 def next_due(visit: Visit, responsible: str | None = None) -> VisitStep | None:
     """The open step due first, whoever does it, or only among the steps of one responsible."""
-    open_steps = [s for s in visit.steps if s.state == "open" and responsible in (None, s.responsible)]
+    open_steps = [s for s in visit.steps if s.state == StepState.OPEN and responsible in (None, s.responsible)]
     return min(open_steps, key=lambda s: (s.due_at, s.position)) if open_steps else None
 
 
@@ -100,8 +110,12 @@ def next_for_reception(visit: Visit) -> VisitStep | None:
 
 def undoable_tick(visit: Visit, user, now: datetime) -> VisitStep | None:
     """The user's latest tick on this visit that may still be taken back from the board."""
-    mine = [s for s in visit.steps if checklist.can_undo(s, user, now)]
+    mine = [s for s in visit.steps if can_undo(s, user, now)]
     return max(mine, key=lambda s: s.done_at) if mine else None
+
+
+def overdue_steps(visit: Visit, now: datetime) -> list[VisitStep]:
+    return [s for s in visit.steps if s.is_overdue(now)]
 
 
 @dataclass
@@ -113,15 +127,8 @@ class RegisterFilter:
 
     @classmethod
     def from_args(cls, args) -> "RegisterFilter":
-        return cls(q=args.get("q", "").strip()[:100], date_from=_parse_date(args.get("from")),
-                   date_to=_parse_date(args.get("to")), department_id=args.get("department", type=int))
-
-
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+        return cls(q=args.get("q", "").strip()[:100], date_from=parse_day(args.get("from")),
+                   date_to=parse_day(args.get("to")), department_id=args.get("department", type=int))
 
 
 def register_query(f: RegisterFilter):
@@ -133,9 +140,9 @@ def register_query(f: RegisterFilter):
         query = query.where(or_(Visit.organisation.ilike(like), Visit.visitor_names.ilike(like),
                                 Visit.purpose.ilike(like), Visit.host_id.in_(hosts)))
     if f.date_from:
-        query = query.where(Visit.expected_arrival >= local_day_bounds(f.date_from)[0])
+        query = query.where(Visit.expected_arrival >= day_bounds(f.date_from)[0])
     if f.date_to:
-        query = query.where(Visit.expected_arrival < local_day_bounds(f.date_to)[1])
+        query = query.where(Visit.expected_arrival < day_bounds(f.date_to)[1])
     if f.department_id:
         query = query.where(Visit.host_department_id == f.department_id)
     return query.order_by(Visit.expected_arrival.desc(), Visit.id.desc())
@@ -148,3 +155,32 @@ def register_page(f: RegisterFilter, page: int = 1):
 def register_rows(f: RegisterFilter):
     """The filtered register for export, fetched in batches so a year of visits does not fill memory."""
     return db.session.scalars(register_query(f).limit(EXPORT_LIMIT).execution_options(yield_per=500))
+
+
+def history(visit: Visit) -> list[VisitEvent]:
+    """The latest 100 entries of the visit's history, newest first."""
+    return list(db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id)
+                                   .options(joinedload(VisitEvent.user), joinedload(VisitEvent.step))
+                                   .order_by(VisitEvent.created_at.desc(), VisitEvent.id.desc()).limit(100)))
+
+
+# --- what a visit form offers ----------------------------------------------------------------------
+
+def active_rooms() -> list[Room]:
+    return list(db.session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.name)))
+
+
+def owner_candidates() -> list[User]:
+    return users_with_role(Role.OFFICE)
+
+
+def people_to_choose(department_id: int | None, keep_ids=()) -> list[User]:
+    """Active employees of one department, plus the people already chosen (so a choice never vanishes):
+    a company of thousands is picked department by department, not from one endless list."""
+    wanted = [i for i in keep_ids if i]
+    condition = User.department_id == department_id if department_id else None
+    if wanted:
+        condition = User.id.in_(wanted) if condition is None else or_(condition, User.id.in_(wanted))
+    if condition is None:
+        return []
+    return list(db.session.scalars(select(User).where(User.active.is_(True), condition).order_by(User.name)))

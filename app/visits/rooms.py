@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.errors import Refused
 from app.extensions import db
 
 from .models import Room
 
 
-class RoomError(ValueError):
+class RoomError(Refused):
     """A rule on rooms was broken; the message is shown next to the name."""
 
 
@@ -21,7 +22,7 @@ def _unique_name(name: str, room: Room | None = None) -> str:
     if room is not None:
         same = same.where(Room.id != room.id)
     if db.session.scalar(same):
-        raise RoomError(_l("A room with this name exists already."))
+        raise RoomError(_l("A room with this name exists already."), "name")
     return name
 
 

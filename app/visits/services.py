@@ -1,36 +1,38 @@
-"""Visits: who sees which, creating and requesting them, room clashes, arrival and departure."""
+"""Visits: who sees which, the rules of a visit form, creating and requesting them, and the status moves
+(accept, arrival, departure, completion, cancellation) as compare-and-set writes."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import idempotency
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import users_with_role
+from app.errors import Conflict, Refused
 from app.extensions import db
+from app.links import path_for
 from app.notifications import notify
 from app.timeutil import utcnow
 
 from . import checklist, workflow
-from .models import Room, Visit, VisitEvent, VisitStep, visit_cohosts
+from .models import EventAction, Visit, VisitEvent, VisitStep
+from .queries import STAFF, visible_visits
+from .workflow import ACTIVE, StepState, VisitStatus, stored
 
-STAFF = (Role.RECEPTION, Role.OFFICE)
-ACTIVE = ("requested", "planned", "in_progress")
 # A visitor walking in unannounced is registered a moment after they arrived; older times are typing errors.
 PAST_TOLERANCE = timedelta(hours=1)
+NOT_YOURS = _l("This is not yours to do on this visit.")
 
 
-class VisitError(ValueError):
+class VisitError(Refused):
     """A rule on visits was broken; `field` names the form field the message belongs to, if any."""
 
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class VisitConflict(Conflict):
+    """Someone else got there first: the visit is no longer in a status that allows the move."""
 
 
 @dataclass
@@ -62,57 +64,18 @@ class VisitData:
 
 # --- scope -----------------------------------------------------------------------------------------
 
-def visible_visits(user):
-    """Reception and office see every visit; anyone else the visits they host, co-host, own or requested."""
-    query = select(Visit)
-    if user.has_any_role(*STAFF):
-        return query
-    cohosted = select(visit_cohosts.c.visit_id).where(visit_cohosts.c.user_id == user.id)
-    return query.where(or_(Visit.host_id == user.id, Visit.owner_id == user.id,
-                           Visit.requested_by_id == user.id, Visit.id.in_(cohosted)))
-
-
-def visible_or_404(user, visit_id: int) -> Visit:
-    """The visit if the user may see it; 404 otherwise, since even its existence is private."""
-    visit = db.session.scalar(visible_visits(user).where(Visit.id == visit_id).options(
+def get_visible(user, visit_id: int) -> Visit | None:
+    """The visit with its checklist if the user may see it, else None (the view answers 404: even its existence
+    is private)."""
+    return db.session.scalar(visible_visits(user).where(Visit.id == visit_id).options(
         selectinload(Visit.steps).joinedload(VisitStep.done_by),
         selectinload(Visit.cohosts), joinedload(Visit.host), joinedload(Visit.owner), joinedload(Visit.room)))
-    if visit is None:
-        abort(404)
-    return visit
 
 
 def sees_personal_data(user, visit: Visit) -> bool:
     """Visitors' names and phone, their licence plates and the private note for reception: reception, office,
     the host and the owner only."""
     return user.has_any_role(*STAFF) or user.id in (visit.host_id, visit.owner_id)
-
-
-def list_options():
-    return (joinedload(Visit.host), joinedload(Visit.owner), joinedload(Visit.room),
-            joinedload(Visit.host_department))
-
-
-# --- choices for forms -----------------------------------------------------------------------------
-
-def active_rooms() -> list[Room]:
-    return list(db.session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.name)))
-
-
-def owner_candidates() -> list[User]:
-    return users_with_role(Role.OFFICE)
-
-
-def people_to_choose(department_id: int | None, keep_ids=()) -> list[User]:
-    """Active employees of one department, plus the people already chosen (so a choice never vanishes):
-    a company of thousands is picked department by department, not from one endless list."""
-    wanted = [i for i in keep_ids if i]
-    condition = User.department_id == department_id if department_id else None
-    if wanted:
-        condition = User.id.in_(wanted) if condition is None else or_(condition, User.id.in_(wanted))
-    if condition is None:
-        return []
-    return list(db.session.scalars(select(User).where(User.active.is_(True), condition).order_by(User.name)))
 
 
 # --- rules -----------------------------------------------------------------------------------------
@@ -126,7 +89,7 @@ def room_clashes(room_id: int | None, room_text: str, arrival: datetime, departu
         same_room = (Visit.room_id.is_(None)) & (func.lower(Visit.room_text) == room_text.strip().lower())
     else:
         return []
-    query = select(Visit).where(same_room, Visit.status.in_(ACTIVE), Visit.expected_arrival < departure,
+    query = select(Visit).where(same_room, Visit.status.in_(stored(ACTIVE)), Visit.expected_arrival < departure,
                                 Visit.expected_departure > arrival)
     if exclude_id:
         query = query.where(Visit.id != exclude_id)
@@ -136,24 +99,7 @@ def room_clashes(room_id: int | None, room_text: str, arrival: datetime, departu
 def visit_problems(data: VisitData, visit: Visit, requires_owner: bool) -> list[VisitError]:
     """Every broken rule of a visit form, each naming its field: the submit refuses on the first, inline
     validation shows them all while the user types."""
-    problems = []
-    names = [line.strip() for line in data.visitor_names.splitlines() if line.strip()]
-    if not names:
-        problems.append(VisitError(_l("Write at least one visitor's name, one per line."), "visitor_names"))
-    elif data.visitor_count < len(names):
-        problems.append(VisitError(_l("The count is smaller than the %(num)d names listed.", num=len(names)),
-                                   "visitor_count"))
-    if data.expected_departure <= data.expected_arrival:
-        problems.append(VisitError(_l("The departure must be after the arrival."), "expected_departure"))
-    arrival_changed = visit.id is None or data.expected_arrival != visit.expected_arrival
-    if arrival_changed and data.expected_arrival < utcnow() - PAST_TOLERANCE:
-        problems.append(VisitError(_l("The arrival is in the past; check the date."), "expected_arrival"))
-    host = db.session.get(User, data.host_id) if data.host_id else None
-    if host is None or not host.active:
-        problems.append(VisitError(_l("Choose the host from the list of active employees."), "host_id"))
-    owner = db.session.get(User, data.owner_id) if data.owner_id else None
-    if requires_owner and (owner is None or not owner.active or not owner.has_any_role(Role.OFFICE)):
-        problems.append(VisitError(_l("Choose the visit owner from the office staff."), "owner_id"))
+    problems = _visitor_problems(data) + _time_problems(data, visit) + _people_problems(data, requires_owner)
     if visit.id is None:
         # A new visit needs an owner exactly when reception or office plan it rather than a host asking.
         problems.extend(_duplicates(data, front_desk=requires_owner))
@@ -170,6 +116,41 @@ def visit_problems(data: VisitData, visit: Visit, requires_owner: bool) -> list[
     return problems
 
 
+def _visitor_problems(data: VisitData) -> list[VisitError]:
+    names = [line.strip() for line in data.visitor_names.splitlines() if line.strip()]
+    if not names:
+        return [VisitError(_l("Write at least one visitor's name, one per line."), "visitor_names")]
+    if data.visitor_count < len(names):
+        return [VisitError(_l("The count is smaller than the %(num)d names listed.", num=len(names)),
+                           "visitor_count")]
+    return []
+
+
+def _time_problems(data: VisitData, visit: Visit) -> list[VisitError]:
+    problems = []
+    if data.expected_departure <= data.expected_arrival:
+        problems.append(VisitError(_l("The departure must be after the arrival."), "expected_departure"))
+    arrival_changed = visit.id is None or data.expected_arrival != visit.expected_arrival
+    if arrival_changed and data.expected_arrival < utcnow() - PAST_TOLERANCE:
+        problems.append(VisitError(_l("The arrival is in the past; check the date."), "expected_arrival"))
+    return problems
+
+
+def _people_problems(data: VisitData, requires_owner: bool) -> list[VisitError]:
+    problems = []
+    host = db.session.get(User, data.host_id) if data.host_id else None
+    if host is None or not host.active:
+        problems.append(VisitError(_l("Choose the host from the list of active employees."), "host_id"))
+    if requires_owner and not _is_office(data.owner_id):
+        problems.append(VisitError(_l("Choose the visit owner from the office staff."), "owner_id"))
+    return problems
+
+
+def _is_office(user_id: int | None) -> bool:
+    user = db.session.get(User, user_id) if user_id else None
+    return user is not None and user.active and user.has_any_role(Role.OFFICE)
+
+
 def _check(data: VisitData, visit: Visit, requires_owner: bool) -> tuple:
     problems = visit_problems(data, visit, requires_owner)
     if problems:
@@ -184,7 +165,7 @@ def _check(data: VisitData, visit: Visit, requires_owner: bool) -> tuple:
 def duplicate_of(data: VisitData, exclude_id: int | None = None) -> Visit | None:
     """An active visit of the same organisation at overlapping times: perhaps the same visitors."""
     query = select(Visit).where(
-        func.lower(Visit.organisation) == data.organisation.strip().lower(), Visit.status.in_(ACTIVE),
+        func.lower(Visit.organisation) == data.organisation.strip().lower(), Visit.status.in_(stored(ACTIVE)),
         Visit.expected_arrival < data.expected_departure, Visit.expected_departure > data.expected_arrival)
     if exclude_id:
         query = query.where(Visit.id != exclude_id)
@@ -227,33 +208,32 @@ def _fill(visit: Visit, data: VisitData, host, owner, cohosts) -> None:
     visit.cohosts = cohosts
 
 
-# --- changes ---------------------------------------------------------------------------------------
+# --- creating and editing --------------------------------------------------------------------------
 
 def create_visit(user, data: VisitData, token: str = "") -> Visit:
     """Reception and office plan a visit with its owner; anyone else requests one for the office to accept.
 
-    Raises VisitError on a broken rule. A resent form (same token) returns the visit created the first time.
+    Raises VisitError on a broken rule. A resent form (same token) gives the visit created the first time.
     """
-    done = idempotency.already_done(token)
-    if done:
-        return db.session.get(Visit, int(done))
     planning = user.has_any_role(*STAFF)
-    visit = Visit(status="planned" if planning else "requested", requested_by_id=user.id)
-    host, owner, cohosts = _check(data, visit, requires_owner=planning)
-    _fill(visit, data, host, owner if planning else None, cohosts)
-    checklist.copy_template(visit)
-    db.session.add(visit)
-    db.session.flush()
-    db.session.add(VisitEvent(visit_id=visit.id, action="create" if planning else "request", user_id=user.id,
-                              text=_different_group_note(data, visit) if planning else ""))
-    if not idempotency.claim(token, str(visit.id)):
-        return db.session.get(Visit, int(idempotency.already_done(token)))
-    if not planning:
-        notify(users_with_role(Role.OFFICE),
-               _l("%(name)s requests a visit of %(organisation)s; it needs an owner.", name=user.name,
-                  organisation=visit.organisation), link=url_for("visits.detail", visit_id=visit.id), commit=False)
-    db.session.commit()
-    return visit
+
+    def create() -> str:
+        visit = Visit(status=(VisitStatus.PLANNED if planning else VisitStatus.REQUESTED).value,
+                      requested_by_id=user.id)
+        host, owner, cohosts = _check(data, visit, requires_owner=planning)
+        _fill(visit, data, host, owner if planning else None, cohosts)
+        checklist.copy_template(visit)
+        db.session.add(visit)
+        db.session.flush()
+        action = EventAction.CREATE if planning else EventAction.REQUEST
+        db.session.add(VisitEvent(visit_id=visit.id, action=action.value, user_id=user.id,
+                                  text=_different_group_note(data, visit) if planning else ""))
+        if not planning:
+            notify(users_with_role(Role.OFFICE),
+                   _l("%(name)s requests a visit of %(organisation)s; it needs an owner.", name=user.name,
+                      organisation=visit.organisation), link=_link(visit), commit=False)
+        return str(visit.id)
+    return db.session.get(Visit, int(idempotency.once(token, create)))
 
 
 def _different_group_note(data: VisitData, visit: Visit) -> str:
@@ -263,15 +243,14 @@ def _different_group_note(data: VisitData, visit: Visit) -> str:
 
 
 def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
-    """Save an edit unless someone else saved in between (then the user sees the newer version). A new visit
-    type brings the new type's checklist, as long as nobody has worked on the old one yet.
+    """Save an edit unless someone else saved in between. A new visit type brings the new type's checklist,
+    as long as nobody has worked on the old one yet.
 
-    Raises VisitError on a broken rule, naming the field."""
-    if not workflow.may(user, visit, "edit"):
-        raise VisitError(workflow.CONFLICT_MESSAGES["edit"])
+    Raises VisitError on a broken rule, naming the field; VisitConflict when the visit changed meanwhile."""
+    _guard(user, visit, "edit")
     if version != visit.version:
-        raise VisitError(_l("Someone else changed this visit while you were editing; check their changes."))
-    host, owner, cohosts = _check(data, visit, requires_owner=visit.status != "requested")
+        raise VisitConflict(_l("Someone else changed this visit while you were editing; check their changes."))
+    host, owner, cohosts = _check(data, visit, requires_owner=visit.status != VisitStatus.REQUESTED)
     times_changed = (data.expected_arrival, data.expected_departure) != (visit.expected_arrival,
                                                                         visit.expected_departure)
     old_type = visit.type_label
@@ -283,54 +262,99 @@ def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
         checklist.reschedule(visit)
     visit.version += 1
     visit.updated_at = utcnow()
-    db.session.add(VisitEvent(visit_id=visit.id, action="edit", user_id=user.id))
+    db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.EDIT.value, user_id=user.id))
     if retyped:
-        db.session.add(VisitEvent(visit_id=visit.id, action="retype", user_id=user.id,
+        db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.RETYPE.value, user_id=user.id,
                                   text=f"{old_type} → {visit.type_label}"))
     db.session.commit()
     return visit
 
 
+# --- status moves ----------------------------------------------------------------------------------
+
+def _guard(user, visit: Visit, name: str) -> None:
+    """Refuse someone the table never lets make the move; a visit in the wrong status is a lost race."""
+    if not workflow.permitted(user, visit, name):
+        raise VisitError(NOT_YOURS)
+    if visit.status not in workflow.TRANSITIONS[name].sources:
+        raise VisitConflict(workflow.CONFLICT_MESSAGES[name])
+
+
+def _moved(visit: Visit, name: str, user, text: str = "", **values) -> bool:
+    """Move the visit with a compare-and-set on its status, so two people pressing at once give one result;
+    False (and nothing written) when the stored status no longer allows the move. Does not commit."""
+    rule = workflow.TRANSITIONS[name]
+    changes = dict(values, version=Visit.version + 1, updated_at=utcnow())
+    if rule.target:
+        changes["status"] = rule.target.value
+    condition = [Visit.id == visit.id, Visit.status.in_(stored(rule.sources))]
+    if name == "depart":
+        condition.append(Visit.departed_at.is_(None))
+    result = db.session.execute(update(Visit).where(*condition).values(**changes)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    db.session.add(VisitEvent(visit_id=visit.id, action=name, user_id=user.id if user else None, text=text[:500]))
+    db.session.flush()
+    db.session.refresh(visit)
+    return True
+
+
+def _move(visit: Visit, name: str, user, text: str = "", **values) -> None:
+    """A person's move: refused for someone the table never allows, a VisitConflict for a lost race (rolled
+    back, so the caller then reads the visit as it is now)."""
+    _guard(user, visit, name)
+    if not _moved(visit, name, user, text, **values):
+        db.session.rollback()
+        raise VisitConflict(workflow.CONFLICT_MESSAGES[name])
+
+
+def complete_if_done(visit: Visit, user) -> bool:
+    """Completed once the visitors have left and every step is done or skipped with a reason. Does not commit."""
+    if visit.status != VisitStatus.IN_PROGRESS or visit.departed_at is None:
+        return False
+    if any(step.state == StepState.OPEN for step in visit.steps):
+        return False
+    # False when someone else's request completed it a moment ago.
+    return _moved(visit, "complete", user)
+
+
 def accept(user, visit: Visit, owner_id: int) -> None:
     """The office accepts a host's request and names the owner; the host hears back."""
-    owner = db.session.get(User, owner_id) if owner_id else None
-    if owner is None or not owner.active or not owner.has_any_role(Role.OFFICE):
+    if not _is_office(owner_id):
         raise VisitError(_l("Choose the visit owner from the office staff."), "owner_id")
-    workflow.apply(visit, "accept", user, owner_id=owner.id)
-    notify([visit.host, owner, visit.requested_by],
+    _move(visit, "accept", user, owner_id=owner_id)
+    notify([visit.host, visit.owner, visit.requested_by],
            _l("The visit of %(organisation)s is planned; %(owner)s is its owner.",
-              organisation=visit.organisation, owner=owner.name),
-           link=url_for("visits.detail", visit_id=visit.id), commit=False)
+              organisation=visit.organisation, owner=visit.owner.name), link=_link(visit), commit=False)
     db.session.commit()
 
 
 def cancel(user, visit: Visit, reason: str) -> None:
+    """Cancelling needs a reason, which the host, the owner and the co-hosts are told."""
     if not reason.strip():
         raise VisitError(_l("Say why the visit is cancelled."), "reason")
-    workflow.apply(visit, "cancel", user, text=reason, cancel_reason=reason.strip()[:500])
+    _move(visit, "cancel", user, text=reason, cancel_reason=reason.strip()[:500])
     notify([visit.host, visit.owner, *visit.cohosts],
            _l("The visit of %(organisation)s is cancelled: %(reason)s", organisation=visit.organisation,
-              reason=reason.strip()), link=url_for("visits.detail", visit_id=visit.id), commit=False)
+              reason=reason.strip()), link=_link(visit), commit=False)
     db.session.commit()
 
 
 def record_arrival(user, visit: Visit) -> None:
     """Check in the planned visit from its own entry, and tell the host and the owner at once."""
-    workflow.apply(visit, "arrive", user, arrived_at=utcnow())
+    _move(visit, "arrive", user, arrived_at=utcnow())
     notify([visit.host, visit.owner, *visit.cohosts],
            _l("Your visitors from %(organisation)s have arrived.", organisation=visit.organisation),
-           link=url_for("visits.detail", visit_id=visit.id), commit=False)
+           link=_link(visit), commit=False)
     db.session.commit()
 
 
 def record_departure(user, visit: Visit) -> None:
-    workflow.apply(visit, "depart", user, departed_at=utcnow())
-    workflow.complete_if_done(visit, user)
+    _move(visit, "depart", user, departed_at=utcnow())
+    complete_if_done(visit, user)
     db.session.commit()
 
 
-def history(visit: Visit) -> list[VisitEvent]:
-    """The latest 100 entries of the visit's history, newest first."""
-    return list(db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id)
-                                   .options(joinedload(VisitEvent.user), joinedload(VisitEvent.step))
-                                   .order_by(VisitEvent.created_at.desc(), VisitEvent.id.desc()).limit(100)))
+def _link(visit: Visit) -> str:
+    return path_for("visits.detail", visit_id=visit.id)

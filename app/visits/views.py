@@ -3,33 +3,18 @@ from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import idempotency
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
-from app.htmx import redirect_after_post, render, wants_fragment
+from app.errors import Conflict, Refused
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form, wants_fragment
 from app.timeutil import to_local, utcnow
 
-from . import checklist, queries, services, workflow
+from . import queries, services, workflow
 from .blueprint import bp
 from .forms import AcceptForm, NoteForm, ReasonForm, VisitForm
-from .models import EVENT_LABELS, Visit
+from .models import Visit
 from .views_board import board_card
-
-
-def _tabs(user) -> list:
-    tabs = [("visits.index", _("My visits"))]
-    if user.has_any_role(*services.STAFF):
-        tabs += [("visits.today", _("Front desk")), ("visits.register", _("Register"))]
-    if user.has_any_role(Role.OFFICE, Role.ADMIN):
-        tabs += [("visits.templates", _("Checklist templates")), ("visits.rooms_list", _("Meeting rooms"))]
-    return tabs
-
-
-@bp.context_processor
-def visit_helpers() -> dict:
-    """Tabs by role and the labels every visits template uses."""
-    return {"visit_tabs": _tabs(current_user) if current_user.is_authenticated else [],
-            "timing_label": checklist.timing_label, "event_label": lambda action: EVENT_LABELS.get(action, action)}
 
 
 @bp.get("/")
@@ -40,6 +25,11 @@ def index():
     page = queries.my_visits(current_user, show, request.args.get("page", 1, type=int))
     return render("visits/index.html", "visits/_rows.html", page=page, show=show,
                   staff=current_user.has_any_role(*services.STAFF))
+
+
+def visit_or_404(visit_id: int) -> Visit:
+    """The visit if the signed-in user may see it; 404 otherwise, since even its existence is private."""
+    return services.get_visible(current_user, visit_id) or abort(404)
 
 
 def _visit_form(visit=None, **kwargs) -> VisitForm:
@@ -54,15 +44,10 @@ def _visit_form(visit=None, **kwargs) -> VisitForm:
     host_id = args.get("host_id", type=int) or (visit.host_id if visit else current_user.id)
     cohost_ids = [int(i) for i in args.getlist("cohost_ids") if i.isdigit()] or (
         [u.id for u in visit.cohosts] if visit else [])
-    return VisitForm(hosts=services.people_to_choose(department, [host_id]),
-                     cohosts=services.people_to_choose(cohost_department, cohost_ids),
-                     departments=active_departments(), rooms=services.active_rooms(),
-                     owners=services.owner_candidates() if planning else None, **kwargs)
-
-
-def _apply_error(form: VisitForm, error: services.VisitError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error.message))
+    return VisitForm(hosts=queries.people_to_choose(department, [host_id]),
+                     cohosts=queries.people_to_choose(cohost_department, cohost_ids),
+                     departments=active_departments(), rooms=queries.active_rooms(),
+                     owners=queries.owner_candidates() if planning else None, **kwargs)
 
 
 def _inline_check(form: VisitForm, visit=None):
@@ -71,16 +56,15 @@ def _inline_check(form: VisitForm, visit=None):
     form.validate()
     if form.expected_arrival.data and form.expected_departure.data:
         stored = visit or Visit()
-        requires_owner = "owner_id" in form and (visit is None or visit.status != "requested")
+        requires_owner = "owner_id" in form and (visit is None or visit.status != workflow.VisitStatus.REQUESTED)
         for problem in services.visit_problems(form.to_data(), stored, requires_owner):
-            _apply_error(form, problem)
+            attach_error(form, problem)
     for field in form:
         if not any(str(value).strip() not in ("", "0") for value in (field.raw_data or [])):
             field.errors = []
     form.form_errors = []
-    failed = any(field.errors for field in form)
-    return render_template("visits/_visit_fields.html", form=form, visit=visit,
-                           offer_different_group=_offers_different_group(form, visit)), 422 if failed else 200
+    return render_form("visits/form.html", "visits/_visit_fields.html", form, visit=visit,
+                       offer_different_group=_offers_different_group(form, visit))
 
 
 def _offers_different_group(form: VisitForm, visit=None) -> bool:
@@ -101,30 +85,28 @@ def new():
     if request.form.get("check"):
         return _inline_check(form)
     if request.method == "GET":
-        form.token.data = idempotency.new_token()
         form.host_id.data = 0 if current_user.has_any_role(*services.STAFF) else current_user.id
         form.host_department_id.data = form.cohost_department.data = current_user.department_id or 0
     if form.validate_on_submit():
         try:
             visit = services.create_visit(current_user, form.to_data(), form.token.data)
-        except services.VisitError as error:
-            _apply_error(form, error)
+        except Refused as error:
+            attach_error(form, error)
         else:
-            flash(_("The visit is planned.") if visit.status == "planned"
+            flash(_("The visit is planned.") if visit.status == workflow.VisitStatus.PLANNED
                   else _("Your request is sent; the office will name an owner."), "success")
             return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
-    return render_template("visits/form.html", form=form, visit=None,
-                           offer_different_group=_offers_different_group(form)), \
-        422 if form.errors or form.form_errors else 200
+    return render_form("visits/form.html", "visits/form.html", form, visit=None,
+                       offer_different_group=_offers_different_group(form))
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int):
-    visit = services.visible_or_404(current_user, visit_id)
+    visit = visit_or_404(visit_id)
     if not workflow.permitted(current_user, visit, "edit"):
         abort(403)
-    if not workflow.may(current_user, visit, "edit"):
+    if not workflow.can(current_user, visit, "edit"):
         flash(str(workflow.CONFLICT_MESSAGES["edit"]), "error")
         return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
     form = _visit_form(visit, obj=visit)
@@ -135,12 +117,15 @@ def edit(visit_id: int):
     elif form.validate_on_submit():
         try:
             services.update_visit(current_user, visit, form.to_data(), int(form.version.data or 0))
-        except services.VisitError as error:
-            _apply_error(form, error)
+        except Conflict as error:
+            attach_error(form, error)
+            return render_template("visits/form.html", form=form, visit=visit), 409
+        except Refused as error:
+            attach_error(form, error)
         else:
             flash(_("The visit is saved."), "success")
             return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
-    return render_template("visits/form.html", form=form, visit=visit), 422 if form.errors or form.form_errors else 200
+    return render_form("visits/form.html", "visits/form.html", form, visit=visit)
 
 
 def _load_visit(form: VisitForm, visit) -> None:
@@ -160,40 +145,48 @@ def detail_context(visit) -> dict:
     return {
         "visit": visit, "now": utcnow(), "personal": services.sees_personal_data(user, visit),
         "front_desk": user.has_any_role(*services.STAFF),
-        "can": {action: workflow.may(user, visit, action) for action in workflow.ACTIONS},
-        "events": services.history(visit), "reason_form": ReasonForm(), "note_form": NoteForm(),
-        "accept_form": AcceptForm(owners=services.owner_candidates()),
+        "can": {name: workflow.can(user, visit, name) for name in workflow.TRANSITIONS},
+        "events": queries.history(visit), "reason_form": ReasonForm(), "note_form": NoteForm(),
+        "accept_form": AcceptForm(owners=queries.owner_candidates()),
         "clashes": services.room_clashes(visit.room_id, visit.room_text, visit.expected_arrival,
-                                         visit.expected_departure, visit.id) if visit.status != "cancelled" else [],
+                                         visit.expected_departure, visit.id)
+        if visit.status != workflow.VisitStatus.CANCELLED else [],
     }
 
 
 @bp.get("/<int:visit_id>")
 @login_required
 def detail(visit_id: int):
-    visit = services.visible_or_404(current_user, visit_id)
+    visit = visit_or_404(visit_id)
     return render("visits/detail.html", "visits/_live.html", **detail_context(visit))
 
 
-def after_action(visit):
-    """The front-desk board swaps in the visit's card, the visit page its live part; without htmx the
-    visit page reloads."""
+def after_action(visit_id: int, error: Exception | None = None):
+    """The visit as it is now after an action: the front-desk board swaps in the visit's card, the visit page
+    its live part. A refusal answers 422 and a lost race 409, with the message in #flash; without htmx a
+    success reloads the visit page and a failure shows it with the message."""
+    status = 200 if error is None else 409 if isinstance(error, Conflict) else 422
+    if error is not None:
+        flash(str(error), "error")
+    visit = visit_or_404(visit_id)
     if wants_fragment() and request.form.get("view") == "board":
-        return board_card(visit)
+        return board_card(visit), status
     if wants_fragment():
-        return render_template("visits/_live.html", fragment=True, **detail_context(visit))
-    return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
+        return render_template("visits/_live.html", **detail_context(visit)), status
+    if error is None:
+        return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
+    return render_template("visits/detail.html", **detail_context(visit)), status
 
 
-def _act(visit_id: int, action: str, run):
-    visit = services.visible_or_404(current_user, visit_id)
-    if not workflow.permitted(current_user, visit, action):
+def _act(visit_id: int, name: str, run):
+    visit = visit_or_404(visit_id)
+    if not workflow.permitted(current_user, visit, name):
         abort(403)
     try:
         run(visit)
-    except (workflow.VisitConflict, services.VisitError) as error:
-        flash(str(getattr(error, "message", error)), "error")
-    return after_action(services.visible_or_404(current_user, visit_id))
+    except (Refused, Conflict) as error:
+        return after_action(visit_id, error)
+    return after_action(visit_id)
 
 
 @bp.post("/<int:visit_id>/arrive")
@@ -215,7 +208,7 @@ def depart(visit_id: int):
 @login_required
 @role_required(Role.OFFICE)
 def accept(visit_id: int):
-    form = AcceptForm(owners=services.owner_candidates())
+    form = AcceptForm(owners=queries.owner_candidates())
     return _act(visit_id, "accept", lambda v: services.accept(current_user, v, form.owner_id.data or 0))
 
 

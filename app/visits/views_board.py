@@ -1,11 +1,12 @@
 """The front desk: today's board (polled), the visitor register with exports, the printable sheet and badge."""
-from flask import Response, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.htmx import render, wants_fragment
+from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from app.timeutil import utcnow
 
 from . import exports, queries, services
@@ -15,16 +16,18 @@ FRONT_DESK = (Role.RECEPTION, Role.OFFICE)
 
 
 def card_helpers() -> dict:
-    """What a board card asks about its visit, decided here so the card template holds no rules."""
+    """What a board card asks about its visit, decided here so the card template holds no rules (the card
+    calls these per visit: the rules stay in Python, only their answers reach the template)."""
     now = utcnow()
     return {"now": now, "next_due": queries.next_due, "next_for_reception": queries.next_for_reception,
+            "overdue_steps": lambda visit: queries.overdue_steps(visit, now),
             "undoable": lambda visit: queries.undoable_tick(visit, current_user, now),
             "personal": lambda visit: services.sees_personal_data(current_user, visit)}
 
 
-def board_card(visit):
+def board_card(visit) -> str:
     """One visit's card on the board, after an action taken on it there."""
-    return render_template("visits/_card.html", visit=visit, fragment=True, **card_helpers())
+    return render_template("visits/_card.html", visit=visit, **card_helpers())
 
 
 @bp.get("/today")
@@ -45,8 +48,9 @@ def register():
     """Every visit with its arrival and departure, searchable and filtered, as security and audits ask."""
     register_filter = queries.RegisterFilter.from_args(request.args)
     page = queries.register_page(register_filter, request.args.get("page", 1, type=int))
+    departments = [(d.id, str(d)) for d in active_departments()]
     return render("visits/register.html", "visits/_register_rows.html", page=page, args=request.args,
-                  departments=active_departments())
+                  departments=departments)
 
 
 @bp.get("/register.<any(csv, xlsx):kind>")
@@ -56,10 +60,9 @@ def register_export(kind: str):
     rows = queries.register_rows(queries.RegisterFilter.from_args(request.args))
     stamp = utcnow().strftime("%Y%m%d")
     if kind == "csv":
-        body, mimetype = exports.register_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.register_csv(rows), CSV_MIMETYPE
     else:
-        body = exports.register_xlsx(rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = exports.register_xlsx(rows), XLSX_MIMETYPE
     filename = f"visitor-register-{stamp}.{kind}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
@@ -68,7 +71,7 @@ def register_export(kind: str):
 @login_required
 def sheet(visit_id: int):
     """The visit on one printed page: facts, visitors and the checklist with due times."""
-    visit = services.visible_or_404(current_user, visit_id)
+    visit = services.get_visible(current_user, visit_id) or abort(404)
     return render_template("visits/sheet.html", visit=visit, personal=services.sees_personal_data(current_user, visit),
                            now=utcnow())
 
@@ -78,6 +81,6 @@ def sheet(visit_id: int):
 @role_required(*FRONT_DESK)
 def badges(visit_id: int):
     """One badge per visitor (name, organisation, host, date), laid out for printing on A4."""
-    visit = services.visible_or_404(current_user, visit_id)
+    visit = services.get_visible(current_user, visit_id) or abort(404)
     names = visit.names or [_("Visitor")] * visit.visitor_count
     return render_template("visits/badges.html", visit=visit, names=names)

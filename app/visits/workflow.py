@@ -1,105 +1,102 @@
-"""The visit state machine as data: which action moves a visit from which statuses, and who may take it.
+"""The visit state machine and the checklist-step machine as data: which move goes from which state, and who
+may make it.
 
-requested → planned → in progress (arrived) → completed (departed and every step done or skipped),
-or cancelled (with a reason) before the visitors arrive.
+A visit goes requested → planned → in progress (arrived) → completed (departed and every step done or
+skipped), or cancelled (with a reason) before the visitors arrive. Actors are role names ("office",
+"reception") plus the user's relations to the visit ("host", "cohost", "owner"). The writes, a
+compare-and-set on the state, are in services.py and steps.py.
 """
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
 from app.auth.roles import Role
-from app.extensions import db
-from app.timeutil import utcnow
+from app.choices import LabelledEnum
+from app.workflow import Transition, may, table
 
-from .models import Visit, VisitEvent
-
-
-@dataclass(frozen=True)
-class Action:
-    sources: tuple          # statuses the action starts from
-    target: str | None      # the status afterwards; None keeps the status
-    roles: tuple = ()       # roles that may take it on any visit
-    relations: tuple = ()   # or people related to the visit: "host", "cohost", "owner"
+OFFICE, RECEPTION = Role.OFFICE.value, Role.RECEPTION.value
+HOST, COHOST, OWNER = "host", "cohost", "owner"
 
 
-ACTIONS = {
-    "accept": Action(("requested",), "planned", (Role.OFFICE,)),
-    "edit": Action(("requested", "planned", "in_progress"), None, (Role.OFFICE, Role.RECEPTION), ("owner",)),
-    "tick": Action(("planned", "in_progress"), None, (Role.OFFICE, Role.RECEPTION), ("host", "cohost", "owner")),
-    "arrive": Action(("planned",), "in_progress", (Role.OFFICE, Role.RECEPTION)),
-    "depart": Action(("in_progress",), None, (Role.OFFICE, Role.RECEPTION)),
-    # Nobody takes "complete" by hand: it follows the departure or the last step, whoever did that.
-    "complete": Action(("in_progress",), "completed"),
-    "cancel": Action(("requested", "planned"), "cancelled", (Role.OFFICE,), ("host", "owner")),
-}
+class VisitStatus(LabelledEnum):
+    REQUESTED = "requested", _l("Requested")
+    PLANNED = "planned", _l("Planned")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
+
+class Shown(LabelledEnum):
+    """Not a status of its own: an in-progress visit whose visitors have left, waiting for its last steps,
+    shows as departed at the front desk, not as if they were still in the building."""
+    DEPARTED = "departed", _l("Departed, steps open")
+
+
+class StepState(LabelledEnum):
+    OPEN = "open", _l("Open")
+    DONE = "done", _l("Done")
+    SKIPPED = "skipped", _l("Skipped")
+
+
+ACTIVE = (VisitStatus.REQUESTED, VisitStatus.PLANNED, VisitStatus.IN_PROGRESS)
+FRONT_DESK = (OFFICE, RECEPTION)
+CHECKLIST = (OFFICE, RECEPTION, HOST, COHOST, OWNER)
+
+TRANSITIONS = table(
+    Transition("accept", (VisitStatus.REQUESTED,), VisitStatus.PLANNED, (OFFICE,), _l("Accept")),
+    Transition("edit", ACTIVE, None, (*FRONT_DESK, OWNER), _l("Edit")),
+    # Ticking, skipping and noting steps: the step machine below says which; this says when and by whom.
+    Transition("tick", (VisitStatus.PLANNED, VisitStatus.IN_PROGRESS), None, CHECKLIST, _l("Tick off")),
+    Transition("arrive", (VisitStatus.PLANNED,), VisitStatus.IN_PROGRESS, FRONT_DESK, _l("Record arrival")),
+    Transition("depart", (VisitStatus.IN_PROGRESS,), None, FRONT_DESK, _l("Record departure")),
+    # Nobody completes a visit by hand: it follows the departure or the last step, whoever did that.
+    Transition("complete", (VisitStatus.IN_PROGRESS,), VisitStatus.COMPLETED, ()),
+    Transition("cancel", (VisitStatus.REQUESTED, VisitStatus.PLANNED), VisitStatus.CANCELLED, (OFFICE, HOST, OWNER),
+               _l("Cancel the visit"), note_required=True),
+)
+
+STEP_TRANSITIONS = table(
+    Transition("tick", (StepState.OPEN,), StepState.DONE, CHECKLIST, _l("Tick off")),
+    Transition("skip", (StepState.OPEN,), StepState.SKIPPED, CHECKLIST, _l("Skip"), note_required=True),
+    Transition("untick", (StepState.DONE, StepState.SKIPPED), StepState.OPEN, CHECKLIST, _l("Untick"),
+               note_required=True),
+    # Only one's own tick of the last few minutes (checklist.can_undo): a wrong tap on the board.
+    Transition("undo", (StepState.DONE,), StepState.OPEN, CHECKLIST, _l("Undo")),
+    Transition("note", tuple(StepState), None, CHECKLIST, _l("Save the note")),
+)
+
+# What the loser of a race (or the holder of an outdated page) is told, per visit move.
 CONFLICT_MESSAGES = {
     "accept": _l("This request was already handled by someone else."),
     "arrive": _l("The arrival of these visitors is already recorded."),
     "depart": _l("The departure of these visitors is already recorded."),
     "cancel": _l("This visit can no longer be cancelled."),
     "edit": _l("This visit can no longer be changed."),
+    "complete": _l("This visit can no longer be changed."),
     "tick": _l("The checklist of this visit can no longer be changed."),
 }
 
 
-class VisitConflict(Exception):
-    """Someone else got there first, or the visit is no longer in a status that allows the action."""
+def stored(states) -> list[str]:
+    """States as the column stores them (plain strings), for SQL conditions."""
+    return [str(state) for state in states]
 
 
-def relations_of(user, visit: Visit) -> set[str]:
-    found = set()
+def actors_of(user, visit) -> set[str]:
+    """The user's role names and relations to the visit."""
+    actors = {role.value for role in user.roles}
     if visit.host_id == user.id:
-        found.add("host")
+        actors.add(HOST)
     if visit.owner_id == user.id:
-        found.add("owner")
+        actors.add(OWNER)
     if any(c.id == user.id for c in visit.cohosts):
-        found.add("cohost")
-    return found
+        actors.add(COHOST)
+    return actors
 
 
-def permitted(user, visit: Visit, action: str) -> bool:
-    """Whether the user's roles or part in the visit allow the action at all, whatever the status."""
-    rule = ACTIONS[action]
-    return user.has_any_role(*rule.roles) or bool(relations_of(user, visit) & set(rule.relations))
+def permitted(user, visit, name: str) -> bool:
+    """Whether the user's roles or part in the visit allow the move at all, whatever the status."""
+    return bool(actors_of(user, visit) & set(TRANSITIONS[name].actors))
 
 
-def may(user, visit: Visit, action: str) -> bool:
-    """Whether the user may take the action on this visit in its current status."""
-    return visit.status in ACTIONS[action].sources and permitted(user, visit, action)
-
-
-def apply(visit: Visit, action: str, user, text: str = "", **values) -> None:
-    """Move the visit with a compare-and-set on its status, so two people pressing at once give one result.
-
-    Raises VisitConflict when the stored status no longer allows the action. Does not commit.
-    """
-    rule = ACTIONS[action]
-    changes = dict(values, version=Visit.version + 1, updated_at=utcnow())
-    if rule.target:
-        changes["status"] = rule.target
-    condition = [Visit.id == visit.id, Visit.status.in_(rule.sources)]
-    if action == "depart":
-        condition.append(Visit.departed_at.is_(None))
-    result = db.session.execute(update(Visit).where(*condition).values(**changes)
-                                .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise VisitConflict(CONFLICT_MESSAGES.get(action, CONFLICT_MESSAGES["edit"]))
-    db.session.add(VisitEvent(visit_id=visit.id, action=action, user_id=user.id if user else None,
-                              text=text[:500]))
-    db.session.flush()
-    db.session.refresh(visit)
-
-
-def complete_if_done(visit: Visit, user) -> bool:
-    """Completed once the visitors have left and every step is done or skipped with a reason."""
-    if visit.status != "in_progress" or visit.departed_at is None:
-        return False
-    if any(step.state == "open" for step in visit.steps):
-        return False
-    try:
-        apply(visit, "complete", user)
-    except VisitConflict:
-        return False  # someone else's request completed it a moment ago
-    return True
+def can(user, visit, name: str) -> bool:
+    """Whether the user may make the move on this visit in its current status."""
+    return may(TRANSITIONS, name, visit.status, actors_of(user, visit))

@@ -1,9 +1,13 @@
 """An administrator manages accounts: list, search, create, edit roles, deactivate, reset passwords."""
+import re
+
+import pytest
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.extensions import db
+from tests import PARTIAL
 
 
 def _new_user_form(**overrides):
@@ -108,7 +112,7 @@ def test_user_list_filters_and_answers_htmx_with_the_rows_only(client, login_as,
     login_as(Role.ADMIN)
     full = client.get("/admin/users?role=maintenance").get_data(as_text=True)
     assert "<nav" in full and "张师傅" in full and "王主任" not in full
-    partial = client.get("/admin/users?q=王", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    partial = client.get("/admin/users?q=王", headers=PARTIAL)
     body = partial.get_data(as_text=True)
     assert 'id="user-rows"' in body and "<nav class=\"container mainnav\"" not in body
     assert "王主任" in body and "张师傅" not in body
@@ -133,10 +137,37 @@ def test_departments_can_be_created_renamed_and_deactivated(client, login_as):
     assert client.post("/admin/departments", data={"code": "SEC", "name_zh": "保卫部",
                                                    "name_en": "Security"}).status_code == 303
     duplicate = client.post("/admin/departments", data={"code": "sec", "name_zh": "x", "name_en": "y"})
-    assert duplicate.status_code == 422 and "already used" in duplicate.get_data(as_text=True)
-    from app.auth.models import Department
+    # The refusal sits on the code field, where the clash is.
+    assert duplicate.status_code == 422
+    assert re.search(r'id="code-error">[^<]*already used', duplicate.get_data(as_text=True))
     department = db.session.scalar(select(Department).where(Department.code == "SEC"))
     client.post(f"/admin/departments/{department.id}", data={"code": "SEC", "name_zh": "安保部",
                                                              "name_en": "Security"})
     client.post(f"/admin/departments/{department.id}/active", data={"active": "0"})
     assert department.name_zh == "安保部" and department.active is False
+
+
+def test_user_list_filters_by_department_and_status_from_one_filter_bar(client, login_as, make_user, make_department):
+    plant = make_department(name_en="Plant")
+    make_user(name="在厂", department=plant)
+    make_user(name="离职", department=plant, active=False)
+    make_user(name="别的部门")
+    login_as(Role.ADMIN)
+    page = client.get(f"/admin/users?department={plant.id}&active=yes").get_data(as_text=True)
+    rows = page.split('id="user-rows"')[1]
+    assert "在厂" in rows and "离职" not in rows and "别的部门" not in rows
+    bar = page.split('role="search"')[1].split("</form>")[0]
+    assert 'hx-trigger="input changed delay:400ms, change"' in bar and 'hx-target="#user-rows"' in bar
+    assert f'<option value="{plant.id}" selected>' in bar and '<option value="yes" selected>' in bar
+
+
+@pytest.mark.parametrize("path, tab", [
+    ("/admin/users", "Users"), ("/admin/users/new", "Users"), ("/admin/users/{user}", "Users"),
+    ("/admin/departments", "Departments"), ("/admin/departments/{department}", "Departments"),
+    ("/admin/users/import", "Import users"),
+])
+def test_the_tab_of_the_page_is_lit(client, login_as, make_department, path, tab):
+    admin = login_as(Role.ADMIN)
+    page = client.get(path.format(user=admin.id, department=make_department().id)).get_data(as_text=True)
+    tabs = page.split('class="tabs"')[1].split("</nav>")[0]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', tabs) == [tab]

@@ -7,8 +7,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import actions, services
 from app.meetings.models import AgendaItem, Meeting
-from app.timeutil import to_utc, utcnow
-from tests.conftest import PASSWORD
+from app.timeutil import to_utc, today, utcnow
 
 
 @pytest.fixture
@@ -68,19 +67,8 @@ def add_item(app):
 def assign(app):
     """Hand out an action item from `item` to `owner` (as `office`), deadline a week ahead."""
     def make(office, item, owner, task="招聘临时工", days=7):
-        with app.test_request_context():
-            return actions.add_action(services.Viewer(office, db.session.get(Meeting, item.meeting_id)), item,
-                                      task=task, owner_id=owner.id, deadline=actions.today() + timedelta(days=days),
-                                      acceptance="20人到岗")
+        return actions.add_action(services.Viewer(office, db.session.get(Meeting, item.meeting_id)), item,
+                                  task=task, owner_id=owner.id, deadline=today() + timedelta(days=days),
+                                  acceptance="20人到岗")
     return make
 
-
-@pytest.fixture
-def sign_in(client):
-    """Sign an existing user in through the login form."""
-    def login(user):
-        client.post("/logout")
-        response = client.post("/login", data={"login": user.login, "password": PASSWORD})
-        assert response.status_code == 303
-        return user
-    return login

@@ -3,12 +3,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.auth.roles import Role
 from app.extensions import db
-from app.meetings import actions, services
+from app.meetings import queries
 from app.meetings.models import ActionItem, Meeting
 from app.notifications.models import Notification
-
-FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+from app.timeutil import today
+from tests import PARTIAL
 
 
 def move_post(action, move, note="", version=None):
@@ -17,11 +18,10 @@ def move_post(action, move, note="", version=None):
             f"{prefix}-version": str(version if version is not None else action.version)}
 
 
-def test_owner_reports_done_and_office_accepts(client, sign_in, office_user, prod_liaison, hr_liaison, make_user,
-                                               meeting, add_item, assign):
-    owner = make_user(department=hr_liaison.department, name="HR Clerk")
+def test_owner_reports_done_and_office_accepts(client, login_as, office_user, prod_liaison, hr, meeting, add_item,
+                                               assign):
+    owner = login_as(department=hr, name="HR Clerk")
     action = assign(office_user, add_item(meeting, prod_liaison), owner)
-    sign_in(owner)
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "Report done" in page and "Accept as done" not in page
     response = client.post(f"/actions/{action.id}/move", data=move_post(action, "done", ""))
@@ -29,78 +29,91 @@ def test_owner_reports_done_and_office_accepts(client, sign_in, office_user, pro
     assert client.post(f"/actions/{action.id}/move", data=move_post(action, "done", "已完成")).status_code == 303
     assert {n.user_id for n in db.session.scalars(select(Notification).where(
         Notification.message.like("%reported done%")))} == {office_user.id}
-    sign_in(office_user)
+    client.post("/logout")
+    login_as(Role.OFFICE)
     done = db.session.get(ActionItem, action.id)
     assert client.post(f"/actions/{action.id}/move", data=move_post(done, "accept")).status_code == 303
     assert db.session.get(ActionItem, action.id).state == "accepted"
 
 
-def test_the_owner_cannot_accept_their_own_work(client, sign_in, office_user, prod_liaison, hr_liaison, meeting,
-                                                add_item, assign):
-    action = assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
-    sign_in(hr_liaison)
+def test_the_owner_cannot_accept_their_own_work(client, login_as, office_user, prod_liaison, hr, meeting, add_item,
+                                                assign):
+    action = assign(office_user, add_item(meeting, prod_liaison), login_as(Role.LIAISON, department=hr))
     response = client.post(f"/actions/{action.id}/move", data=move_post(action, "accept"))
     assert response.status_code == 422
     assert db.session.get(ActionItem, action.id).state == "open"
 
 
-def test_a_stale_move_is_a_conflict(client, sign_in, office_user, prod_liaison, hr_liaison, meeting, add_item, assign):
-    action = assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
-    sign_in(hr_liaison)
+def test_a_stale_move_is_a_conflict(client, login_as, office_user, prod_liaison, hr, meeting, add_item, assign):
+    """A lost race answers 409 with what happened, offers the moves that fit now, and writes nothing."""
+    action = assign(office_user, add_item(meeting, prod_liaison), login_as(Role.LIAISON, department=hr))
     client.post(f"/actions/{action.id}/move", data=move_post(action, "start"))
     response = client.post(f"/actions/{action.id}/move", data=move_post(action, "progress", "x", version=1),
-                           headers=FRAGMENT)
-    assert response.status_code == 409 and "Someone else moved" in response.get_data(as_text=True)
+                           headers=PARTIAL)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else moved this action item first; it is now: in progress" in body
+    assert f'name="progress{action.id}-version" type="hidden" value="2"' in body and "Report progress" in body
+    assert [e.to_state for e in db.session.get(ActionItem, action.id).events] == ["open", "in_progress"]
 
 
-def test_follow_up_section_shows_earlier_unaccepted_items_with_weeks_open(app, client, sign_in, office_user,
-                                                                        prod_liaison, hr_liaison, make_meeting,
-                                                                        add_item, assign):
+def test_follow_up_section_shows_earlier_unaccepted_items_with_weeks_open(client, login_as, office_user, prod_liaison,
+                                                                        hr, make_meeting, add_item, assign):
     earlier = make_meeting(days=-21)
+    hr_liaison = login_as(Role.LIAISON, department=hr, name="HR Liaison")
     action = assign(office_user, add_item(earlier, prod_liaison), hr_liaison, task="旧任务")
     action.created_at = action.created_at - timedelta(days=21)
     db.session.commit()
     later = make_meeting(days=1)
-    sign_in(hr_liaison)
     page = client.get(f"/meetings/{later.id}").get_data(as_text=True)
     follow = page.split('id="followups"')[1]
     assert "旧任务" in follow and "open for 3 weeks" in follow and "Update" in follow
-    history = client.get(f"/actions/{action.id}/history", headers=FRAGMENT).get_data(as_text=True)
+    history = client.get(f"/actions/{action.id}/history", headers=PARTIAL).get_data(as_text=True)
     assert "history-steps" in history and "<nav" not in history and "HR Liaison" not in history.split("Office Wang")[0]
     # Inline progress from the follow-up section redraws the row and empties the form slot.
     response = client.post(f"/actions/{action.id}/move", data=move_post(action, "progress", "进行中"),
-                           headers=FRAGMENT)
+                           headers=PARTIAL)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and f'hx-target="#action-{action.id}-view"' in body and "in progress" in body
     assert "进行中" in client.get(f"/actions/{action.id}/history").get_data(as_text=True)
 
 
-def test_progress_on_a_follow_up_reaches_the_later_meetings_screen(app, client, sign_in, office_user, prod_liaison,
-                                                                   hr_liaison, make_meeting, add_item, assign):
+def test_an_inline_move_brings_its_message_with_the_redrawn_row(client, login_as, office_user, prod_liaison, hr,
+                                                                 make_meeting, add_item, assign):
+    earlier = make_meeting(days=-7)
+    action = assign(office_user, add_item(earlier, prod_liaison), login_as(Role.LIAISON, department=hr))
+    response = client.post(f"/actions/{action.id}/move", data=move_post(action, "start"), headers=PARTIAL)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'<hx-partial hx-target="#action-{action.id}-view"' in body
+    assert body.count('hx-target="#flash"') == 1 and "The action item is updated." in body
+    assert "The action item is updated." not in client.get("/actions/").get_data(as_text=True)  # not again
+
+
+def test_progress_on_a_follow_up_reaches_the_later_meetings_screen(client, login_as, office_user, prod_liaison, hr,
+                                                                   make_meeting, add_item, assign):
     from app.meetings import live
     earlier = make_meeting(days=-7)
-    action = assign(office_user, add_item(earlier, prod_liaison), hr_liaison)
+    action = assign(office_user, add_item(earlier, prod_liaison), login_as(Role.LIAISON, department=hr))
     later = make_meeting(days=1)
     revision = live.revisions(later.id).revision
-    sign_in(hr_liaison)
     client.post(f"/actions/{action.id}/move", data=move_post(action, "start"))
     body = client.get(f"/meetings/{later.id}/changes?since={revision}").get_data(as_text=True)
     # Only the changed row is redrawn, not the whole section of (up to hundreds of) follow-ups.
     assert f'<hx-partial hx-target="#action-{action.id}-view"' in body and 'id="followups"' not in body
 
 
-def test_actions_list_filters_and_liaison_sees_own_department_first(client, sign_in, office_user, prod_liaison,
-                                                                    hr_liaison, meeting, add_item, assign):
+def test_actions_list_filters_and_liaison_sees_own_department_first(client, login_as, office_user, prod_liaison, hr,
+                                                                    meeting, add_item, assign):
+    hr_liaison = login_as(Role.LIAISON, department=hr)
     item = add_item(meeting, prod_liaison)
     assign(office_user, item, prod_liaison, task="生产任务", days=1)
     hr_task = assign(office_user, item, hr_liaison, task="人事任务", days=9)
     late = assign(office_user, item, prod_liaison, task="逾期任务", days=2)
-    late.deadline = actions.today() - timedelta(days=3)
+    late.deadline = today() - timedelta(days=3)
     db.session.commit()
-    sign_in(hr_liaison)
     page = client.get("/actions/").get_data(as_text=True)
     assert page.index("人事任务") < page.index("逾期任务") < page.index("生产任务")
-    overdue = client.get("/actions/?overdue=1", headers=FRAGMENT).get_data(as_text=True)
+    overdue = client.get("/actions/?overdue=1", headers=PARTIAL).get_data(as_text=True)
     assert "逾期任务" in overdue and "生产任务" not in overdue and "<nav" not in overdue
     by_owner = client.get(f"/actions/?owner={hr_liaison.id}").get_data(as_text=True)
     assert "人事任务" in by_owner and "生产任务" not in by_owner
@@ -111,31 +124,30 @@ def test_actions_list_filters_and_liaison_sees_own_department_first(client, sign
     assert hr_task.id
 
 
-def test_an_employee_sees_only_action_items_they_own(client, sign_in, office_user, prod_liaison, hr_liaison,
-                                                     make_user, meeting, add_item, assign):
-    owner = make_user(department=hr_liaison.department, name="Clerk")
+def test_an_employee_sees_only_action_items_they_own(client, login_as, office_user, prod_liaison, hr_liaison, meeting,
+                                                     add_item, assign):
+    owner = login_as(department=hr_liaison.department, name="Clerk")
     item = add_item(meeting, prod_liaison)
     mine = assign(office_user, item, owner, task="我的任务")
     theirs = assign(office_user, item, hr_liaison, task="别人的任务")
-    sign_in(owner)
     page = client.get("/actions/").get_data(as_text=True)
     assert "我的任务" in page and "别人的任务" not in page
     assert client.get(f"/actions/{theirs.id}").status_code == 404
     assert client.get(f"/actions/{mine.id}").status_code == 200
 
 
-def test_dashboard_card_counts_per_department(client, sign_in, office_user, prod_liaison, hr_liaison, meeting,
+def test_dashboard_card_counts_per_department(client, login_as, office_user, prod_liaison, hr_liaison, meeting,
                                               add_item, assign):
     assign(office_user, add_item(meeting, prod_liaison), hr_liaison)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
     home = client.get("/").get_data(as_text=True)
     assert "Action items by department" in home and "Human Resources" in home and "Accepted this month" in home
 
 
-def test_the_actions_list_runs_a_constant_number_of_queries(client, sign_in, office_user, prod_liaison, hr_liaison,
+def test_the_actions_list_runs_a_constant_number_of_queries(client, login_as, office_user, prod_liaison, hr_liaison,
                                                             meeting, add_item, assign, count_queries):
     item = add_item(meeting, prod_liaison)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
 
     def measure():
         with count_queries() as counter:
@@ -150,11 +162,11 @@ def test_the_actions_list_runs_a_constant_number_of_queries(client, sign_in, off
     assert measure() == few
 
 
-def test_meeting_page_queries_do_not_grow_with_items_and_follow_ups(app, client, sign_in, office_user, prod_liaison,
+def test_meeting_page_queries_do_not_grow_with_items_and_follow_ups(client, login_as, office_user, prod_liaison,
                                                                    hr_liaison, make_meeting, add_item, assign,
                                                                    count_queries):
     earlier, current = make_meeting(days=-7), make_meeting(days=1)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
 
     def grow(n):
         for i in range(n):
@@ -171,4 +183,4 @@ def test_meeting_page_queries_do_not_grow_with_items_and_follow_ups(app, client,
     few = measure()
     grow(25)
     assert measure() == few
-    assert len(services.agenda(db.session.get(Meeting, current.id))) == 30
+    assert len(queries.agenda(db.session.get(Meeting, current.id))) == 30

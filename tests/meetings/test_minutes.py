@@ -25,15 +25,14 @@ def closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, pro
                         Attendance(meeting_id=meeting.id, department_id=hr.id, status="substitute",
                                    substitute="赵敏")])
     db.session.commit()
-    with app.test_request_context():
-        closing.change_status(services.Viewer(office_user, db.session.get(Meeting, meeting.id)), "close")
+    closing.change_status(services.Viewer(office_user, db.session.get(Meeting, meeting.id)), "close")
     return meeting, old
 
 
-def test_minutes_list_attendees_outcomes_actions_and_follow_ups(app, client, sign_in, make_meeting, office_user,
+def test_minutes_list_attendees_outcomes_actions_and_follow_ups(app, client, login_as, make_meeting, office_user,
                                                                 prod_liaison, hr_liaison, prod, hr, add_item, assign):
     meeting, old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign)
-    sign_in(prod_liaison)
+    login_as(Role.LIAISON)
     page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert "Production (liaison: Prod Liaison): present" in page
     assert "Human Resources (liaison: HR Liaison): substitute: 赵敏" in page and "Office: absent" in page
@@ -45,11 +44,11 @@ def test_minutes_list_attendees_outcomes_actions_and_follow_ups(app, client, sig
     assert "Record a correction" not in page  # liaisons read; only the office amends
 
 
-def test_markdown_and_docx_downloads(app, client, sign_in, make_meeting, office_user, prod_liaison, hr_liaison, prod,
+def test_markdown_and_docx_downloads(app, client, login_as, make_meeting, office_user, prod_liaison, hr_liaison, prod,
                                      hr, add_item, assign):
     meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
                                    assign)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
     md = client.get(f"/meetings/{meeting.id}/minutes.md")
     text = md.get_data(as_text=True)
     assert md.mimetype == "text/markdown" and "attachment" in md.headers["Content-Disposition"]
@@ -64,34 +63,34 @@ def test_markdown_and_docx_downloads(app, client, sign_in, make_meeting, office_
     assert "旧任务未验收" in paragraphs and "Follow-ups reviewed" in paragraphs
 
 
-def test_minutes_in_chinese(app, client, sign_in, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr,
+def test_minutes_in_chinese(app, client, login_as, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr,
                             add_item, assign):
     meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
                                    assign)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
     client.post("/language", data={"locale": "zh_CN", "next": "/"})
     text = client.get(f"/meetings/{meeting.id}/minutes.md").get_data(as_text=True)
     assert "会议纪要" in text and "生产部" in text
 
 
-def test_closed_minutes_take_amendments_with_who_and_when(app, client, sign_in, make_meeting, office_user,
+def test_closed_minutes_take_amendments_with_who_and_when(app, client, login_as, make_meeting, office_user,
                                                           prod_liaison, hr_liaison, prod, hr, add_item, assign):
     meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
                                    assign)
-    sign_in(office_user)
+    login_as(Role.OFFICE, name="Office Li")
     page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert "Record a correction" in page
     response = client.post(f"/meetings/{meeting.id}/amendments", data={"text": "招聘人数更正为18人"})
     assert response.status_code == 303
     page = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
-    assert "招聘人数更正为18人" in page and "Office Wang" in page
+    assert "招聘人数更正为18人" in page and "Office Li" in page
     # The locked content itself is unchanged; the agenda of a closed meeting offers no editing.
     detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Add an agenda item" not in detail and 'id="live-poll" hidden>' in detail
 
 
-def test_amendments_are_for_closed_meetings_only(client, sign_in, office_user, meeting):
-    sign_in(office_user)
+def test_amendments_are_for_closed_meetings_only(client, login_as, meeting):
+    login_as(Role.OFFICE)
     client.post(f"/meetings/{meeting.id}/amendments", data={"text": "太早"})
     assert "Amendments are for closed meetings" in client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert db.session.scalars(select(Amendment)).all() == []
@@ -103,22 +102,20 @@ def minutes_text(client, meeting, suffix: str) -> str:
     return text if suffix else text.split('<article class="minutes">')[1].split("</article>")[0]
 
 
-def test_closed_minutes_do_not_change_when_action_items_or_liaisons_do(app, client, sign_in, make_meeting,
+def test_closed_minutes_do_not_change_when_action_items_or_liaisons_do(app, client, login_as, make_meeting,
                                                                        office_user, prod_liaison, hr_liaison, prod,
                                                                        hr, make_department, make_user, add_item,
                                                                        assign):
     meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
                                    assign)
-    sign_in(office_user)
+    login_as(Role.OFFICE)
     before = {suffix: minutes_text(client, meeting, suffix) for suffix in ("", ".md")}
     # After the close the action item is reported done, Production gets a new liaison, a department is added.
     action = db.session.scalar(select(ActionItem).where(ActionItem.meeting_id == meeting.id))
-    with app.test_request_context():
-        actions.make_move(hr_liaison, action, "done", "20人已到岗", action.version)
+    actions.make_move(hr_liaison, action, "done", "20人已到岗", action.version)
     set_active(prod_liaison, False)
     make_user(Role.LIAISON, department=prod, name="Successor Liaison")
     make_department("NEW", "新部门", "New department")
-    sign_in(office_user)
     for suffix, text in before.items():
         assert minutes_text(client, meeting, suffix) == text, suffix
     assert "招聘20名临时工 — owner HR Liaison" in before[".md"] and "— open" in before[".md"]
@@ -128,9 +125,9 @@ def test_closed_minutes_do_not_change_when_action_items_or_liaisons_do(app, clie
     assert "done, awaiting acceptance" not in paragraphs
 
 
-def test_draft_minutes_and_the_attendance_form_name_the_current_liaisons(client, sign_in, office_user, prod_liaison,
+def test_draft_minutes_and_the_attendance_form_name_the_current_liaisons(client, login_as, prod_liaison,
                                                                           hr, meeting):
-    sign_in(office_user)
+    login_as(Role.OFFICE)
     form = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
     assert "Liaison: Prod Liaison" in form and "no liaison" in form  # HR has none yet
     draft = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)

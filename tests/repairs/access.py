@@ -46,8 +46,10 @@ ROUTES = [
     Route("GET", f"{R}/equipment/<int:equipment_id>", allow(*MANAGERS, MAINT)),
     Route("GET", f"{R}/equipment/<int:equipment_id>/edit", allow(*MANAGERS)),
     Route("POST", f"{R}/equipment/<int:equipment_id>/edit", allow(*MANAGERS, status=303)),
-    Route("GET", f"{R}/<any(locations, equipment):what>/import", allow(*MANAGERS)),
-    Route("POST", f"{R}/<any(locations, equipment):what>/import", allow(*MANAGERS, status=422)),
+    Route("GET", f"{R}/locations/import", allow(*MANAGERS)),
+    Route("POST", f"{R}/locations/import", allow(*MANAGERS, status=422)),
+    Route("GET", f"{R}/equipment/import", allow(*MANAGERS)),
+    Route("POST", f"{R}/equipment/import", allow(*MANAGERS, status=422)),
     Route("GET", f"{R}/roster", allow(OFFICE)),
     Route("POST", f"{R}/roster", allow(OFFICE, status=303)),
 ]
@@ -68,5 +70,4 @@ def setup() -> dict:
     db.session.add(photo)
     db.session.commit()
     return {"repair_id": repair.id, "action": "take", "photo_id": photo.id, "location_id": location.id,
-            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "what": "locations",
-            "status": "submitted"}
+            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "status": "submitted"}

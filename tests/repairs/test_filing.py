@@ -8,8 +8,9 @@ from PIL import Image
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
+from app.repairs import roster
 from app.repairs.models import DutyShift, RepairEvent, RepairPhoto, RepairRequest
-from app.repairs import duty
+from tests import PARTIAL
 from tests.repairs.conftest import photo_bytes
 
 
@@ -116,6 +117,15 @@ def test_a_resent_form_files_one_request(client, login_as, make_equipment):
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
     assert db.session.query(RepairRequest).count() == 1
+    # The request is announced once, not once per tap.
+    assert client.get(again.headers["Location"]).get_data(True).count("is filed") == 1
+
+
+def test_the_filing_form_carries_its_own_one_time_token(client, login_as):
+    login_as()
+    first, second = (client.get("/repairs/new").get_data(True) for _ in range(2))
+    tokens = [html.split('id="token" name="token" type="hidden" value="')[1].split('"')[0] for html in (first, second)]
+    assert all(len(t) > 20 for t in tokens) and tokens[0] != tokens[1]
 
 
 def test_emergency_alerts_every_maintenance_and_office_user(client, login_as, make_user, make_equipment):
@@ -136,7 +146,7 @@ def test_after_hours_goes_first_to_the_person_on_duty(app, client, login_as, mak
     on_duty, off_duty = make_user(Role.MAINTENANCE), make_user(Role.MAINTENANCE)
     night = datetime(2026, 11, 20, 14, 0)  # 22:00 in Shanghai, Friday night
     monkeypatch.setattr("app.repairs.services.utcnow", lambda: night)
-    day, shift = duty.shift_at(night)
+    day, shift = roster.shift_at(night)
     db.session.add(DutyShift(day=day, shift=shift, user_id=on_duty.id))
     db.session.commit()
     login_as()
@@ -153,7 +163,7 @@ def test_duplicate_hint_for_same_equipment_and_for_same_location_and_category(
     html = client.get(f"/repairs/new?location={equipment.location_id}&equipment={equipment.id}").get_data(True)
     assert "Add my report to it" in html and f"/repairs/{open_one.id}/report" in html
     fragment = client.get(f"/repairs/new/place?location_id={equipment.location_id}&category=hvac",
-                          headers={"HX-Request": "true", "HX-Request-Type": "partial"}).get_data(True)
+                          headers=PARTIAL).get_data(True)
     assert 'id="place-parts"' in fragment and "mainnav" not in fragment and "Add my report to it" in fragment
     other = client.get(f"/repairs/new/place?location_id={equipment.location_id}&category=plumbing").get_data(True)
     assert "Add my report to it" not in other
@@ -203,7 +213,7 @@ def test_clocks_are_set_from_urgency(client, login_as, make_equipment):
     assert repair.fix_due - repair.created_at == timedelta(hours=4)
 
 
-PICKED_EQUIPMENT = {"HX-Request": "true", "HX-Request-Type": "partial", "HX-Source": "select#equipment_id"}
+PICKED_EQUIPMENT = {**PARTIAL, "HX-Source": "select#equipment_id"}
 
 
 def test_picking_equipment_sets_the_kind_of_fault_while_it_is_still_the_default(client, login_as, make_equipment):

@@ -6,6 +6,7 @@ import segno
 from app.auth.roles import Role
 from app.extensions import db
 from app.repairs.models import Equipment, Location
+from tests import PARTIAL
 
 
 def _csv(text: str, encoding="utf-8"):
@@ -35,6 +36,16 @@ def test_import_locations_from_gbk_csv(client, login_as):
                            data=_csv("building,floor,room\n研发楼,3F,实验室302\n食堂,1F,厨房\n", "gb18030"))
     assert response.status_code == 200 and "2 rows imported" in response.get_data(True)
     assert {loc.building for loc in db.session.query(Location)} == {"研发楼", "食堂"}
+
+
+def test_an_unreadable_file_is_reported_and_nothing_imported(client, login_as):
+    login_as(Role.OFFICE)
+    # Neither UTF-8 nor GB18030: reported as unreadable, not imported with replacement characters.
+    raw = "building,floor,room\n研发楼,3F,302\n".encode() + b"\xff\xfe\xfd,1F,101\n"
+    response = client.post("/repairs/locations/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(raw), "places.csv")})
+    assert response.status_code == 422 and "not a readable CSV file" in response.get_data(True)
+    assert db.session.query(Location).count() == 0
 
 
 def test_import_equipment_creates_missing_locations_and_a_bad_row_stops_everything(client, login_as):
@@ -98,3 +109,24 @@ def test_location_search_narrows_the_pick(client, login_as, make_location):
     make_location(building="食堂 Canteen")
     html = client.get("/repairs/new/locations?q=食堂", headers={"HX-Request": "true"}).get_data(True)
     assert 'id="location-select"' in html and "食堂 Canteen" in html and "研发楼 R&amp;D" not in html
+
+
+def test_the_locations_and_equipment_pages_share_one_skeleton_each_with_its_own_words(client, login_as,
+                                                                                        make_equipment):
+    login_as(Role.OFFICE)
+    make_equipment(name="通风柜 Fume hood")
+    places = client.get("/repairs/locations").get_data(True)
+    assert "<h1>Locations</h1>" in places and "Add a location" in places and 'id="location-rows"' in places
+    assert 'aria-current="page">Locations</a>' in places
+    equipment = client.get("/repairs/equipment").get_data(True)
+    assert "<h1>Equipment</h1>" in equipment and "Add equipment" in equipment and "通风柜 Fume hood" in equipment
+    assert 'aria-current="page">Equipment</a>' in equipment and 'name="asset_number"' in equipment
+    found = client.get("/repairs/equipment?q=Fume", headers=PARTIAL).get_data(True)
+    assert found.lstrip().startswith("<section") and 'id="equipment-rows"' in found and "<nav" not in found
+
+
+def test_the_import_pages_light_up_their_tab(client, login_as):
+    login_as(Role.ADMIN)
+    html = client.get("/repairs/equipment/import").get_data(True)
+    assert 'aria-current="page">CSV import</a>' in html and 'aria-current="page">Equipment</a>' in html
+    assert 'action="/repairs/equipment/import"' in html

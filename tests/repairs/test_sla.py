@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.repairs import duty, sla
+from app.repairs import roster, sla
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -54,9 +54,18 @@ def test_working_days_hours_and_holidays_are_configurable(app):
 
 
 def test_the_sla_table_is_configurable(app):
-    app.config["REPAIRS_SLA"] = {"urgent": (timedelta(hours=1), timedelta(hours=8), False)}
-    filed = utc("2026-11-20 12:00")
+    app.config["REPAIRS_SLA"] = {**app.config["REPAIRS_SLA"], "urgent": ["1h", "8h", False],
+                                 "normal": ["90m", "2d", True]}
+    filed = utc("2026-11-20 12:00")  # a Friday
     assert sla.due_times("urgent", filed) == (filed + timedelta(hours=1), filed + timedelta(hours=8))
+    # On a working-time clock a day is a working day: Friday noon plus two is Tuesday noon.
+    assert sla.due_times("normal", filed) == (utc("2026-11-20 13:30"), utc("2026-11-24 12:00"))
+
+
+@pytest.mark.parametrize("text, span", [("30m", timedelta(minutes=30)), ("4h", timedelta(hours=4)),
+                                        (" 1D ", timedelta(days=1)), ("1.5h", timedelta(minutes=90))])
+def test_sla_spans_are_written_in_minutes_hours_or_days(text, span):
+    assert sla.parse_span(text) == span
 
 
 def test_the_office_time_zone_decides_what_working_hours_mean(app):
@@ -92,7 +101,7 @@ def test_after_hours(app, local, after):
                                          ("2026-11-20 21:00", ("2026-11-20", "night")),
                                          ("2026-11-21 03:00", ("2026-11-20", "night"))])
 def test_the_night_shift_runs_past_midnight(app, local, slot):
-    day, shift = duty.shift_at(utc(local))
+    day, shift = roster.shift_at(utc(local))
     assert (day.isoformat(), shift) == slot
 
 

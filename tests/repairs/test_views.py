@@ -6,12 +6,11 @@ import pytest
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.repairs import duty, services
+from app.repairs import roster, services
+from app.repairs.card import office_card
 from app.repairs.models import DutyShift, RepairPhoto, RepairRequest
-from app.repairs.views_lists import office_card
 from app.timeutil import utcnow
-
-PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+from tests import PARTIAL
 
 
 def test_an_employee_sees_only_their_own_requests(client, login_as, make_repair):
@@ -41,7 +40,7 @@ def test_queue_shows_unassigned_and_mine_most_urgent_first(client, login_as, mak
     html = client.get("/repairs/queue").get_data(True)
     assert html.index("emergency one") < html.index("normal one")
     assert "my job" in html and "someone else&#39;s job" not in html and "someone else's job" not in html
-    assert f"repair-row-{my_job.id}" in html and f"repair-row-{emergency.id}" in html
+    assert all(f"repair-row-{r.id}" in html for r in (my_job, emergency, normal))
 
 
 def test_queue_filters_by_location_and_category(client, login_as, make_location, make_repair):
@@ -79,8 +78,35 @@ def test_two_maintenance_users_take_at_once_one_wins_the_other_is_told(client, a
     lost = other.post(f"/repairs/{repair.id}/act/take", data={"version": seen}, headers=PARTIAL)
     assert won.status_code == 200 and lost.status_code == 409
     text = lost.get_data(True)
-    assert "Someone else updated this request" in text and "张师傅" in text
+    # The loser's row shows the request as it is now, and why in #flash, in the same answer.
+    row, flashed = text.split('<hx-partial hx-target="#flash"', 1)
+    assert f'id="repair-row-{repair.id}"' in row and "Handled by 张师傅" in row
+    assert "Someone else updated this request" in flashed and "张师傅" in flashed
     assert db.session.get(RepairRequest, repair.id).assignee_id == first.id
+
+
+def test_a_refused_step_in_the_queue_says_why_at_once_beside_the_row(client, login_as, make_repair):
+    login_as(Role.MAINTENANCE)
+    someone_elses = make_repair(status="in_progress")
+    response = client.post(f"/repairs/{someone_elses.id}/act/complete",
+                           data={"version": someone_elses.version, "note": "done"}, headers=PARTIAL)
+    assert response.status_code == 422
+    row, flashed = response.get_data(True).split('<hx-partial hx-target="#flash"', 1)
+    assert f'id="repair-row-{someone_elses.id}"' in row and "mainnav" not in row
+    assert "This step is not possible now" in flashed
+    # Shown once: the next page does not repeat it.
+    assert "This step is not possible now" not in client.get("/repairs/queue").get_data(True)
+    assert db.session.get(RepairRequest, someone_elses.id).status == "in_progress"
+
+
+def test_completing_from_the_queue_without_words_is_refused_in_flash(client, login_as, make_repair):
+    tech = login_as(Role.MAINTENANCE)
+    job = make_repair(status="in_progress", assignee=tech)
+    response = client.post(f"/repairs/{job.id}/act/complete", data={"version": job.version, "note": " "},
+                           headers=PARTIAL)
+    assert response.status_code == 422
+    assert 'hx-target="#flash"' in response.get_data(True) and "Write a few words" in response.get_data(True)
+    assert db.session.get(RepairRequest, job.id).status == "in_progress"
 
 
 def test_a_forbidden_step_on_the_detail_page_says_why_and_changes_nothing(client, login_as, make_repair):
@@ -243,7 +269,7 @@ def test_a_stale_page_on_the_detail_view_gets_the_current_state(client, login_as
 
 def test_the_queue_tells_the_person_on_duty(client, login_as):
     tech = login_as(Role.MAINTENANCE)
-    day, shift = duty.shift_at(utcnow())
+    day, shift = roster.shift_at(utcnow())
     db.session.add(DutyShift(day=day, shift=shift, user_id=tech.id))
     db.session.commit()
     assert "You are on duty now" in client.get("/repairs/queue").get_data(True)

@@ -70,12 +70,13 @@ def setup() -> dict:
     template = AnswerTemplate(title="谢谢", body="感谢您的建议。")
     db.session.add_all([owner, template])
     db.session.commit()
+    services.seed_default_categories()
     category = services.categories()[0]
     named = services.file_suggestion(author=owner, anonymous=False, category=category, title="named", details="d",
-                                     photo=_photo(), form_token=secrets.token_urlsafe(24)).suggestion
+                                     photo=_photo(), token=secrets.token_urlsafe(24)).suggestion
     named.on_board = True
     anonymous = services.file_suggestion(author=None, anonymous=True, category=category, title="anon", details="d",
-                                         form_token="matrix-token-0123456789")
+                                         token="matrix-token-0123456789")
     db.session.commit()
     return {"suggestion_id": named.id, "code": anonymous.code, "template_id": template.id,
             "category_id": category.id}

@@ -7,24 +7,29 @@ import pytest
 from app.auth.roles import Role
 from app.extensions import db
 from app.suggestions import answers, services
-from app.suggestions.models import Suggestion
+
+
+@pytest.fixture(autouse=True)
+def default_categories(app):
+    """The reference data a real installation gets from migration 0007 (and `flask seed-demo`)."""
+    services.seed_default_categories()
 
 
 @pytest.fixture
 def categories(app):
-    services.ensure_default_categories()
+    """The active categories (the autouse fixture above has seeded them), in the order shown."""
     return services.categories()
 
 
 @pytest.fixture
-def file(app, categories, make_user):
-    """file(author=None → anonymous, **fields) -> Suggestion, created through the service."""
+def make_suggestion(app, categories, make_user):
+    """make_suggestion(author=None → anonymous, **fields) -> Suggestion, created through the service."""
     def make(author=None, *, title="食堂晚餐太早结束 🍜", details="七点就关门了。", category=None,
              anonymous=None, days_ago=0, **kwargs):
         filed = services.file_suggestion(
             author=author, anonymous=author is None if anonymous is None else anonymous,
             category=category or categories[1], title=title, details=details,
-            form_token=secrets.token_urlsafe(24), **kwargs)
+            token=secrets.token_urlsafe(24), **kwargs)
         suggestion = filed.suggestion
         if days_ago:
             suggestion.created_at -= timedelta(days=days_ago)
@@ -48,7 +53,3 @@ def publish(office_user):
         return answers.answer(suggestion, office_user, version=suggestion.version, status_to=status, body=body,
                               **kwargs)
     return run
-
-
-def all_suggestions() -> list[Suggestion]:
-    return list(db.session.scalars(db.select(Suggestion).order_by(Suggestion.id)))

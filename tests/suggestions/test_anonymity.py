@@ -38,7 +38,7 @@ def _submit_anonymously(app, client, login_as, categories, caplog, department):
     with caplog.at_level(logging.DEBUG):
         response = client.post("/suggestions/new", data={
             "category_id": categories[0].id, "title": "车间照明太暗", "details": "夜班时三号线几乎看不清 💡",
-            "anonymous": "y", "form_token": "anon-token-1234567890",
+            "anonymous": "y", "token": "anon-token-1234567890",
             "photo": (io.BytesIO(photo), "IMG_0001.jpg")},
             headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": ADDRESS},
             content_type="multipart/form-data")
@@ -57,7 +57,7 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
     assert set(new_rows) == {"suggestions"}, new_rows
     (row,) = new_rows["suggestions"]
     columns = [c.name for c in Suggestion.__table__.columns]
-    record = dict(zip(columns, row))
+    record = dict(zip(columns, row, strict=True))
     assert record["author_id"] is None and record["anonymous"] in (True, 1)
     identifying = {author.id, author.login, author.name, author.department_id, ADDRESS, USER_AGENT, "IMG_0001.jpg"}
     for name, value in record.items():
@@ -77,7 +77,8 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
     assert code not in response.headers.get("Set-Cookie", "")
 
 
-def test_anonymous_photo_files_carry_no_metadata_and_only_the_day(app, client, login_as, categories, caplog, make_department):
+def test_anonymous_photo_files_carry_no_metadata_and_only_the_day(app, client, login_as, categories, caplog,
+                                                                  make_department):
     _author, response, _before, files_before = _submit_anonymously(app, client, login_as, categories, caplog,
                                                                       make_department(code="SECRETDEPT"))
     assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_anonymous_photo_files_carry_no_metadata_and_only_the_day(app, client, l
 def test_named_photo_is_stripped_too(app, client, login_as, categories):
     login_as()
     response = client.post("/suggestions/new", data={
-        "category_id": categories[0].id, "title": "空调", "details": "太冷", "form_token": "named-token-123456789",
+        "category_id": categories[0].id, "title": "空调", "details": "太冷", "token": "named-token-123456789",
         "photo": (io.BytesIO(jpeg_bytes()), "IMG_0002.jpg")}, content_type="multipart/form-data")
     assert response.status_code == 303
     suggestion = db.session.scalar(select(Suggestion))
@@ -104,9 +105,9 @@ def test_named_photo_is_stripped_too(app, client, login_as, categories):
     assert b"SecretPhone" not in path.read_bytes()
 
 
-def test_office_sees_no_author_of_an_anonymous_note(app, client, login_as, file, make_user):
+def test_office_sees_no_author_of_an_anonymous_note(app, client, login_as, make_suggestion, make_user):
     author = make_user(name="赵秘密")
-    suggestion = file(None, title="匿名建议")
+    suggestion = make_suggestion(None, title="匿名建议")
     login_as("office")
     page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
     assert "匿名建议" in page and "赵秘密" not in page and "anonymous" in page
@@ -115,8 +116,8 @@ def test_office_sees_no_author_of_an_anonymous_note(app, client, login_as, file,
     assert author.id  # the author exists, yet nothing leads to them
 
 
-def test_anonymous_reply_is_dated_to_the_day(app, client, file):
-    suggestion = file(None)
+def test_anonymous_reply_is_dated_to_the_day(app, client, make_suggestion):
+    suggestion = make_suggestion(None)
     response = client.post(f"/suggestions/track/{suggestion.code}/reply", data={"body": "补充：周末也是"})
     assert response.status_code == 303
     db.session.refresh(suggestion)

@@ -3,20 +3,23 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.suggestions import reports, services
+from app.suggestions import reports
 from app.suggestions.models import MeToo, Rating
+from app.timeutil import day_bounds, today
+from tests import PARTIAL
 
 
-def test_board_shows_answers_never_authors(client, login_as, file, make_user, publish):
+def test_board_shows_answers_never_authors(client, login_as, make_suggestion, make_user, publish):
     author = make_user(name="孙作者")
-    suggestion = file(author, title="增加夜宵")
-    file(author, title="不公开的")
+    suggestion = make_suggestion(author, title="增加夜宵")
+    make_suggestion(author, title="不公开的")
     publish(suggestion, "resolved", "夜宵已安排。")
     suggestion.on_board = True
     db.session.commit()
@@ -26,14 +29,13 @@ def test_board_shows_answers_never_authors(client, login_as, file, make_user, pu
     assert "孙作者" not in page and "不公开的" not in page
 
 
-def test_me_too_counts_once_per_person(client, login_as, file):
-    suggestion = file(None, title="会议室太少")
+def test_me_too_counts_once_per_person(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None, title="会议室太少")
     suggestion.on_board = True
     db.session.commit()
     login_as()
-    headers = {"HX-Request": "true", "HX-Request-Type": "partial"}
-    first = client.post(f"/suggestions/{suggestion.id}/me-too", headers=headers).get_data(as_text=True)
-    second = client.post(f"/suggestions/{suggestion.id}/me-too", headers=headers).get_data(as_text=True)
+    first = client.post(f"/suggestions/{suggestion.id}/me-too", headers=PARTIAL).get_data(as_text=True)
+    second = client.post(f"/suggestions/{suggestion.id}/me-too", headers=PARTIAL).get_data(as_text=True)
     assert f'id="me-too-{suggestion.id}"' in first and "<nav" not in first
     assert 'class="me-too-count">1<' in first and 'class="me-too-count">1<' in second and "disabled" in second
     client.post("/logout")
@@ -42,32 +44,41 @@ def test_me_too_counts_once_per_person(client, login_as, file):
     assert db.session.scalar(select(func.count()).select_from(MeToo)) == 2
 
 
-def test_me_too_is_unique_in_the_database(app, file, make_user):
-    suggestion, user = file(None), make_user()
+def test_me_too_thanks_arrive_with_the_swapped_button(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None, title="电梯太慢")
+    suggestion.on_board = True
+    db.session.commit()
+    login_as()
+    first = client.post(f"/suggestions/{suggestion.id}/me-too", headers=PARTIAL).get_data(as_text=True)
+    assert f'id="me-too-{suggestion.id}"' in first
+    assert 'hx-target="#flash"' in first and "Counted. Thank you!" in first
+    again = client.post(f"/suggestions/{suggestion.id}/me-too", headers=PARTIAL).get_data(as_text=True)
+    assert 'hx-target="#flash"' in again and "already said" in again
+    assert "Counted" not in client.get("/suggestions/board").get_data(as_text=True)  # shown once, not kept
+
+
+def test_me_too_is_unique_in_the_database(app, make_suggestion, make_user):
+    suggestion, user = make_suggestion(None), make_user()
     db.session.add_all([MeToo(suggestion_id=suggestion.id, user_id=user.id),
                         MeToo(suggestion_id=suggestion.id, user_id=user.id)])
-    try:
+    with pytest.raises(IntegrityError):
         db.session.commit()
-        raised = False
-    except IntegrityError:
-        db.session.rollback()
-        raised = True
-    assert raised
+    db.session.rollback()
 
 
-def test_me_too_only_on_the_board(client, login_as, file):
-    suggestion = file(None)
+def test_me_too_only_on_the_board(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None)
     login_as()
     assert client.post(f"/suggestions/{suggestion.id}/me-too").status_code == 404
 
 
-def test_card_shows_satisfaction_and_on_time_share(client, login_as, file, publish):
-    on_time = file(None)
+def test_card_shows_satisfaction_and_on_time_share(client, login_as, make_suggestion, publish):
+    on_time = make_suggestion(None)
     publish(on_time, "resolved", "好")
-    late = file(None, days_ago=12)
-    late.created_at = services.start_of_day(services.local_today())
-    db.session.add(Rating(suggestion_id=on_time.id, score=4, rated_on=services.local_today()))
-    db.session.add(Rating(suggestion_id=late.id, score=5, rated_on=services.local_today()))
+    late = make_suggestion(None, days_ago=12)
+    late.created_at = day_bounds(today())[0]
+    db.session.add(Rating(suggestion_id=on_time.id, score=4, rated_on=today()))
+    db.session.add(Rating(suggestion_id=late.id, score=5, rated_on=today()))
     db.session.commit()
     this_month, _last = reports.card_figures()
     assert this_month.average == 4.5 and this_month.ratings == 2
@@ -80,24 +91,24 @@ def test_card_shows_satisfaction_and_on_time_share(client, login_as, file, publi
     assert "Satisfaction" not in client.get("/").get_data(as_text=True)
 
 
-def test_digest_defaults_to_last_week_and_counts_by_category_and_status(client, login_as, file, categories):
-    today = services.local_today()
-    last_monday = today - timedelta(days=today.weekday() + 7)
-    in_week = file(None, title="上周一的", category=categories[0])
-    in_week.created_at = services.start_of_day(last_monday)
-    file(None, title="本周的")
+def test_digest_defaults_to_last_week_and_counts_by_category_and_status(client, login_as, make_suggestion, categories):
+    day = today()
+    last_monday = day - timedelta(days=day.weekday() + 7)
+    in_week = make_suggestion(None, title="上周一的", category=categories[0])
+    in_week.created_at = day_bounds(last_monday)[0]
+    make_suggestion(None, title="本周的")
     db.session.commit()
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)
     assert "上周一的" in page and "本周的" not in page and "Work environment" in page
-    page = client.get(f"/suggestions/digest?week={today.isoformat()}").get_data(as_text=True)
+    page = client.get(f"/suggestions/digest?week={day.isoformat()}").get_data(as_text=True)
     assert "本周的" in page and "上周一的" not in page
     assert client.get("/suggestions/digest?week=garbage").status_code == 200
 
 
-def test_digest_downloads_as_csv_and_xlsx(client, login_as, file, categories):
-    suggestion = file(None, title="=HYPERLINK(\"http://evil\")", category=categories[1])
-    suggestion.created_at = services.start_of_day(reports.week_start())
+def test_digest_downloads_as_csv_and_xlsx(client, login_as, make_suggestion, categories):
+    suggestion = make_suggestion(None, title="=HYPERLINK(\"http://evil\")", category=categories[1])
+    suggestion.created_at = day_bounds(reports.week_start())[0]
     db.session.commit()
     login_as(Role.OFFICE)
     response = client.get("/suggestions/digest.csv")
@@ -111,11 +122,11 @@ def test_digest_downloads_as_csv_and_xlsx(client, login_as, file, categories):
     assert "Canteen and meals" in values
 
 
-def test_the_printable_digest_lists_the_whole_week(client, login_as, file, count_queries):
+def test_the_printable_digest_lists_the_whole_week(client, login_as, make_suggestion, count_queries):
     monday = reports.week_start()
     for n in range(30):  # more than a page of any paginated list
-        suggestion = file(None, title=f"第{n:02d}条建议")
-        suggestion.created_at = services.start_of_day(monday + timedelta(days=n % 7))
+        suggestion = make_suggestion(None, title=f"第{n:02d}条建议")
+        suggestion.created_at = day_bounds(monday + timedelta(days=n % 7))[0]
     db.session.commit()
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)
@@ -124,8 +135,8 @@ def test_the_printable_digest_lists_the_whole_week(client, login_as, file, count
     with count_queries() as few:
         client.get("/suggestions/digest")
     for n in range(30, 60):
-        suggestion = file(None, title=f"第{n:02d}条建议")
-        suggestion.created_at = services.start_of_day(monday)
+        suggestion = make_suggestion(None, title=f"第{n:02d}条建议")
+        suggestion.created_at = day_bounds(monday)[0]
     db.session.commit()
     with count_queries() as many:
         assert "第59条建议" in client.get("/suggestions/digest").get_data(as_text=True)
@@ -136,5 +147,5 @@ def test_digest_page_is_printable(client, login_as):
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)
     assert "suggestions.css" in page
-    fragment = client.get("/suggestions/digest?page=1", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    fragment = client.get("/suggestions/digest?page=1", headers=PARTIAL)
     assert 'id="digest-list"' in fragment.get_data(as_text=True)

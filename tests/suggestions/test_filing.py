@@ -20,7 +20,7 @@ def _count() -> int:
 
 def _form(categories, **overrides):
     data = {"category_id": categories[2].id, "title": "班车路线 🚌", "details": "希望增加到园区东门的站点。",
-            "form_token": "token-abcdefghijklmnop"}
+            "token": "token-abcdefghijklmnop"}
     data.update(overrides)
     return data
 
@@ -43,9 +43,9 @@ def test_named_suggestion_goes_to_mine_with_its_status(client, login_as, categor
     assert "班车路线 🚌" in mine and "New" in mine
 
 
-def test_mine_shows_the_whole_latest_answer_the_plan_and_older_answers(client, login_as, file, publish):
+def test_mine_shows_the_whole_latest_answer_the_plan_and_older_answers(client, login_as, make_suggestion, publish):
     me = login_as()
-    suggestion = file(me, title="会议室太少")
+    suggestion = make_suggestion(me, title="会议室太少")
     long_answer = "我们统计了各楼层的会议室使用情况。" * 20  # longer than any excerpt
     publish(suggestion, "in_progress", "已收到，正在统计。")
     target = date.today() + timedelta(days=45)
@@ -60,10 +60,10 @@ def test_mine_shows_the_whole_latest_answer_the_plan_and_older_answers(client, l
     assert long_answer in client.get("/suggestions/").get_data(as_text=True)  # in full, not cut off
 
 
-def test_mine_of_a_merged_suggestion_shows_the_survivors_answer(client, login_as, file, make_user, office_user,
-                                                                 publish):
+def test_mine_of_a_merged_suggestion_shows_the_survivors_answer(client, login_as, make_suggestion, make_user,
+                                                                 office_user, publish):
     me = login_as()
-    survivor, mine = file(make_user(), title="别人的"), file(me, title="我的重复建议")
+    survivor, mine = make_suggestion(make_user(), title="别人的"), make_suggestion(me, title="我的重复建议")
     answers.merge(mine, survivor, office_user)
     row = client.get("/suggestions/").get_data(as_text=True)
     assert "merged with a suggestion on the same topic" in row and "its answers will appear here" in row
@@ -91,11 +91,11 @@ def test_resent_anonymous_form_creates_one_and_shows_the_same_code(client, login
     assert _count() == 1
 
 
-def test_tracking_code_opens_only_its_own_note(client, login_as, categories, file):
+def test_tracking_code_opens_only_its_own_note(client, login_as, categories, make_suggestion):
     login_as()
     page = client.post("/suggestions/new", data=_form(categories, anonymous="y", title="我的匿名建议"))
     code = page.get_data(as_text=True).split('id="tracking-code">')[1].split("<")[0]
-    file(None, title="别人的匿名建议")
+    make_suggestion(None, title="别人的匿名建议")
     client.post("/logout")
     tracked = client.get(f"/suggestions/track/{code.lower()}").get_data(as_text=True)
     assert "我的匿名建议" in tracked and "别人的匿名建议" not in tracked
@@ -201,9 +201,9 @@ def test_paper_slip_needs_its_date_and_the_office(client, login_as, categories):
     assert response.status_code == 422 and "future" in response.get_data(as_text=True)
 
 
-def test_author_replies_and_rates_after_the_answer(client, login_as, file, publish):
+def test_author_replies_and_rates_after_the_answer(client, login_as, make_suggestion, publish):
     me = login_as()
-    suggestion = file(me)
+    suggestion = make_suggestion(me)
     response = client.post(f"/suggestions/{suggestion.id}/rating", data={"score": "5"})
     assert response.status_code == 303
     assert "once the office has given its answer" in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
@@ -218,8 +218,8 @@ def test_author_replies_and_rates_after_the_answer(client, login_as, file, publi
     assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.from_author)) == 1
 
 
-def test_anonymous_author_reads_answer_replies_and_rates_on_the_tracking_page(client, file, publish):
-    suggestion = file(None)
+def test_anonymous_author_reads_answer_replies_and_rates_on_the_tracking_page(client, make_suggestion, publish):
+    suggestion = make_suggestion(None)
     publish(suggestion, "declined", "原因：不符合安全规定。")
     page = client.get(f"/suggestions/track/{suggestion.code}").get_data(as_text=True)
     assert "原因：不符合安全规定。" in page and "Declined" in page
@@ -228,8 +228,8 @@ def test_anonymous_author_reads_answer_replies_and_rates_on_the_tracking_page(cl
     assert "(2/5)" in page
 
 
-def test_rating_out_of_range_is_refused(client, file, publish):
-    suggestion = file(None)
+def test_rating_out_of_range_is_refused(client, make_suggestion, publish):
+    suggestion = make_suggestion(None)
     publish(suggestion, "resolved", "好了")
     response = client.post(f"/suggestions/track/{suggestion.code}/rating", data={"score": "9"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -242,9 +242,9 @@ def test_a_chinese_reader_files_in_chinese(client, login_as, categories):
     assert "提建议" in page and "匿名提交" in page and "通勤" in page and "Send anonymously" not in page
 
 
-def test_every_page_reads_in_chinese(client, login_as, file, publish, make_user):
-    named = file(make_user(), title="实名建议")
-    anonymous = file(None, title="匿名建议")
+def test_every_page_reads_in_chinese(client, login_as, make_suggestion, publish, make_user):
+    named = make_suggestion(make_user(), title="实名建议")
+    anonymous = make_suggestion(None, title="匿名建议")
     publish(named, "deferred", "预算原因", plan="下季度", target_date=date.today() + timedelta(days=30))
     named.on_board = True
     db.session.commit()
@@ -260,8 +260,22 @@ def test_every_page_reads_in_chinese(client, login_as, file, publish, make_user)
     assert "暂缓" in client.get(f"/suggestions/{named.id}").get_data(as_text=True)
 
 
-def test_pages_with_a_tracking_code_are_not_cached(client, login_as, categories, file):
+def test_pages_with_a_tracking_code_are_not_cached(client, login_as, categories, make_suggestion):
     login_as()
     response = client.post("/suggestions/new", data=_form(categories, anonymous="y"))
     assert response.headers["Cache-Control"] == "no-store"
-    assert client.get(f"/suggestions/track/{file(None).code}").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/suggestions/track/{make_suggestion(None).code}").headers["Cache-Control"] == "no-store"
+
+
+def test_new_suggestion_needs_the_csrf_token(app, client, login_as, categories):
+    login_as()
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = {"category_id": categories[0].id, "title": "无令牌", "details": "d", "token": "csrf-test-token-123"}
+    response = client.post("/suggestions/new", data=data)
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
+    page = client.get("/suggestions/new").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/suggestions/new", data={**data, "csrf_token": token})
+    assert response.status_code == 303

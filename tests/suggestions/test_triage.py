@@ -2,6 +2,7 @@
 internal notes, templates, and a losing concurrent writer."""
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
@@ -9,6 +10,8 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.suggestions import answers, services
 from app.suggestions.models import Answer, AnswerTemplate, Event, Suggestion
+from app.timeutil import today
+from tests import PARTIAL
 from tests.conftest import PASSWORD
 
 
@@ -27,15 +30,15 @@ def _sign_in(client, user) -> None:
     assert client.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 303
 
 
-def test_triage_lists_with_authors_and_filters_in_place(client, login_as, file, make_user, categories):
+def test_triage_lists_with_authors_and_filters_in_place(client, login_as, make_suggestion, make_user, categories):
     author = make_user(name="刘工")
-    file(author, title="空调太冷", category=categories[3])
-    file(None, title="食堂太咸", category=categories[1])
+    make_suggestion(author, title="空调太冷", category=categories[3])
+    make_suggestion(None, title="食堂太咸", category=categories[1])
     login_as(Role.OFFICE)
     page = client.get("/suggestions/triage").get_data(as_text=True)
     assert "空调太冷" in page and "刘工" in page and "食堂太咸" in page and "<nav" in page
     fragment = client.get(f"/suggestions/triage?category={categories[1].id}",
-                          headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+                          headers=PARTIAL)
     text = fragment.get_data(as_text=True)
     assert "HX-Request" in fragment.headers["Vary"]
     assert 'id="suggestion-rows"' in text and "<nav class=\"container" not in text
@@ -45,21 +48,21 @@ def test_triage_lists_with_authors_and_filters_in_place(client, login_as, file, 
     assert "空调太冷" not in client.get("/suggestions/triage?status=resolved").get_data(as_text=True)
 
 
-def test_date_range_filter_uses_office_days(client, login_as, file):
-    file(None, title="上周的", days_ago=8)
-    file(None, title="今天的")
+def test_date_range_filter_uses_office_days(client, login_as, make_suggestion):
+    make_suggestion(None, title="上周的", days_ago=8)
+    make_suggestion(None, title="今天的")
     login_as(Role.OFFICE)
-    today = services.local_today()
-    page = client.get(f"/suggestions/triage?start={(today - timedelta(days=1)).isoformat()}").get_data(as_text=True)
+    day = today()
+    page = client.get(f"/suggestions/triage?start={(day - timedelta(days=1)).isoformat()}").get_data(as_text=True)
     assert "今天的" in page and "上周的" not in page
-    page = client.get(f"/suggestions/triage?end={(today - timedelta(days=7)).isoformat()}&start=bad").get_data(
+    page = client.get(f"/suggestions/triage?end={(day - timedelta(days=7)).isoformat()}&start=bad").get_data(
         as_text=True)
     assert "上周的" in page and "今天的" not in page
 
 
-def test_overdue_after_five_working_days_stands_out(client, login_as, file, app):
-    file(None, title="很久没人理", days_ago=10)
-    file(None, title="刚刚提交")
+def test_overdue_after_five_working_days_stands_out(client, login_as, make_suggestion, app):
+    make_suggestion(None, title="很久没人理", days_ago=10)
+    make_suggestion(None, title="刚刚提交")
     login_as(Role.OFFICE)
     page = client.get("/suggestions/triage?overdue=1").get_data(as_text=True)
     assert "很久没人理" in page and "刚刚提交" not in page and "Overdue" in page
@@ -72,9 +75,9 @@ def test_working_days_skip_the_weekend(app):
     assert services.add_working_days(friday, 1) == date(2026, 11, 23)
 
 
-def test_publishing_an_answer_changes_status_notifies_and_keeps_history(client, login_as, file, make_user):
+def test_publishing_an_answer_changes_status_notifies_and_keeps_history(client, login_as, make_suggestion, make_user):
     author = make_user()
-    suggestion = file(author)
+    suggestion = make_suggestion(author)
     office = login_as(Role.OFFICE, name="王主任")
     response = client.post(f"/suggestions/{suggestion.id}/answer", data={
         "status_to": "in_progress", "body": "已转交后勤部。", "version": suggestion.version, "action": "publish"})
@@ -88,8 +91,8 @@ def test_publishing_an_answer_changes_status_notifies_and_keeps_history(client, 
     assert "王主任" in page and "In progress" in page
 
 
-def test_declined_without_reason_is_refused_and_nothing_changes(client, login_as, file):
-    suggestion = file(None)
+def test_declined_without_reason_is_refused_and_nothing_changes(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None)
     login_as(Role.OFFICE)
     response = client.post(f"/suggestions/{suggestion.id}/answer", data={
         "status_to": "declined", "body": "", "version": suggestion.version})
@@ -99,8 +102,8 @@ def test_declined_without_reason_is_refused_and_nothing_changes(client, login_as
     assert suggestion.status == "new" and db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_deferred_needs_plan_and_date_and_keeps_input(client, login_as, file):
-    suggestion = file(None)
+def test_deferred_needs_plan_and_date_and_keeps_input(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None)
     login_as(Role.OFFICE)
     response = client.post(f"/suggestions/{suggestion.id}/answer", data={
         "status_to": "deferred", "body": "需要预算。", "plan": "", "version": suggestion.version})
@@ -115,8 +118,8 @@ def test_deferred_needs_plan_and_date_and_keeps_input(client, login_as, file):
     assert suggestion.status == "deferred"
 
 
-def test_a_disallowed_status_is_refused(client, login_as, file, publish):
-    suggestion = file(None)
+def test_a_disallowed_status_is_refused(client, login_as, make_suggestion, publish):
+    suggestion = make_suggestion(None)
     publish(suggestion, "resolved")
     login_as(Role.OFFICE)
     db.session.refresh(suggestion)
@@ -127,9 +130,9 @@ def test_a_disallowed_status_is_refused(client, login_as, file, publish):
     assert suggestion.status == "resolved"
 
 
-def test_drafts_notify_nobody_until_published_together(client, login_as, file, make_user):
+def test_drafts_notify_nobody_until_published_together(client, login_as, make_suggestion, make_user):
     author = make_user()
-    first, second = file(author, title="一"), file(author, title="二")
+    first, second = make_suggestion(author, title="一"), make_suggestion(author, title="二")
     login_as(Role.OFFICE)
     for s in (first, second):
         response = client.post(f"/suggestions/{s.id}/answer", data={
@@ -146,17 +149,17 @@ def test_drafts_notify_nobody_until_published_together(client, login_as, file, m
     assert answers.drafts() == []
 
 
-def test_author_never_sees_a_draft(client, login_as, file, office_user):
+def test_author_never_sees_a_draft(client, login_as, make_suggestion, office_user):
     me = login_as()
-    suggestion = file(me)
+    suggestion = make_suggestion(me)
     answers.answer(suggestion, office_user, version=suggestion.version, status_to="resolved", body="草稿内容",
                    publish=False)
     assert "草稿内容" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
     assert "草稿内容" not in client.get("/suggestions/").get_data(as_text=True)
 
 
-def test_a_losing_concurrent_writer_sees_the_current_state(client, login_as, file, publish):
-    suggestion = file(None)
+def test_a_losing_concurrent_writer_sees_the_current_state(client, login_as, make_suggestion, publish):
+    suggestion = make_suggestion(None)
     old_version = suggestion.version
     publish(suggestion, "in_progress", "第一位同事的答复")
     login_as(Role.OFFICE)
@@ -169,9 +172,44 @@ def test_a_losing_concurrent_writer_sees_the_current_state(client, login_as, fil
     assert suggestion.status == "in_progress"
 
 
-def test_internal_notes_stay_with_the_office(client, login_as, file, make_user):
+def test_two_office_staff_publishing_the_same_draft_give_one_success_and_one_409(client, login_as, make_suggestion,
+                                                                                    make_user, office_user):
     author = make_user()
-    suggestion = file(author)
+    suggestion = make_suggestion(author)
+    answers.answer(suggestion, office_user, version=suggestion.version, status_to="resolved", body="已解决",
+                   publish=False)
+    login_as(Role.OFFICE)
+    page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    shown_version = page.split('name="version" value="')[1].split('"')[0]  # both colleagues opened this page
+    first = client.post(f"/suggestions/{suggestion.id}/draft/publish", data={"version": shown_version})
+    second = client.post(f"/suggestions/{suggestion.id}/draft/publish", data={"version": shown_version})
+    assert first.status_code == 303
+    assert second.status_code == 409
+    text = second.get_data(as_text=True)
+    assert "Someone else changed this suggestion" in text and "已解决" in text
+    db.session.refresh(suggestion)
+    assert suggestion.status == "resolved" and len(_notifications(author)) == 1
+
+
+def test_a_draft_published_by_a_colleague_at_the_same_moment_is_a_conflict(app, make_suggestion, office_user,
+                                                                         make_user):
+    """Both publishers read the same version; the one whose write lands second is told, nothing doubles."""
+    suggestion, second_publisher = make_suggestion(make_user()), make_user(Role.OFFICE)
+    answers.answer(suggestion, office_user, version=suggestion.version, status_to="in_progress", body="处理中",
+                   publish=False)
+    db.session.refresh(suggestion)
+    read_version = suggestion.version
+    with db.engine.begin() as colleague:  # the other publisher's write lands first
+        colleague.execute(Suggestion.__table__.update().where(Suggestion.id == suggestion.id)
+                          .values(status="in_progress", version=read_version + 1))
+    with pytest.raises(answers.StaleSuggestion):
+        answers.publish_draft(suggestion, second_publisher, read_version)
+    assert db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == "answer")) == 0
+
+
+def test_internal_notes_stay_with_the_office(client, login_as, make_suggestion, make_user):
+    author = make_user()
+    suggestion = make_suggestion(author)
     login_as(Role.OFFICE)
     assert client.post(f"/suggestions/{suggestion.id}/notes", data={"body": "内部：与后勤核实"}).status_code == 303
     assert client.post(f"/suggestions/{suggestion.id}/notes", data={"body": ""}).status_code == 422
@@ -181,11 +219,11 @@ def test_internal_notes_stay_with_the_office(client, login_as, file, make_user):
     assert "内部：与后勤核实" not in client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
 
 
-def test_merge_makes_the_duplicate_author_follow_the_survivor(client, login_as, file, make_user, publish):
+def test_merge_makes_the_duplicate_author_follow_the_survivor(client, login_as, make_suggestion, make_user, publish):
     author, other = make_user(), make_user()
-    survivor = file(other, title="班车太少")
-    duplicate = file(author, title="班车不够")
-    anonymous = file(None, title="班车")
+    survivor = make_suggestion(other, title="班车太少")
+    duplicate = make_suggestion(author, title="班车不够")
+    anonymous = make_suggestion(None, title="班车")
     login_as(Role.OFFICE)
     assert client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": survivor.id}).status_code == 303
     assert client.post(f"/suggestions/{anonymous.id}/merge", data={"target_id": survivor.id}).status_code == 303
@@ -201,11 +239,12 @@ def test_merge_makes_the_duplicate_author_follow_the_survivor(client, login_as, 
     assert survivor.status == "resolved"
 
 
-def test_each_follower_of_a_merged_thread_gets_a_link_they_can_open(client, login_as, file, make_user, publish):
+def test_each_follower_of_a_merged_thread_gets_a_link_they_can_open(client, login_as, make_suggestion, make_user,
+                                                                     publish):
     survivor_author, duplicate_author = make_user(), make_user()
-    survivor = file(survivor_author, title="班车太少")
-    duplicate = file(duplicate_author, title="早班车能不能加一班")
-    anonymous = file(None, title="匿名：班车")
+    survivor = make_suggestion(survivor_author, title="班车太少")
+    duplicate = make_suggestion(duplicate_author, title="早班车能不能加一班")
+    anonymous = make_suggestion(None, title="匿名：班车")
     login_as(Role.OFFICE)
     for merged in (duplicate, anonymous):
         assert client.post(f"/suggestions/{merged.id}/merge", data={"target_id": survivor.id}).status_code == 303
@@ -233,9 +272,9 @@ def test_each_follower_of_a_merged_thread_gets_a_link_they_can_open(client, logi
     assert 'id="merged-note"' in tracking and "Deferred" in tracking and "需要和公交公司谈。" in tracking
 
 
-def test_an_author_of_both_survivor_and_duplicate_is_told_once(client, login_as, file, make_user, publish):
+def test_an_author_of_both_survivor_and_duplicate_is_told_once(client, login_as, make_suggestion, make_user, publish):
     author = make_user()
-    survivor, duplicate = file(author, title="一号"), file(author, title="二号")
+    survivor, duplicate = make_suggestion(author, title="一号"), make_suggestion(author, title="二号")
     login_as(Role.OFFICE)
     client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": survivor.id})
     before = len(_notifications(author))
@@ -244,8 +283,8 @@ def test_an_author_of_both_survivor_and_duplicate_is_told_once(client, login_as,
     assert _latest_notification(author).link == f"/suggestions/{survivor.id}"
 
 
-def test_triage_rows_show_the_number_and_the_search_finds_it(client, login_as, file):
-    wanted, other = file(None, title="要找的这条"), file(None, title="另一条")
+def test_triage_rows_show_the_number_and_the_search_finds_it(client, login_as, make_suggestion):
+    wanted, other = make_suggestion(None, title="要找的这条"), make_suggestion(None, title="另一条")
     login_as(Role.OFFICE)
     page = client.get("/suggestions/triage").get_data(as_text=True)
     assert f"No. {wanted.id}" in page and f"No. {other.id}" in page
@@ -259,17 +298,17 @@ def test_triage_rows_show_the_number_and_the_search_finds_it(client, login_as, f
     assert f"No. {wanted.id}" in detail
 
 
-def test_search_takes_percent_and_underscore_literally(client, login_as, file):
-    file(None, title="打印机 100% 卡纸")
-    file(None, title="打印机 1000 张")
+def test_search_takes_percent_and_underscore_literally(client, login_as, make_suggestion):
+    make_suggestion(None, title="打印机 100% 卡纸")
+    make_suggestion(None, title="打印机 1000 张")
     login_as(Role.OFFICE)
     found = client.get("/suggestions/triage", query_string={"q": "100%"}).get_data(as_text=True)
     assert "100% 卡纸" in found and "1000 张" not in found
     assert "No suggestion matches" in client.get("/suggestions/triage", query_string={"q": "_"}).get_data(as_text=True)
 
 
-def test_merge_takes_a_pasted_number_and_keeps_a_wrong_one_with_the_reason(client, login_as, file):
-    survivor, duplicate = file(None, title="留下的"), file(None, title="重复的")
+def test_merge_takes_a_pasted_number_and_keeps_a_wrong_one_with_the_reason(client, login_as, make_suggestion):
+    survivor, duplicate = make_suggestion(None, title="留下的"), make_suggestion(None, title="重复的")
     login_as(Role.OFFICE)
     response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": "123456789"})
     page = response.get_data(as_text=True)
@@ -285,21 +324,22 @@ def test_merge_takes_a_pasted_number_and_keeps_a_wrong_one_with_the_reason(clien
     assert duplicate.merged_into_id == survivor.id
 
 
-def test_answer_template_prefills_the_answer_fragment(client, login_as, file):
+def test_answer_template_prefills_the_answer_fragment(client, login_as, make_suggestion):
     template = AnswerTemplate(title="已转交", body="感谢反馈，已转交后勤部跟进。")
     db.session.add(template)
     db.session.commit()
-    suggestion = file(None)
+    suggestion = make_suggestion(None)
     login_as(Role.OFFICE)
     response = client.get(f"/suggestions/{suggestion.id}?template_id={template.id}",
-                          headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+                          headers=PARTIAL)
     text = response.get_data(as_text=True)
     assert 'id="answer-form"' in text and "感谢反馈，已转交后勤部跟进。" in text and "<nav" not in text
 
 
 def test_office_edits_templates_and_categories(client, login_as, categories):
     login_as(Role.OFFICE)
-    assert client.post("/suggestions/templates", data={"title": "谢谢", "body": "感谢！", "active": "y"}).status_code == 303
+    response = client.post("/suggestions/templates", data={"title": "谢谢", "body": "感谢！", "active": "y"})
+    assert response.status_code == 303
     assert "谢谢" in client.get("/suggestions/templates").get_data(as_text=True)
     response = client.post(f"/suggestions/categories/{categories[0].id}",
                            data={"name_zh": "办公环境", "name_en": "Office space", "position": "0"})
@@ -308,8 +348,8 @@ def test_office_edits_templates_and_categories(client, login_as, categories):
     assert client.post("/suggestions/categories", data={"name_zh": "", "name_en": "x"}).status_code == 422
 
 
-def test_board_toggle(client, login_as, file):
-    suggestion = file(None)
+def test_board_toggle(client, login_as, make_suggestion):
+    suggestion = make_suggestion(None)
     login_as(Role.OFFICE)
     client.post(f"/suggestions/{suggestion.id}/board", data={"shown": "1"})
     db.session.refresh(suggestion)
@@ -317,10 +357,10 @@ def test_board_toggle(client, login_as, file):
     assert db.session.scalar(select(Suggestion.on_board)) is True
 
 
-def test_tick_reminds_the_office_once_per_overdue_suggestion(app, file, office_user, make_user):
-    late = file(None, days_ago=10)
+def test_tick_reminds_the_office_once_per_overdue_suggestion(app, make_suggestion, office_user, make_user):
+    late = make_suggestion(None, days_ago=10)
     version = late.version
-    file(None)
+    make_suggestion(None)
     employee = make_user()
     first = app.test_cli_runner().invoke(args=["tick"])
     assert "suggestions: overdue answers: 1 newly overdue" in first.output
@@ -330,16 +370,16 @@ def test_tick_reminds_the_office_once_per_overdue_suggestion(app, file, office_u
     assert late.version == version  # the reminder leaves an open answer form valid
 
 
-def test_an_anonymous_reply_follows_the_answer_it_replies_to(client, file, publish):
-    suggestion = file(None)
+def test_an_anonymous_reply_follows_the_answer_it_replies_to(client, make_suggestion, publish):
+    suggestion = make_suggestion(None)
     publish(suggestion, "in_progress", "正在处理")
     client.post(f"/suggestions/track/{suggestion.code}/reply", data={"body": "补充一点"})
     page = client.get(f"/suggestions/track/{suggestion.code}").get_data(as_text=True)
     assert page.index("正在处理") < page.index("补充一点")
 
 
-def test_triage_shows_when_the_author_replied_after_the_answer(client, login_as, file, publish):
-    suggestion = file(None, title="需要回复的")
+def test_triage_shows_when_the_author_replied_after_the_answer(client, login_as, make_suggestion, publish):
+    suggestion = make_suggestion(None, title="需要回复的")
     publish(suggestion, "in_progress", "处理中")
     login_as(Role.OFFICE)
     assert "the author replied" not in client.get("/suggestions/triage").get_data(as_text=True)

@@ -10,8 +10,8 @@ from app.visits import checklist, services
 from app.visits.models import Room
 from tests.access import Route, allow, everyone
 
-R, O, A = Role.RECEPTION, Role.OFFICE, Role.ADMIN
-DESK = (R, O)
+DESK = (Role.RECEPTION, Role.OFFICE)
+EDITORS = (Role.OFFICE, Role.ADMIN)
 VISIT = "/visits/<int:visit_id>"
 STEP = VISIT + "/steps/<int:step_id>"
 TEMPLATE_STEP = "/visits/templates/steps/<int:template_step_id>"
@@ -27,33 +27,36 @@ ROUTES = [
     Route("GET", VISIT + "/sheet", allow(*DESK), default=404),
     Route("GET", VISIT + "/badges", allow(*DESK)),
     Route("POST", VISIT + "/arrive", allow(*DESK, status=303)),
-    # Departure before arrival: refused with a message, then back to the visit.
-    Route("POST", VISIT + "/depart", allow(*DESK, status=303)),
-    Route("POST", VISIT + "/accept", allow(O, status=303)),
-    Route("POST", VISIT + "/cancel", {R: 403, O: 303}, default=404, data={"reason": "客户改期"}),
+    # Departure before arrival: the page was out of date, so the visit page says so (409).
+    Route("POST", VISIT + "/depart", allow(*DESK, status=409)),
+    # No owner named: refused with the message on the visit page (422).
+    Route("POST", VISIT + "/accept", allow(Role.OFFICE, status=422)),
+    Route("POST", VISIT + "/cancel", {Role.RECEPTION: 403, Role.OFFICE: 303}, default=404, data={"reason": "客户改期"}),
     Route("POST", STEP + "/tick", allow(*DESK, status=303), default=404),
-    Route("POST", STEP + "/untick", allow(*DESK, status=303), default=404, data={"reason": "弄错了"}),
+    # The step is open already: someone else must have reopened it (409).
+    Route("POST", STEP + "/untick", allow(*DESK, status=409), default=404, data={"reason": "弄错了"}),
     Route("POST", STEP + "/skip", allow(*DESK, status=303), default=404, data={"reason": "不需要"}),
     Route("POST", STEP + "/note", allow(*DESK, status=303), default=404, data={"note": "已确认"}),
-    # Nothing ticked in the last minutes: refused with a message, then back to the visit.
-    Route("POST", STEP + "/undo", allow(*DESK, status=303), default=404),
+    # Nothing ticked in the last minutes: refused with the message on the visit page (422).
+    Route("POST", STEP + "/undo", allow(*DESK, status=422), default=404),
     Route("GET", "/visits/today", allow(*DESK)),
     Route("GET", "/visits/register", allow(*DESK)),
     Route("GET", "/visits/register.<any(csv, xlsx):kind>", allow(*DESK)),
-    Route("GET", "/visits/templates", allow(O, A)),
-    Route("POST", "/visits/templates/<visit_type>/steps", allow(O, A, status=422)),
-    Route("GET", TEMPLATE_STEP, allow(O, A)),
-    Route("POST", TEMPLATE_STEP, allow(O, A, status=422)),
-    Route("POST", TEMPLATE_STEP + "/move", allow(O, A, status=303), data={"direction": "down"}),
-    Route("POST", TEMPLATE_STEP + "/delete", allow(O, A, status=303)),
-    Route("GET", "/visits/rooms", allow(O, A)),
-    Route("POST", "/visits/rooms", allow(O, A, status=422)),
-    Route("POST", "/visits/rooms/<int:room_id>/active", allow(O, A, status=303), data={"active": "0"}),
-    Route("POST", "/visits/rooms/<int:room_id>/name", allow(O, A, status=422)),
+    Route("GET", "/visits/templates", allow(*EDITORS)),
+    Route("POST", "/visits/templates/<visit_type>/steps", allow(*EDITORS, status=422)),
+    Route("GET", TEMPLATE_STEP, allow(*EDITORS)),
+    Route("POST", TEMPLATE_STEP, allow(*EDITORS, status=422)),
+    Route("POST", TEMPLATE_STEP + "/move", allow(*EDITORS, status=303), data={"direction": "down"}),
+    Route("POST", TEMPLATE_STEP + "/delete", allow(*EDITORS, status=303)),
+    Route("GET", "/visits/rooms", allow(*EDITORS)),
+    Route("POST", "/visits/rooms", allow(*EDITORS, status=422)),
+    Route("POST", "/visits/rooms/<int:room_id>/active", allow(*EDITORS, status=303), data={"active": "0"}),
+    Route("POST", "/visits/rooms/<int:room_id>/name", allow(*EDITORS, status=422)),
 ]
 
 
 def setup() -> dict:
+    checklist.seed_templates()
     host = User(login="visit-host", name="Visit Host", password_hash="x")
     owner = User(login="visit-owner", name="Visit Owner", password_hash="x")
     owner.set_roles([Role.OFFICE])

@@ -1,21 +1,29 @@
-"""Builders for visits: a planned visit days ahead, with its owner from the office and an employee as host."""
+"""Builders for visits: a planned visit days ahead, with its owner from the office and an employee as host.
+Every test starts with the checklist templates an install gets from its migration."""
 import itertools
 from datetime import timedelta
 
 import pytest
 
 from app.auth.roles import Role
+from app.extensions import db
 from app.timeutil import utcnow
-from app.visits import services
+from app.visits import checklist, services
 from app.visits.models import Room
+
+
+@pytest.fixture(autouse=True)
+def checklist_templates(app):
+    """The reference data: each visit type's template with its standard steps."""
+    checklist.seed_templates()
 
 
 @pytest.fixture
 def make_room(app):
     def make(name="301 会议室"):
         room = Room(name=name)
-        services.db.session.add(room)
-        services.db.session.commit()
+        db.session.add(room)
+        db.session.commit()
         return room
     return make
 
@@ -44,6 +52,5 @@ def make_visit(app, make_user):
         owner = owner or make_user(Role.OFFICE)
         creator = creator or owner
         host = host or make_user()
-        with app.test_request_context():
-            return services.create_visit(creator, visit_data(host, owner, **overrides))
+        return services.create_visit(creator, visit_data(host, owner, **overrides))
     return make

@@ -1,15 +1,21 @@
 """Checklist templates: the seeded customer standard, copy semantics, due times in the office time zone."""
+import importlib.util
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.timeutil import to_utc
 from app.visits import checklist
-from app.visits.models import TemplateStep
+from app.visits.models import ChecklistTemplate, TemplateStep, VisitType
+
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0008_checklist_templates.py"
 
 
-def test_customer_template_is_seeded_with_the_standard_on_first_use(app):
+def test_the_seeded_customer_template_is_the_standard(app):
     template = checklist.template_for("customer")
     titles = [s.title for s in template.steps]
     assert len(titles) == 10
@@ -22,11 +28,44 @@ def test_customer_template_is_seeded_with_the_standard_on_first_use(app):
 
 
 def test_every_visit_type_has_a_template_and_seeding_twice_adds_nothing(app):
-    checklist.ensure_templates()
-    checklist.ensure_templates()
+    checklist.seed_templates()
+    checklist.seed_templates()
     templates = checklist.all_templates()
     assert [t.visit_type for t in templates] == ["customer", "supplier", "audit", "interview", "other"]
     assert [len(t.steps) for t in templates] == [10, 3, 4, 3, 3]
+
+
+def test_seeding_adds_only_the_missing_types_and_keeps_edited_ones(app):
+    customer = checklist.template_for("customer")
+    checklist.remove_template_step(customer.steps[0])
+    db.session.execute(delete(ChecklistTemplate).where(ChecklistTemplate.visit_type == "audit"))
+    db.session.commit()
+    checklist.seed_templates()
+    db.session.expire_all()
+    assert len(checklist.template_for("customer").steps) == 9
+    assert len(checklist.template_for("audit").steps) == 4
+
+
+def test_the_migration_inserts_the_same_standard_as_the_seeder(app):
+    """Installs get the templates from migration 0008, tests and `flask seed-demo` from the seeder: the
+    migration's written-out copy must not drift from the code's standard, in either language."""
+    spec = importlib.util.spec_from_file_location("migration_0008", MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for locale, language in (("zh_CN", 0), ("en", 1)):
+        with force_locale(locale):
+            seeded = {t.value: [(r["title"], r["responsible"], r["anchor"], r["offset_minutes"])
+                                for r in checklist.default_steps(t.value)] for t in VisitType}
+        migrated = {visit_type: [(titles[language], who, anchor, offset) for titles, who, anchor, offset in steps]
+                    for visit_type, steps in migration.DEFAULT_STEPS.items()}
+        assert migrated == seeded
+
+
+def test_reading_the_templates_never_creates_them(app):
+    db.session.execute(delete(ChecklistTemplate))
+    db.session.commit()
+    assert checklist.all_templates() == [] and checklist.template_for("customer") is None
+    assert db.session.scalar(select(func.count()).select_from(ChecklistTemplate)) == 0
 
 
 def test_visit_copies_steps_and_later_template_edits_never_reach_it(app, make_visit):

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import utcnow
-from app.visits import checklist, queries
+from app.visits import checklist, queries, steps
 from app.visits.models import Room, TemplateStep, Visit, VisitEvent, VisitStep
-
-FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+from tests import PARTIAL
 
 
 def _soon():
@@ -34,14 +33,14 @@ def test_board_shows_today_tomorrow_and_who_is_in_the_building(client, login_as,
 def test_board_poll_answers_204_until_something_changes(client, login_as, make_visit, count_queries):
     login_as(Role.RECEPTION)
     visit = make_visit(arrival=_soon())
-    page = client.get("/visits/today", headers=FRAGMENT).get_data(as_text=True)
+    page = client.get("/visits/today", headers=PARTIAL).get_data(as_text=True)
     assert "<nav" not in page and 'id="visit-board"' in page
     stamp = page.split('data-stamp="')[1].split('"')[0]
     with count_queries() as counter:
-        assert client.get(f"/visits/today?since={stamp}", headers=FRAGMENT).status_code == 204
+        assert client.get(f"/visits/today?since={stamp}", headers=PARTIAL).status_code == 204
     assert counter.count <= 4  # the signed-in user, their roles, and one for the board's stamp
     client.post(f"/visits/{visit.id}/steps/{visit.steps[0].id}/tick")
-    changed = client.get(f"/visits/today?since={stamp}", headers=FRAGMENT)
+    changed = client.get(f"/visits/today?since={stamp}", headers=PARTIAL)
     assert changed.status_code == 200 and "1 of 10 steps" in changed.get_data(as_text=True)
 
 
@@ -61,7 +60,7 @@ def test_board_marks_overdue_steps_and_quick_ticks_receptions_next_step(client, 
     assert f"/steps/{greet.id}/tick" in card and f"/steps/{owners_first.id}/tick" not in card
     assert "Next: <strong>确认来访细节</strong> · Visit owner" in card
     card = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"},
-                       headers=FRAGMENT).get_data(as_text=True)
+                       headers=PARTIAL).get_data(as_text=True)
     assert f'id="visit-card-{visit.id}"' in card and "1 of 10 steps" in card
     assert f"/steps/{escort.id}/tick" in card and db.session.get(VisitStep, owners_first.id).state == "open"
 
@@ -71,10 +70,10 @@ def test_a_wrong_tap_on_the_board_is_undone_and_the_history_keeps_both(client, l
     visit = make_visit(arrival=_soon())
     greet = visit.steps[6]
     card = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"},
-                       headers=FRAGMENT).get_data(as_text=True)
+                       headers=PARTIAL).get_data(as_text=True)
     assert f"/steps/{greet.id}/undo" in card and "Undo “客户到达时迎接”" in card
     card = client.post(f"/visits/{visit.id}/steps/{greet.id}/undo", data={"view": "board"},
-                       headers=FRAGMENT).get_data(as_text=True)
+                       headers=PARTIAL).get_data(as_text=True)
     assert "0 of 10 steps" in card and f"/steps/{greet.id}/undo" not in card and f"/steps/{greet.id}/tick" in card
     history = [(e.action, e.text) for e in db.session.scalars(
         select(VisitEvent).where(VisitEvent.step_id == greet.id).order_by(VisitEvent.id))]
@@ -85,17 +84,51 @@ def test_only_ones_own_recent_tick_can_be_undone_from_the_board(client, login_as
     me = login_as(Role.RECEPTION)
     visit = make_visit(arrival=_soon())
     greet, escort = visit.steps[6], visit.steps[7]
-    checklist.tick(greet, make_user(Role.RECEPTION))
-    checklist.tick(escort, me)
+    steps.tick(greet, make_user(Role.RECEPTION))
+    steps.tick(escort, me)
     escort.done_at -= checklist.UNDO_WINDOW + timedelta(minutes=1)
     db.session.commit()
     card = _card(client.get("/visits/today").get_data(as_text=True), visit)
     assert "/undo" not in card
     for step in (greet, escort):
-        answer = client.post(f"/visits/{visit.id}/steps/{step.id}/undo", data={"view": "board"},
-                             headers=FRAGMENT).get_data(as_text=True)
-        assert "Only your own tick of the last 10 minutes" in answer and "2 of 10 steps" in answer
+        response = client.post(f"/visits/{visit.id}/steps/{step.id}/undo", data={"view": "board"}, headers=PARTIAL)
+        answer = response.get_data(as_text=True)
+        # Refused: the card as it is, and the reason in #flash in the same answer.
+        assert response.status_code == 422 and f'id="visit-card-{visit.id}"' in answer and "2 of 10 steps" in answer
+        flash = answer.split('hx-target="#flash"')[1]
+        assert "Only your own tick of the last 10 minutes" in flash
         assert db.session.get(VisitStep, step.id).state == "done"
+
+
+def test_a_lost_race_on_the_board_answers_409_with_the_card_as_it_is_now(client, login_as, make_visit, make_user):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    greet = visit.steps[6]
+    page = client.get("/visits/today").get_data(as_text=True)
+    assert f"/steps/{greet.id}/tick" in _card(page, visit)
+    colleague = make_user(Role.RECEPTION, name="王前台")
+    steps.tick(greet, colleague)  # a colleague's tablet was quicker
+    response = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"}, headers=PARTIAL)
+    answer = response.get_data(as_text=True)
+    assert response.status_code == 409
+    card = _card(answer, visit)
+    assert "1 of 10 steps" in card and f"/steps/{greet.id}/tick" not in card
+    assert "王前台 already marked this step “Done”" in answer.split('hx-target="#flash"')[1]
+    ticks = db.session.scalar(select(func.count()).select_from(VisitEvent).where(VisitEvent.step_id == greet.id))
+    assert ticks == 1
+
+
+def test_an_arrival_already_recorded_answers_409_on_the_board(client, login_as, make_visit, make_user):
+    login_as(Role.RECEPTION)
+    visit = make_visit(arrival=_soon())
+    client.post(f"/visits/{visit.id}/arrive")
+    response = client.post(f"/visits/{visit.id}/arrive", data={"view": "board"}, headers=PARTIAL)
+    answer = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Record departure" in _card(answer, visit)
+    assert "The arrival of these visitors is already recorded." in answer.split('hx-target="#flash"')[1]
+    arrivals = db.session.scalar(select(func.count()).select_from(VisitEvent)
+                                 .where(VisitEvent.visit_id == visit.id, VisitEvent.action == "arrive"))
+    assert arrivals == 1
 
 
 def _left_days_ago(visit_id: int, days: int) -> None:
@@ -177,7 +210,7 @@ def test_register_filters_by_text_dates_and_department(client, login_as, make_vi
     later = (utcnow() + timedelta(days=10)).date().isoformat()
     page = client.get(f"/visits/register?from={later}").get_data(as_text=True)
     assert "Beta 乙公司" in page and "Alpha 甲公司" not in page
-    fragment = client.get("/visits/register?q=Beta", headers=FRAGMENT).get_data(as_text=True)
+    fragment = client.get("/visits/register?q=Beta", headers=PARTIAL).get_data(as_text=True)
     assert 'id="register-rows"' in fragment and "<nav" not in fragment
 
 
@@ -215,7 +248,7 @@ def test_templates_page_adds_moves_and_removes_steps(client, login_as):
     customer = checklist.template_for("customer")
     second = customer.steps[1]
     fragment = client.post(f"/visits/templates/steps/{second.id}/move", data={"direction": "up"},
-                           headers=FRAGMENT).get_data(as_text=True)
+                           headers=PARTIAL).get_data(as_text=True)
     assert 'id="template-steps"' in fragment and "<nav" not in fragment
     db.session.expire_all()
     assert checklist.template_for("customer").steps[0].id == second.id
@@ -248,20 +281,20 @@ def test_rooms_can_be_added_once_and_taken_out_of_the_list(client, login_as):
 
 def test_a_room_is_renamed_in_place_and_its_visits_follow(client, login_as, make_room, make_visit):
     login_as(Role.OFFICE)
-    room, other = make_room("301 会议室"), make_room("展厅")
+    room, _other = make_room("301 会议室"), make_room("展厅")
     visit = make_visit(room_id=room.id)
     response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": " 301 大会议室 🎤 "},
-                           headers=FRAGMENT)
-    assert response.status_code == 200 and 'id="room-%d"' % room.id in response.get_data(as_text=True)
+                           headers=PARTIAL)
+    assert response.status_code == 200 and f'id="room-{room.id}"' in response.get_data(as_text=True)
     assert db.session.get(Room, room.id).name == "301 大会议室 🎤"
     assert "301 大会议室 🎤" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
 
 
 def test_renaming_to_a_taken_name_is_refused_and_keeps_the_typed_name(client, login_as, make_room):
     login_as(Role.OFFICE)
-    room, other = make_room("301 会议室"), make_room("展厅")
+    room, _other = make_room("301 会议室"), make_room("展厅")
     response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": "展厅 "},
-                           headers=FRAGMENT)
+                           headers=PARTIAL)
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "exists already" in body and 'value="展厅 "' in body
     assert db.session.get(Room, room.id).name == "301 会议室"
@@ -284,10 +317,17 @@ def test_purge_command_uses_the_configured_default(app, make_visit):
     assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.visitor_names == "")) == 1
 
 
-def test_tick_command_runs_the_reminders(app, make_visit):
+def test_tick_command_runs_the_reminders_and_the_purge(app, make_visit):
     make_visit(arrival=_soon())
+    old = make_visit()
+    old.expected_arrival -= timedelta(days=400)
+    old.expected_departure -= timedelta(days=400)
+    db.session.commit()
     result = app.test_cli_runner().invoke(args=["tick"])
     assert "visits: " in result.output and "overdue step(s) reported" in result.output
+    assert "visits purge: personal data removed from 1 visit(s) older than 180 days" in result.output
+    db.session.expire_all()
+    assert old.visitor_names == "" and old.purged_at is not None
 
 
 def test_demo_seeder_adds_rooms_templates_and_visits(app):

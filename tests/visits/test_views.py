@@ -8,9 +8,10 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
 from app.timeutil import to_local, utcnow
+from app.visits import services
 from app.visits.models import Visit
-
-FRAGMENT = {"HX-Request": "true", "HX-Request-Type": "partial"}
+from tests import PARTIAL
+from tests.visits.conftest import visit_data
 
 
 def local_input(moment) -> str:
@@ -97,7 +98,7 @@ def test_visit_page_and_fragment(client, login_as, make_visit):
     visit = make_visit()
     full = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "<nav" in full and 'id="visit-live"' in full
-    fragment = client.get(f"/visits/{visit.id}", headers=FRAGMENT)
+    fragment = client.get(f"/visits/{visit.id}", headers=PARTIAL)
     assert "HX-Request" in fragment.headers["Vary"]
     assert 'id="visit-live"' in fragment.get_data(as_text=True) and "<nav" not in fragment.get_data(as_text=True)
 
@@ -125,14 +126,29 @@ def test_host_sees_names_and_can_tick_own_steps(client, make_visit, make_user):
 
 
 def test_tick_by_htmx_returns_the_live_part_with_progress(client, login_as, make_visit):
-    login_as(Role.RECEPTION)
+    me = login_as(Role.RECEPTION, name="李前台")
     visit = make_visit()
     step = visit.steps[0]
-    response = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=FRAGMENT)
+    response = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=PARTIAL)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 of 10 steps" in page and "<nav" not in page
-    again = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=FRAGMENT).get_data(as_text=True)
-    assert "already marked this step" in again and "1 of 10 steps" in again
+    assert 'hx-target="#flash"' not in page  # nothing to say after a tick that went through
+    # The same tap again, from a page that still showed the step open: someone (here the same person) was first.
+    again = client.post(f"/visits/{visit.id}/steps/{step.id}/tick", headers=PARTIAL)
+    body = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert 'id="visit-live"' in body and "1 of 10 steps" in body and "<nav" not in body
+    assert f"{me.name} already marked this step “Done”" in body.split('hx-target="#flash"')[1]
+
+
+def test_without_htmx_a_lost_race_shows_the_visit_page_with_the_message(client, login_as, make_visit):
+    login_as(Role.RECEPTION)
+    visit = make_visit()
+    assert client.post(f"/visits/{visit.id}/arrive").status_code == 303
+    response = client.post(f"/visits/{visit.id}/arrive")  # a second tab still showed "Record arrival"
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "<nav" in page and 'id="visit-live"' in page
+    assert "The arrival of these visitors is already recorded." in page and "Record departure" in page
 
 
 def test_untick_needs_a_reason(client, login_as, make_visit):
@@ -140,18 +156,20 @@ def test_untick_needs_a_reason(client, login_as, make_visit):
     visit = make_visit()
     step = visit.steps[0]
     client.post(f"/visits/{visit.id}/steps/{step.id}/tick")
-    page = client.post(f"/visits/{visit.id}/steps/{step.id}/untick", data={"reason": ""},
-                       headers=FRAGMENT).get_data(as_text=True)
-    assert "Give a reason." in page and "1 of 10 steps" in page
+    response = client.post(f"/visits/{visit.id}/steps/{step.id}/untick", data={"reason": ""}, headers=PARTIAL)
+    page = response.get_data(as_text=True)
+    # A missing reason is refused (422), not a lost race.
+    assert response.status_code == 422 and "1 of 10 steps" in page
+    assert "Give a reason." in page.split('hx-target="#flash"')[1]
     page = client.post(f"/visits/{visit.id}/steps/{step.id}/untick", data={"reason": "点错了"},
-                       headers=FRAGMENT).get_data(as_text=True)
+                       headers=PARTIAL).get_data(as_text=True)
     assert "0 of 10 steps" in page and "点错了" in page
 
 
 def test_arrival_from_the_board_notifies_the_host(client, login_as, make_visit):
     login_as(Role.RECEPTION)
     visit = make_visit(arrival=utcnow() + timedelta(minutes=20))
-    response = client.post(f"/visits/{visit.id}/arrive", data={"view": "board"}, headers=FRAGMENT)
+    response = client.post(f"/visits/{visit.id}/arrive", data={"view": "board"}, headers=PARTIAL)
     page = response.get_data(as_text=True)
     assert f'id="visit-card-{visit.id}"' in page and "Record departure" in page
     message = db.session.scalar(select(Notification.message).where(Notification.user_id == visit.host_id))
@@ -166,7 +184,8 @@ def test_edit_keeps_input_and_refuses_a_stale_version(client, login_as, make_vis
     data = form_data(visit.host, office, arrival=visit.expected_arrival, organisation="华为 Huawei 2",
                      version=str(visit.version - 1))
     response = client.post(f"/visits/{visit.id}/edit", data=data)
-    assert response.status_code == 422 and "Someone else changed this visit" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Someone else changed this visit" in page and "华为 Huawei 2" in page
     data["version"] = str(visit.version)
     assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 303
     assert db.session.get(Visit, visit.id).organisation == "华为 Huawei 2"
@@ -175,7 +194,8 @@ def test_edit_keeps_input_and_refuses_a_stale_version(client, login_as, make_vis
 def test_cancel_needs_a_reason_and_tells_the_host(client, login_as, make_visit):
     office = login_as(Role.OFFICE)
     visit = make_visit(owner=office)
-    client.post(f"/visits/{visit.id}/cancel", data={"reason": ""})
+    refused = client.post(f"/visits/{visit.id}/cancel", data={"reason": ""})
+    assert refused.status_code == 422 and "Say why the visit is cancelled." in refused.get_data(as_text=True)
     assert db.session.get(Visit, visit.id).status == "planned"
     client.post(f"/visits/{visit.id}/cancel", data={"reason": "客户改期"})
     assert db.session.get(Visit, visit.id).status == "cancelled"
@@ -185,10 +205,7 @@ def test_cancel_needs_a_reason_and_tells_the_host(client, login_as, make_visit):
 def test_office_accepts_a_request(client, login_as, make_user):
     host = make_user()
     make_user(Role.OFFICE)
-    from tests.visits.conftest import visit_data
-    from app.visits import services
-    with client.application.test_request_context():
-        visit = services.create_visit(host, visit_data(host))
+    visit = services.create_visit(host, visit_data(host))
     office = login_as(Role.OFFICE)
     assert client.post(f"/visits/{visit.id}/accept", data={"owner_id": str(office.id)}).status_code == 303
     visit = db.session.get(Visit, visit.id)
@@ -233,12 +250,12 @@ def test_print_sheet_and_badges(client, login_as, make_visit):
 def test_inline_check_uses_the_same_rules_shows_filled_fields_only_and_saves_nothing(client, login_as, make_user):
     office = login_as(Role.OFFICE)
     data = form_data(make_user(), office, hours=-1, organisation="", check="1")
-    response = client.post("/visits/new", data=data, headers=FRAGMENT)
+    response = client.post("/visits/new", data=data, headers=PARTIAL)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and page.startswith("{#") is False
     assert 'id="visit-fields"' in page and "<nav" not in page
     assert "The departure must be after the arrival." in page and "This field is required." not in page
-    fine = client.post("/visits/new", data=form_data(make_user(), office, check="1"), headers=FRAGMENT)
+    fine = client.post("/visits/new", data=form_data(make_user(), office, check="1"), headers=PARTIAL)
     assert fine.status_code == 200 and "field-error" not in fine.get_data(as_text=True)
     assert _count() == 0
 
@@ -261,7 +278,7 @@ def test_the_type_stays_once_the_checklist_is_worked_on(client, login_as, make_v
     data = form_data(visit.host, office, arrival=visit.expected_arrival, organisation="华为 Huawei 改名",
                      visit_type="interview", version=str(visit.version))
     # Inline, while the user is still filling the form, and on saving: the same message on the type.
-    check = client.post(f"/visits/{visit.id}/edit", data={**data, "check": "1"}, headers=FRAGMENT)
+    check = client.post(f"/visits/{visit.id}/edit", data={**data, "check": "1"}, headers=PARTIAL)
     assert check.status_code == 422 and 'id="visit_type-error"' in check.get_data(as_text=True)
     response = client.post(f"/visits/{visit.id}/edit", data=data)
     page = response.get_data(as_text=True)
@@ -275,10 +292,7 @@ def test_the_type_stays_once_the_checklist_is_worked_on(client, login_as, make_v
 
 def test_office_corrects_the_type_of_a_request_before_accepting(client, login_as, make_user):
     host = make_user()
-    from tests.visits.conftest import visit_data
-    from app.visits import services
-    with client.application.test_request_context():
-        visit = services.create_visit(host, visit_data(host))
+    visit = services.create_visit(host, visit_data(host))
     assert len(visit.steps) == 10
     login_as(Role.OFFICE)
     data = form_data(host, arrival=visit.expected_arrival, organisation=visit.organisation,
@@ -297,7 +311,7 @@ def test_office_confirms_a_different_group_from_the_same_organisation(client, lo
     first = db.session.scalar(select(Visit))
     second = form_data(make_user(), office, arrival=arrival + timedelta(minutes=30), visitor_names="赵六\nMaria Rossi")
     # The box appears with the warning, inline and on saving, and what was typed stays.
-    check = client.post("/visits/new", data={**second, "check": "1"}, headers=FRAGMENT).get_data(as_text=True)
+    check = client.post("/visits/new", data={**second, "check": "1"}, headers=PARTIAL).get_data(as_text=True)
     assert "check the visitors in from that visit" in check and 'name="different_group"' in check
     response = client.post("/visits/new", data=second)
     page = response.get_data(as_text=True)

@@ -6,10 +6,10 @@ from sqlalchemy import select, update
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
+from app.links import path_for
 from app.notifications import notify
 from app.timeutil import utcnow
 
-from .answers import link_to
 from .models import Suggestion
 from .workflow import Status
 
@@ -25,7 +25,7 @@ def remind_overdue() -> str:
     days = current_app.config["SUGGESTIONS_ANSWER_WORKING_DAYS"]
     notify(users_with_role(Role.OFFICE),
            _l("%(num)d more suggestions have had no answer for %(days)d working days.", num=len(newly_overdue),
-              days=days), link=link_to("suggestions.triage", overdue="1"), commit=False)
+              days=days), link=path_for("suggestions.triage", overdue="1"), commit=False)
     # A plain UPDATE: the reminder must not bump the version an office form is holding.
     db.session.execute(update(Suggestion).where(Suggestion.id.in_(newly_overdue)).values(overdue_reminded=True)
                        .execution_options(synchronize_session=False))

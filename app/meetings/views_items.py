@@ -4,19 +4,22 @@ from flask import abort, flash, render_template, request, url_for
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.extensions import db
-from app.htmx import redirect_after_post, render, wants_fragment
+from app.forms import attach_error
+from app.htmx import redirect_after_post, render, render_form, wants_fragment
+from app.timeutil import today
 
-from . import actions, services
+from . import actions, queries, services
+from .blueprint import bp
 from .conflicts import differences
 from .forms import ActionForm, ItemForm, OutcomeForm
 from .models import AgendaItem
-from .views import bp, new_item_form, viewer_for
+from .views import new_item_form, viewer_for
 
 ITEM_FIELDS = ("kind", "title", "details", "addressed_to_id", "urgency", "minutes_budget")
 
 
 def _item_and_viewer(item_id: int):
-    item = db.session.get(AgendaItem, item_id) or abort(404)
+    item = db.get_or_404(AgendaItem, item_id)
     return item, viewer_for(item.meeting_id)
 
 
@@ -31,15 +34,13 @@ def _item_form(viewer, item, formdata=None) -> ItemForm:
 
 
 def _item_data(form: ItemForm) -> dict:
-    data = {name: getattr(form, name).data for name in ITEM_FIELDS}
-    data["title"], data["details"] = data["title"].strip(), (data["details"] or "").strip()
-    data["addressed_to_id"] = data["addressed_to_id"] or None
-    if "department_id" in form:
-        data["department_id"] = form.department_id.data
-    return data
+    """The fields the service saves (it trims them); a liaison's form has no department to choose."""
+    names = (*ITEM_FIELDS, "department_id") if "department_id" in form else ITEM_FIELDS
+    return {name: getattr(form, name).data for name in names}
 
 
 def _outcome_data(form: OutcomeForm) -> dict:
+    """The outcome as it would be stored (trimmed), to save and to compare with theirs on a conflict."""
     return {"outcome": (form.outcome.data or "").strip(), "decision": (form.decision.data or "").strip(),
             "status": form.status.data}
 
@@ -53,9 +54,18 @@ def _refreshing(response):
     return body, status, {**headers, **REFRESH}
 
 
-def _panel(fragment: str, status: int = 200, **context):
-    """An inline form in the item's edit slot, or the same form on a page of its own without htmx."""
-    return render("meetings/panel.html", fragment, status=status, fragment=fragment, **context)
+def _panel(fragment: str, form, **context):
+    """An inline form in the item's edit slot, or the same form on a page of its own without htmx;
+    422 when the form (or the service's refusal put on it) has errors."""
+    return render_form("meetings/panel.html", fragment, form=form, fragment=fragment, **context)
+
+
+def _conflict(fragment: str, form, conflict: services.MeetingConflict, mine: dict):
+    """409: their version above the form, this person's text kept in it, ready to save again knowingly."""
+    theirs = conflict.current
+    response = render("meetings/panel.html", fragment, status=409, fragment=fragment, form=form, item=theirs,
+                      theirs=theirs, differences=differences(form, theirs, mine))
+    return _refreshing(response)  # the item above the form shows their version at once
 
 
 def _saved(item: AgendaItem, viewer):
@@ -64,7 +74,7 @@ def _saved(item: AgendaItem, viewer):
         return redirect_after_post(url_for("meetings.detail", meeting_id=item.meeting_id) + f"#item-{item.id}")
     # The totals above the agenda change with a budget, so they are redrawn with the item.
     return render_template("meetings/_saved.html", item=db.session.get(AgendaItem, item.id), viewer=viewer,
-                           today=actions.today(), summary=services.budget(viewer.meeting)), 200, REFRESH
+                           today=today(), summary=queries.budget(viewer.meeting)), 200, REFRESH
 
 
 @bp.post("/<int:meeting_id>/items")
@@ -76,7 +86,7 @@ def add_item(meeting_id: int):
         try:
             services.add_item(viewer, _item_data(form))
         except services.MeetingError as exc:
-            form.form_errors.append(str(exc))
+            attach_error(form, exc)
         else:
             if not wants_fragment():
                 return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
@@ -91,35 +101,34 @@ def edit_item(item_id: int):
     item, viewer = _item_and_viewer(item_id)
     if not viewer.can_edit(item):
         abort(403)
-    return _panel("meetings/_item_form.html", form=_item_form(viewer, item), item=item, viewer=viewer)
+    return _panel("meetings/_item_form.html", _item_form(viewer, item), item=item, viewer=viewer)
 
 
 @bp.post("/items/<int:item_id>")
 def save_item(item_id: int):
     """Save an inline edit; if someone saved first, show theirs and keep this person's text (409)."""
     item, viewer = _item_and_viewer(item_id)
-    if viewer.meeting.is_open and not viewer.can_edit(item):
-        abort(403)
+    if not viewer.owns(item):
+        abort(403)  # the one check of who may edit; a closed meeting is the service's to explain (422)
     form = _item_form(viewer, item, formdata=request.form)
     if form.validate_on_submit():
-        mine = _item_data(form)
+        mine = services.cleaned_item(_item_data(form))  # as it would be stored, to compare with theirs
         try:
             services.update_item(viewer, item, dict(mine), int(form.version.data or 0))
-        except services.Conflict as conflict:
+        except services.MeetingConflict as conflict:
             form.version.data = conflict.current.version
-            response = _panel("meetings/_item_form.html", 409, form=form, item=conflict.current, viewer=viewer,
-                              theirs=conflict.current, differences=differences(form, conflict.current, mine))
-            return _refreshing(response)  # the item above the form shows their version at once
+            return _conflict("meetings/_item_form.html", form, conflict, mine)
         except services.MeetingError as exc:
-            form.form_errors.append(str(exc))
+            attach_error(form, exc)
         else:
             return _saved(item, viewer)
-    return _panel("meetings/_item_form.html", 422, form=form, item=item, viewer=viewer)
+    return _panel("meetings/_item_form.html", form, item=item, viewer=viewer)
 
 
 @bp.post("/items/<int:item_id>/move")
 @role_required(Role.OFFICE)
 def move_item(item_id: int):
+    """Move an item up or down; a refusal (a closed meeting) shows in #flash with this very answer."""
     item, viewer = _item_and_viewer(item_id)
     try:
         services.move_item(viewer, item, request.form.get("direction", ""))
@@ -142,17 +151,14 @@ def outcome(item_id: int):
         mine = _outcome_data(form)
         try:
             services.record_outcome(viewer, item, **mine, version=int(form.version.data or 0))
-        except services.Conflict as conflict:
+        except services.MeetingConflict as conflict:
             form.version.data = conflict.current.outcome_version
-            response = _panel("meetings/_outcome_form.html", 409, form=form, item=conflict.current,
-                              theirs=conflict.current, differences=differences(form, conflict.current, mine))
-            return _refreshing(response)
+            return _conflict("meetings/_outcome_form.html", form, conflict, mine)
         except services.MeetingError as exc:
-            form.form_errors.append(str(exc))
+            attach_error(form, exc)
         else:
             return _saved(item, viewer)
-    status = 422 if form.errors or form.form_errors else 200
-    return _panel("meetings/_outcome_form.html", status, form=form, item=item)
+    return _panel("meetings/_outcome_form.html", form, item=item)
 
 
 @bp.route("/items/<int:item_id>/actions", methods=["GET", "POST"])
@@ -160,14 +166,13 @@ def outcome(item_id: int):
 def new_action(item_id: int):
     """Hand out an action item: task, owner, deadline and acceptance criterion, all required."""
     item, viewer = _item_and_viewer(item_id)
-    form = ActionForm(prefix=f"action{item.id}", owners=actions.owner_choices(), today=actions.today())
+    form = ActionForm(prefix=f"action{item.id}", owners=queries.owner_choices(), today=today())
     if form.validate_on_submit():
         try:
             actions.add_action(viewer, item, task=form.task.data, owner_id=form.owner_id.data,
                                deadline=form.deadline.data, acceptance=form.acceptance.data)
         except services.MeetingError as exc:
-            form.form_errors.append(str(exc))
+            attach_error(form, exc)
         else:
             return _saved(item, viewer)
-    status = 422 if form.errors or form.form_errors else 200
-    return _panel("meetings/_action_form.html", status, form=form, item=item)
+    return _panel("meetings/_action_form.html", form, item=item)

@@ -1,19 +1,63 @@
-"""The lists people browse: the office's triage list, the public board with "me too", and the
-answer templates."""
+"""The lists people browse, read-only: the author's own suggestions, the office's triage list, the
+public board with its "me too" counts, and the answer templates."""
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload, with_expression
 
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import day_bounds, utcnow
 
 from .models import Answer, AnswerTemplate, MeToo, Suggestion
-from .services import PAGE_SIZE, SuggestionError, local_day_bounds, text_filter
 from .workflow import Status
+
+PAGE_SIZE = 25
+NUMBER_NOISE = re.compile(r"^(no\.?|#|第)|号$|[\s\-]", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- search helpers
+
+def parse_number(text: str) -> int | None:
+    """A suggestion's number as people paste it ("No. 123456789012", "第 123 456 789 012 号"), else None."""
+    digits = NUMBER_NOISE.sub("", (text or "").strip())
+    if len(digits) == 12 and digits.isascii() and digits.isdigit():
+        return int(digits)
+    return None
+
+
+def text_filter(q: str):
+    """A number finds that one suggestion by its key; other text is matched in the title and details,
+    with % and _ taken literally."""
+    number = parse_number(q)
+    if number is not None:
+        return Suggestion.id == number
+    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{escaped}%"
+    return or_(Suggestion.title.ilike(like, escape="\\"), Suggestion.details.ilike(like, escape="\\"))
+
+
+def received_between(start: date | None, end: date | None):
+    """SQL conditions for suggestions received between two office-time days, both included; None for neither."""
+    conditions = []
+    if start:
+        conditions.append(Suggestion.created_at >= day_bounds(start)[0])
+    if end:
+        conditions.append(Suggestion.created_at < day_bounds(end)[1])
+    return and_(*conditions) if conditions else None
+
+
+# ---------------------------------------------------------------- the author's own
+
+def mine(user, page: int):
+    """The user's named suggestions, newest first, with the answers they can read."""
+    query = (select(Suggestion).where(Suggestion.author_id == user.id)
+             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+             .options(selectinload(Suggestion.merged_into).selectinload(
+                 Suggestion.answers.and_(Answer.published_at.is_not(None))),
+                 selectinload(Suggestion.answers.and_(Answer.published_at.is_not(None)))))
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 # ---------------------------------------------------------------- triage list
@@ -42,20 +86,14 @@ def unanswered_reply_expression():
                           or_(last_office.is_(None), Answer.published_at > last_office))
 
 
-def triage(filters: TriageFilters, page: int):
-    """The office's list with its filters; overdue = no answer yet and the due day has passed."""
-    query = (select(Suggestion).options(selectinload(Suggestion.author),
-                                        with_expression(Suggestion.has_draft, has_draft_expression()),
-                                        with_expression(Suggestion.me_too_count, me_too_count_expression()),
-                                        with_expression(Suggestion.has_new_reply, unanswered_reply_expression()))
-             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()))
+def _filtered(query, filters: TriageFilters):
     if filters.status in {s.value for s in Status}:
         query = query.where(Suggestion.status == filters.status)
     if filters.category:
         query = query.where(Suggestion.category_id == filters.category)
     if filters.source in ("online", "paper"):
         query = query.where(Suggestion.source == filters.source)
-    days = local_day_bounds(filters.start, filters.end)
+    days = received_between(filters.start, filters.end)
     if days is not None:
         query = query.where(days)
     if filters.q.strip():
@@ -63,7 +101,17 @@ def triage(filters: TriageFilters, page: int):
     if filters.overdue:
         query = query.where(Suggestion.first_answered_at.is_(None), Suggestion.answer_due_at < utcnow(),
                             Suggestion.status.in_([Status.NEW.value, Status.IN_PROGRESS.value]))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return query
+
+
+def triage(filters: TriageFilters, page: int):
+    """The office's list with its filters; overdue = no answer yet and the due day has passed."""
+    query = (select(Suggestion).options(selectinload(Suggestion.author),
+                                        with_expression(Suggestion.has_draft, has_draft_expression()),
+                                        with_expression(Suggestion.me_too_count, me_too_count_expression()),
+                                        with_expression(Suggestion.has_new_reply, unanswered_reply_expression()))
+             .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()))
+    return db.paginate(_filtered(query, filters), page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 # ---------------------------------------------------------------- the public board
@@ -94,19 +142,6 @@ def board_item(user, suggestion_id: int) -> Suggestion | None:
                              .execution_options(populate_existing=True))
 
 
-def me_too(suggestion: Suggestion, user) -> bool:
-    """Count the user once; False when they had already said "me too" (the unique key decides)."""
-    if not suggestion.on_board:
-        raise SuggestionError(_l("Only suggestions on the board can get a “me too”."))
-    db.session.add(MeToo(suggestion_id=suggestion.id, user_id=user.id))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
-
-
 # ---------------------------------------------------------------- answer templates
 
 def templates(active_only: bool = True) -> list[AnswerTemplate]:
@@ -114,10 +149,3 @@ def templates(active_only: bool = True) -> list[AnswerTemplate]:
     if active_only:
         query = query.where(AnswerTemplate.active.is_(True))
     return list(db.session.scalars(query))
-
-
-def save_template(template: AnswerTemplate, *, title: str, body: str, active: bool) -> None:
-    template.title, template.body, template.active = title.strip(), body.strip(), active
-    if template.id is None:
-        db.session.add(template)
-    db.session.commit()

@@ -1,4 +1,5 @@
-"""The lists people work from: mine, the maintenance queue, the office board, closed requests, history.
+"""The lists people work from (read only): mine, the maintenance queue, the office board, closed requests,
+equipment history.
 
 Each is one paginated query with its relations eager-loaded, so a page costs the same number of
 queries whatever its length.
@@ -11,8 +12,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.timeutil import utcnow
 
-from . import services
-from .models import ACTIVE_STATUSES, CATEGORIES, OPEN_STATUSES, URGENCIES, RepairEvent, RepairRequest
+from . import places, services
+from .models import Category, EventKind, RepairEvent, RepairRequest, Urgency
+from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
@@ -29,10 +31,9 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> "Filters":
-        category, urgency = args.get("category", ""), args.get("urgency", "")
+        category, urgency = Category.of(args.get("category")), Urgency.of(args.get("urgency"))
         return cls(location_id=args.get("location", type=int) or None,
-                   category=category if category in CATEGORIES else "",
-                   urgency=urgency if urgency in URGENCIES else "")
+                   category=category.value if category else "", urgency=urgency.value if urgency else "")
 
     def as_args(self) -> dict:
         """The filters as URL arguments, for links that must keep them."""
@@ -49,15 +50,22 @@ class Filters:
         return query
 
 
+def filter_options() -> dict:
+    """The choices of the queue's and the board's filter bar, as (value, label) pairs."""
+    return {"locations": [(loc.id, loc.label) for loc in places.pick_locations()],
+            "categories": [(c.value, c.label) for c in Category],
+            "urgencies": [(u.value, u.label) for u in Urgency]}
+
+
 def overdue_clause(now):
     """SQL twin of RepairRequest.is_overdue, so lists can put overdue requests first."""
-    return or_(and_(R.status == "submitted", R.responded_at.is_(None), R.response_due < now),
+    return or_(and_(R.status == Status.SUBMITTED, R.responded_at.is_(None), R.response_due < now),
                and_(R.status.in_(ACTIVE_STATUSES), R.fix_due < func.coalesce(R.waiting_since, now)))
 
 
-URGENCY_ORDER = case({"emergency": 0, "urgent": 1}, value=R.urgency, else_=2)
+URGENCY_ORDER = case({Urgency.EMERGENCY.value: 0, Urgency.URGENT.value: 1}, value=R.urgency, else_=2)
 # An unassigned request races its first-response time; a taken one its fix time.
-DUE_ORDER = case((R.status == "submitted", R.response_due), else_=R.fix_due)
+DUE_ORDER = case((R.status == Status.SUBMITTED, R.response_due), else_=R.fix_due)
 
 
 def mine(user, page: int = 1):
@@ -67,7 +75,7 @@ def mine(user, page: int = 1):
 
 
 def _in_queue(user):
-    return and_(R.status.in_(ACTIVE_STATUSES), or_(R.status == "submitted", R.assignee_id == user.id))
+    return and_(R.status.in_(ACTIVE_STATUSES), or_(R.status == Status.SUBMITTED, R.assignee_id == user.id))
 
 
 def queue(user, filters: Filters, page: int = 1):
@@ -78,7 +86,7 @@ def queue(user, filters: Filters, page: int = 1):
 
 
 # Events that take a request out of everyone's unassigned pool, wherever it went.
-LEAVES_THE_POOL = ("take", "assign", "cancel")
+LEAVES_THE_POOL = (EventKind.TAKE, EventKind.ASSIGN, EventKind.CANCEL)
 
 
 def _queue_news(user, filters: Filters):

@@ -1,27 +1,25 @@
 """The weekly digest: on screen (printable), as CSV and as an Excel workbook."""
-from datetime import date
-
 from flask import Response, request
+from flask_login import login_required
 
+from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from app.timeutil import parse_day
 
 from . import reports
 from .blueprint import bp
-from .triage import office_only
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _week() -> date:
+def _week():
     """The Monday of the asked week (`?week=` any day in it), else of last week."""
-    try:
-        return reports.week_start(date.fromisoformat(request.args["week"]))
-    except (KeyError, ValueError):
-        return reports.week_start()
+    day = parse_day(request.args.get("week"))
+    return reports.week_start(day) if day else reports.week_start()
 
 
 @bp.get("/digest")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def digest():
     result = reports.digest(_week())
     return render("suggestions/digest.html", "suggestions/_digest_list.html", digest=result,
@@ -29,17 +27,19 @@ def digest():
 
 
 @bp.get("/digest.csv")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def digest_csv():
     result = reports.digest(_week())
-    return _download(reports.digest_csv(result), "text/csv; charset=utf-8", result, "csv")
+    return _download(reports.digest_csv(result), CSV_MIMETYPE, result, "csv")
 
 
 @bp.get("/digest.xlsx")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def digest_xlsx():
     result = reports.digest(_week())
-    return _download(reports.digest_xlsx(result), XLSX, result, "xlsx")
+    return _download(reports.digest_xlsx(result), XLSX_MIMETYPE, result, "xlsx")
 
 
 def _download(body: bytes, mimetype: str, result, extension: str) -> Response:

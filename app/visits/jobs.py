@@ -1,7 +1,8 @@
-"""Jobs run by `flask tick` (overdue steps, forgotten check-outs) and the purge of visitors' personal data."""
+"""What `flask tick` runs: reminders of overdue steps and forgotten check-outs, and the purge of old visitors'
+personal data."""
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -9,10 +10,12 @@ from sqlalchemy.orm import joinedload
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
+from app.links import path_for
 from app.notifications import notify
 from app.timeutil import utcnow
 
-from .models import Visit, VisitEvent, VisitStep
+from .models import EventAction, Visit, VisitEvent, VisitStep
+from .workflow import StepState, VisitStatus, stored
 
 
 def _claim(model, row_id: int, column, now) -> bool:
@@ -27,8 +30,9 @@ def remind_overdue_steps() -> str:
     now = utcnow()
     steps = db.session.scalars(
         select(VisitStep).join(Visit)
-        .where(VisitStep.state == "open", VisitStep.due_at < now, VisitStep.overdue_notified_at.is_(None),
-               Visit.status.in_(("planned", "in_progress")))
+        .where(VisitStep.state == StepState.OPEN.value, VisitStep.due_at < now,
+               VisitStep.overdue_notified_at.is_(None),
+               Visit.status.in_(stored((VisitStatus.PLANNED, VisitStatus.IN_PROGRESS))))
         .options(joinedload(VisitStep.visit).joinedload(Visit.host),
                  joinedload(VisitStep.visit).joinedload(Visit.owner))
         .order_by(VisitStep.due_at).limit(500)).all()
@@ -39,7 +43,7 @@ def remind_overdue_steps() -> str:
         visit = step.visit
         notify([visit.owner, visit.host],
                _l("Overdue for the visit of %(organisation)s: %(step)s", organisation=visit.organisation,
-                  step=step.title), link=url_for("visits.detail", visit_id=visit.id), commit=False)
+                  step=step.title), link=path_for("visits.detail", visit_id=visit.id), commit=False)
         sent += 1
     db.session.commit()
     return f"{sent} overdue step(s) reported"
@@ -50,7 +54,7 @@ def remind_checkouts() -> str:
     now = utcnow()
     grace = timedelta(minutes=current_app.config["VISITS_CHECKOUT_GRACE_MINUTES"])
     visits = db.session.scalars(
-        select(Visit).where(Visit.status == "in_progress", Visit.departed_at.is_(None),
+        select(Visit).where(Visit.status == VisitStatus.IN_PROGRESS.value, Visit.departed_at.is_(None),
                             Visit.expected_departure < now - grace, Visit.checkout_reminded_at.is_(None))
         .options(joinedload(Visit.owner)).limit(500)).all()
     reception = users_with_role(Role.RECEPTION) if visits else []
@@ -60,14 +64,21 @@ def remind_checkouts() -> str:
             continue
         notify([*reception, visit.owner],
                _l("Visitors from %(organisation)s should have left by now: record their departure.",
-                  organisation=visit.organisation), link=url_for("visits.detail", visit_id=visit.id), commit=False)
+                  organisation=visit.organisation), link=path_for("visits.detail", visit_id=visit.id), commit=False)
         sent += 1
     db.session.commit()
     return f"{sent} check-out reminder(s) sent"
 
 
 def run_reminders() -> str:
+    """The reminders, for `flask tick`."""
     return f"{remind_overdue_steps()}; {remind_checkouts()}"
+
+
+def purge_expired() -> str:
+    """The purge, for `flask tick`: visits older than VISITS_PURGE_DAYS lose their visitors' personal data."""
+    days = current_app.config["VISITS_PURGE_DAYS"]
+    return f"personal data removed from {purge_personal_data(days)} visit(s) older than {days} days"
 
 
 def purge_personal_data(older_than_days: int) -> int:
@@ -87,6 +98,6 @@ def purge_personal_data(older_than_days: int) -> int:
                            .execution_options(synchronize_session=False))
         db.session.execute(update(VisitEvent).where(VisitEvent.visit_id.in_(chunk)).values(text="")
                            .execution_options(synchronize_session=False))
-        db.session.add_all(VisitEvent(visit_id=i, action="purge") for i in chunk)
+        db.session.add_all(VisitEvent(visit_id=i, action=EventAction.PURGE.value) for i in chunk)
     db.session.commit()
     return len(ids)

@@ -1,7 +1,5 @@
-"""The office's triage: the filtered list, one suggestion's answer form, drafts and the weekly
+"""The office's triage: the filtered list, answering one suggestion, drafts and the weekly
 "publish all", internal notes, merging duplicates and choosing what goes on the board."""
-from datetime import date
-
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -9,26 +7,17 @@ from flask_login import current_user, login_required
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.forms import attach_error
 from app.htmx import redirect_after_post, render
-from app.timeutil import to_local, utcnow
+from app.timeutil import parse_day, utcnow
 
-from . import answers, lists, services
+from . import answers, queries, services
 from .answers import StaleSuggestion
-from .lists import TriageFilters
-from .blueprint import bp, suggestion_or_404
-from .forms import AnswerForm, MergeForm, NoteForm
+from .blueprint import bp
+from .forms import AnswerForm, MergeForm, NoteForm, PublishDraftForm
+from .queries import TriageFilters
+from .views import office_context, suggestion_or_404
 from .workflow import Status, TransitionError, targets_for
-
-
-def office_only(view):
-    return login_required(role_required(Role.OFFICE)(view))
-
-
-def parse_day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def filters_from(args) -> TriageFilters:
@@ -38,76 +27,74 @@ def filters_from(args) -> TriageFilters:
 
 
 @bp.get("/triage")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def triage():
     """Every suggestion, filtered in place; the URL keeps the filters so a view can be shared."""
-    page = lists.triage(filters_from(request.args), request.args.get("page", 1, type=int))
+    page = queries.triage(filters_from(request.args), request.args.get("page", 1, type=int))
+    categories = [(c.id, str(c)) for c in services.categories(active_only=False)]
     return render("suggestions/triage.html", "suggestions/_triage_rows.html", page=page, args=request.args,
-                  categories=services.categories(active_only=False), statuses=list(Status),
+                  category_options=categories, status_options=[(s.value, s.label) for s in Status],
                   now=utcnow(), drafts_waiting=answers.draft_count())
 
 
-def office_context(suggestion, answer_form: AnswerForm | None = None) -> dict:
-    """Everything the office's page of one suggestion shows; a chosen template prefills the answer."""
-    draft = answers.draft_of(suggestion)
-    templates = lists.templates()
-    form = answer_form or AnswerForm(obj=draft, targets=targets_for(suggestion.status, current_user),
-                                     templates=templates, version=suggestion.version)
-    chosen = request.args.get("template_id", type=int)
-    if answer_form is None and chosen:
-        form.template_id.data = chosen
-        form.body.data = next((t.body for t in templates if t.id == chosen), form.body.data)
-    return {"suggestion": suggestion, "form": form, "draft": draft, "notes": answers.notes(suggestion),
-            "answers": answers.office_view(suggestion), "events": answers.history(suggestion),
-            "duplicates": answers.duplicates_of(suggestion), "note_form": NoteForm(), "merge_form": MergeForm(),
-            "rating": services.rating_of(suggestion), "now": utcnow(),
-            "slip_date": to_local(suggestion.created_at).date().isoformat()}
+def _office_page(suggestion, status: int = 422, **forms):
+    """The office's page again after a refused or lost post: the typed input, the reason, and 422 (409)."""
+    return render_template("suggestions/triage_detail.html", **office_context(suggestion, **forms)), status
 
 
 @bp.post("/<int:suggestion_id>/answer")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def answer(suggestion_id: int):
     """Publish an answer now or keep it as a draft; a refused change re-renders with the input kept."""
     suggestion = suggestion_or_404(suggestion_id)
-    form = AnswerForm(targets=targets_for(suggestion.status, current_user), templates=lists.templates())
+    form = AnswerForm(targets=targets_for(current_user, suggestion), templates=queries.templates())
     if form.validate_on_submit():
-        publish = request.form.get("action") != "draft"
         try:
             answers.answer(suggestion, current_user, version=form.version.data, status_to=form.status_to.data or "",
                            body=form.body.data or "", plan=form.plan.data or "", target_date=form.target_date.data,
-                           publish=publish)
+                           publish=form.publishes)
         except TransitionError as exc:
-            getattr(form, exc.field or "body").errors = [str(exc.message)]
+            attach_error(form, exc)
         except StaleSuggestion as exc:
-            return _stale(suggestion_id, str(exc))
+            return _stale(suggestion_id, exc)
         else:
-            flash(_("The answer is published.") if publish else _("The answer is saved as a draft."), "success")
+            flash(_("The answer is published.") if form.publishes else _("The answer is saved as a draft."),
+                  "success")
             return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))
-    return render_template("suggestions/triage_detail.html", **office_context(suggestion, form)), 422
+    return _office_page(suggestion, form=form)
 
 
-def _stale(suggestion_id: int, message: str):
+def _stale(suggestion_id: int, exc: StaleSuggestion):
     """The losing writer sees the current state and the reason, with status 409."""
     db.session.expire_all()
-    flash(message, "error")
-    suggestion = suggestion_or_404(suggestion_id)
-    return render_template("suggestions/triage_detail.html", **office_context(suggestion)), 409
+    flash(str(exc.message), "error")
+    return _office_page(suggestion_or_404(suggestion_id), status=409)
 
 
 @bp.post("/<int:suggestion_id>/draft/publish")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def publish_draft(suggestion_id: int):
+    """Publish the drafted answer; when someone else published or rewrote it first, 409 with the page as it is now."""
     suggestion = suggestion_or_404(suggestion_id)
+    form = PublishDraftForm()
     try:
-        answers.publish_draft(suggestion, current_user)
+        if not form.validate_on_submit():
+            raise services.SuggestionError(_("This form has expired. Send it again."))
+        answers.publish_draft(suggestion, current_user, form.version.data)
         flash(_("The answer is published."), "success")
-    except (services.SuggestionError, TransitionError) as exc:
+    except services.SuggestionError as exc:
         flash(str(exc), "error")
+    except StaleSuggestion as exc:
+        return _stale(suggestion_id, exc)
     return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))
 
 
 @bp.post("/<int:suggestion_id>/draft/discard")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def discard_draft(suggestion_id: int):
     answers.discard_draft(suggestion_or_404(suggestion_id))
     flash(_("The draft is discarded."), "success")
@@ -115,14 +102,16 @@ def discard_draft(suggestion_id: int):
 
 
 @bp.get("/drafts")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def drafts():
     """The weekly triage: every drafted answer, ready to publish together."""
     return render_template("suggestions/drafts.html", suggestions=answers.drafts())
 
 
 @bp.post("/drafts/publish")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def publish_all():
     published, skipped = answers.publish_all_drafts(current_user)
     flash(ngettext("%(num)d answer published.", "%(num)d answers published.", published), "success")
@@ -133,7 +122,8 @@ def publish_all():
 
 
 @bp.post("/<int:suggestion_id>/notes")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def add_note(suggestion_id: int):
     suggestion = suggestion_or_404(suggestion_id)
     form = NoteForm()
@@ -141,13 +131,12 @@ def add_note(suggestion_id: int):
         answers.add_note(suggestion, current_user, form.body.data)
         flash(_("The internal note is saved."), "success")
         return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))
-    context = office_context(suggestion)
-    context["note_form"] = form
-    return render_template("suggestions/triage_detail.html", **context), 422
+    return _office_page(suggestion, note_form=form)
 
 
 @bp.post("/<int:suggestion_id>/merge")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def merge(suggestion_id: int):
     """Merge this duplicate into the suggestion numbered in the form; a refusal keeps the number typed."""
     suggestion = suggestion_or_404(suggestion_id)
@@ -157,24 +146,20 @@ def merge(suggestion_id: int):
         try:
             answers.merge(suggestion, survivor, current_user)
         except services.SuggestionError as exc:
-            form.target_id.errors = [str(exc)]
+            attach_error(form, exc)
         else:
             flash(_("Merged. Its author now follows suggestion %(number)s.", number=survivor.id), "success")
             return redirect_after_post(url_for("suggestions.detail", suggestion_id=survivor.id))
-    context = office_context(suggestion)
-    context["merge_form"] = form
-    return render_template("suggestions/triage_detail.html", **context), 422
+    return _office_page(suggestion, merge_form=form)
 
 
 @bp.post("/<int:suggestion_id>/board")
-@office_only
+@login_required
+@role_required(Role.OFFICE)
 def set_board(suggestion_id: int):
+    """Show the suggestion on the public board, or take it off; a lost race answers 409."""
     suggestion = suggestion_or_404(suggestion_id)
-    try:
-        answers.set_on_board(suggestion, current_user, request.form.get("shown") == "1")
-    except StaleSuggestion as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("It is now on the public board.") if suggestion.on_board
-              else _("It is no longer on the public board."), "success")
+    answers.set_on_board(suggestion, current_user, request.form.get("shown") == "1")
+    flash(_("It is now on the public board.") if suggestion.on_board
+          else _("It is no longer on the public board."), "success")
     return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.htmx import redirect_after_post, render, wants_fragment
 
-from . import lists
+from . import queries, services
 from .blueprint import bp
 from .models import Suggestion
 
@@ -15,20 +15,20 @@ from .models import Suggestion
 @login_required
 def board():
     """Published suggestions with the office's answers; never their authors."""
-    page = lists.board(current_user, request.args.get("page", 1, type=int))
+    page = queries.board(current_user, request.args.get("page", 1, type=int))
     return render("suggestions/board.html", "suggestions/_board_rows.html", page=page)
 
 
 @bp.post("/<int:suggestion_id>/me-too")
 @login_required
 def me_too(suggestion_id: int):
-    """Count the reader once; the inline button is swapped for the new count."""
+    """Count the reader once; the inline button is swapped for the new count, the thanks shown at once."""
     suggestion = db.session.get(Suggestion, suggestion_id)
     if suggestion is None or not suggestion.on_board:
         abort(404)
-    counted = lists.me_too(suggestion, current_user)
-    if wants_fragment():
-        item = lists.board_item(current_user, suggestion_id)
-        return render_template("suggestions/_me_too.html", item=item)
+    counted = services.me_too(suggestion, current_user)
     flash(_("Counted. Thank you!") if counted else _("You had already said “me too”."), "success")
+    if wants_fragment():
+        item = queries.board_item(current_user, suggestion_id)
+        return render_template("suggestions/_me_too.html", item=item)
     return redirect_after_post(url_for("suggestions.board"))

@@ -1,0 +1,39 @@
+"""The office board: open requests by status column (overdue first), and the closed list."""
+from flask import abort, request
+from flask_login import login_required
+
+from app.auth.roles import Role, role_required
+from app.htmx import render
+from app.timeutil import utcnow
+
+from . import queries
+from .blueprint import bp
+from .workflow import OPEN_STATUSES, Status
+
+
+@bp.get("/board")
+@login_required
+@role_required(Role.OFFICE)
+def board():
+    """For the office: open requests by status, overdue first, and a paginated list of closed ones."""
+    filters = queries.Filters.from_args(request.args)
+    closed = queries.closed(filters, request.args.get("page", 1, type=int))
+    return render("repairs/board.html", "repairs/_board_lists.html", columns=queries.board(filters),
+                  closed=closed, size=queries.BOARD_COLUMN_SIZE, filters=filters,
+                  options=queries.filter_options(), now=utcnow())
+
+
+@bp.get("/board/<status>")
+@login_required
+@role_required(Role.OFFICE)
+def board_column(status: str):
+    """The next slice of one board column, for its "show more" button (or as a page without htmx)."""
+    column = Status.of(status)
+    if column not in OPEN_STATUSES:
+        abort(404)
+    filters = queries.Filters.from_args(request.args)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    items = queries.board_slice(filters, column, offset)
+    return render("repairs/board_column.html", "repairs/_board_slice.html", column=column, items=items,
+                  offset=offset, total=queries.column_count(filters, column), size=queries.BOARD_COLUMN_SIZE,
+                  filters=filters, now=utcnow())
