@@ -2,23 +2,32 @@
 import io
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
 # iPhones take HEIC photos by default.
 register_heif_opener()
+# Pillow's own bomb check only warns between its limit and twice that; `_open` checks the product's
+# limit from the header itself, before any pixel is decoded.
+Image.MAX_IMAGE_PIXELS = None
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "HEIC", "MPO"}
-# A 40-megapixel limit stops decompression bombs long before they eat the worker's memory.
+# The product's own pixel limit, checked from the header before anything is decoded: Pillow's bomb check
+# only fires at twice its MAX_IMAGE_PIXELS, so a 79-megapixel PNG of 225 KB would otherwise take a gigabyte.
 MAX_PIXELS = 40_000_000
+# Decoding is the memory-hungry part; at most this many photos are decoded at once per worker process,
+# so a burst of parallel uploads queues instead of multiplying the worst case.
+_DECODING = threading.BoundedSemaphore(2)
+UNREADABLE = _l("This file is not a photo we can read.")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb)?\.jpg$")
 
 
@@ -63,14 +72,25 @@ def _read_limited(file_storage) -> bytes:
 
 
 def _open(data: bytes) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    """The photo, decoded only after its header passed the format and pixel checks."""
     try:
         image = Image.open(io.BytesIO(data))
-        if image.format not in ACCEPTED_FORMATS:
-            raise ImageRejected(_l("Only JPEG, PNG, WebP or HEIC photos can be attached."))
+    except ImageRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001  any decoder failure (bombs, zTXt floods, truncation) is the same refusal
+        raise ImageRejected(UNREADABLE) from exc
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageRejected(_l("Only JPEG, PNG, WebP or HEIC photos can be attached."))
+    width, height = image.size
+    if width * height > MAX_PIXELS or width <= 0 or height <= 0:
+        raise ImageRejected(_l("The photo has more than 40 megapixels. Choose a smaller one."))
+    if image.format in ("JPEG", "MPO"):
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale for free: never more pixels than the stored copy needs.
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+    try:
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise ImageRejected(_l("This file is not a photo we can read.")) from exc
+    except Exception as exc:  # noqa: BLE001
+        raise ImageRejected(UNREADABLE) from exc
     return image
 
 
@@ -87,12 +107,20 @@ def save_image(file_storage, kind: str) -> StoredImage:
 
     The stored JPEG is re-encoded from pixels only, so EXIF, GPS and device details are gone.
     """
-    image = _open(_read_limited(file_storage))
+    data = _read_limited(file_storage)
     folder = _folder(kind)
     stem = secrets.token_urlsafe(18)
-    full = _clean(image, MAX_SIDE)
+    with _DECODING:
+        image = _open(data)
+        try:
+            full = _clean(image, MAX_SIDE)
+            thumb = _clean(image, THUMB_SIDE)
+        except Exception as exc:  # noqa: BLE001  a file that opens but fails while decoding its pixels
+            raise ImageRejected(UNREADABLE) from exc
+        finally:
+            image.close()
     full.save(folder / f"{stem}.jpg", "JPEG", quality=82, optimize=True)
-    _clean(image, THUMB_SIDE).save(folder / f"{stem}.thumb.jpg", "JPEG", quality=75, optimize=True)
+    thumb.save(folder / f"{stem}.thumb.jpg", "JPEG", quality=75, optimize=True)
     return StoredImage(name=f"{stem}.jpg", thumb_name=f"{stem}.thumb.jpg", width=full.width, height=full.height)
 
 
