@@ -54,8 +54,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature package registers its blueprint, navigation entries and dashboard cards."""
-    from app import admin, auth, main, meetings, notifications, repairs, suggestions, visits
-    for feature in (auth, main, notifications, admin, suggestions, repairs, visits, meetings):
+    from app import admin, auth, calendar, main, meetings, notifications, repairs, suggestions, visits
+    for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, visits, meetings):
         feature.init_app(app)
 
 

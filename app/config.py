@@ -68,6 +68,9 @@ class Config:
         self.UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
         self.QUERY_COUNT_HEADER = False        # X-Query-Count on every answer, for `make bench`
         self.PROXY_COUNT = 0                   # reverse proxies in front, whose X-Forwarded-For to trust
+        # ---- working calendar (app/calendar): the State Council's schedule from chinesecalendar, plus these
+        self.CALENDAR_CLOSED_DAYS = []         # ISO dates the company is closed (also settable in the app)
+        self.CALENDAR_WORKING_DAYS = []        # ISO dates that are extra working days
         # ---- suggestions
         self.SUGGESTIONS_ANSWER_WORKING_DAYS = 5
         # ---- repairs

@@ -9,7 +9,9 @@ from werkzeug.routing import IntegerConverter
 
 from app.timeutil import parse_day
 
-MAX_ID = 2**31 - 1        # the largest id an INTEGER column holds on PostgreSQL
+# The largest id a query may carry: BIGINT's top. Suggestions have random 12-digit ids; an INTEGER
+# column compared with a larger number simply matches nothing on both databases.
+MAX_ID = 2**63 - 1
 MAX_PAGE = 100_000
 _CONTROL = {c: None for c in (*range(32), 127)}
 
@@ -17,7 +19,7 @@ _CONTROL = {c: None for c in (*range(32), 127)}
 def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
     """An integer within [low, high] (ids by default), else None."""
     raw = request.args.get(name, "")
-    if not raw or len(raw) > 12 or not raw.lstrip("-").isdigit():
+    if not raw or len(raw) > 19 or not raw.lstrip("-").isdigit():
         return None
     value = int(raw)
     return value if low <= value <= high else None
