@@ -17,8 +17,9 @@ from .forms import DayForm
 
 
 def _page(form, year: int):
+    days = services.special_days(date(year, 1, 1), date(year, 12, 31))
     return render_form("calendar/index.html", "calendar/index.html", form, year=year,
-                       known=services.knows_year(year), days=services.special_days(date(year, 1, 1), date(year, 12, 31)))
+                       known=services.knows_year(year), days=days)
 
 
 def _year() -> int:
