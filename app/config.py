@@ -68,6 +68,9 @@ class Config:
         self.UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
         self.QUERY_COUNT_HEADER = False        # X-Query-Count on every answer, for `make bench`
         self.PROXY_COUNT = 0                   # reverse proxies in front, whose X-Forwarded-For to trust
+        # ---- scheduled work (app/scheduler.py)
+        self.SCHEDULER_INTERVAL_SECONDS = 60   # how often `flask scheduler` runs the periodic jobs
+        self.SCHEDULER_LEASE_SECONDS = 600     # a run that dies frees its jobs for the next run after this
         # ---- working calendar (app/calendar): the State Council's schedule from chinesecalendar, plus these
         self.CALENDAR_CLOSED_DAYS = []         # ISO dates the company is closed (also settable in the app)
         self.CALENDAR_WORKING_DAYS = []        # ISO dates that are extra working days
