@@ -1,15 +1,23 @@
-"""Photos from phones: checked, re-encoded without metadata, resized, stored outside static/."""
+"""Photos from phones: checked, re-encoded without metadata, resized, and stored in the database.
+
+The database is where every app instance reads them (a photo uploaded through one machine shows
+through the other), a backup of the database holds them, and a row carries no file-system times or
+inode order that could date an anonymous author's photo.
+"""
 import io
 import re
 import secrets
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
+from flask import make_response, request
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
+from sqlalchemy import LargeBinary, String, delete
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
 
 # iPhones take HEIC photos by default.
 register_heif_opener()
@@ -56,10 +64,19 @@ class StoredImage:
     height: int
 
 
-def _folder(kind: str) -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / kind
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+class StoredPhoto(db.Model):
+    """A re-encoded JPEG. Deliberately no timestamp and no sequence: the random name is the only key."""
+    __tablename__ = "stored_photos"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
 
 
 def _read_limited(file_storage) -> bytes:
@@ -103,12 +120,12 @@ def _clean(image: Image.Image, side: int) -> Image.Image:
 
 
 def save_image(file_storage, kind: str) -> StoredImage:
-    """Check and store an uploaded photo under instance/uploads/<kind>/ with a random name.
+    """Check an uploaded photo and add it (and its thumbnail) to the session under a random name;
+    the caller's commit stores it with the record, and a rollback leaves nothing behind.
 
     The stored JPEG is re-encoded from pixels only, so EXIF, GPS and device details are gone.
     """
     data = _read_limited(file_storage)
-    folder = _folder(kind)
     stem = secrets.token_urlsafe(18)
     with _DECODING:
         image = _open(data)
@@ -119,21 +136,34 @@ def save_image(file_storage, kind: str) -> StoredImage:
             raise ImageRejected(UNREADABLE) from exc
         finally:
             image.close()
-    full.save(folder / f"{stem}.jpg", "JPEG", quality=82, optimize=True)
-    thumb.save(folder / f"{stem}.thumb.jpg", "JPEG", quality=75, optimize=True)
+    db.session.add_all([StoredPhoto(name=f"{stem}.jpg", kind=kind, data=_jpeg(full, 82)),
+                        StoredPhoto(name=f"{stem}.thumb.jpg", kind=kind, data=_jpeg(thumb, 75))])
     return StoredImage(name=f"{stem}.jpg", thumb_name=f"{stem}.thumb.jpg", width=full.width, height=full.height)
 
 
-def stored_path(kind: str, name: str) -> Path | None:
-    """Where a stored photo lives, or None for a name we never handed out (no path tricks)."""
+def stored_photo(kind: str, name: str) -> bytes | None:
+    """A stored photo's JPEG bytes, or None for a name we never handed out."""
     if not NAME_PATTERN.match(name or ""):
         return None
-    path = _folder(kind) / name
-    return path if path.is_file() else None
+    row = db.session.get(StoredPhoto, name)
+    return row.data if row is not None and row.kind == kind else None
+
+
+def photo_response(kind: str, name: str, max_age: int = 0):
+    """The photo as an HTTP answer (the caller checked who may see it), or None when there is none.
+    `max_age` 0 keeps private photos out of shared caches; the ETag spares a phone the download."""
+    data = stored_photo(kind, name)
+    if data is None:
+        return None
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    response.cache_control.private = True
+    response.cache_control.max_age = max_age
+    response.set_etag(name)  # a name is never reused for other bytes
+    return response.make_conditional(request)
 
 
 def delete_image(kind: str, name: str) -> None:
-    for candidate in (name, name.replace(".jpg", ".thumb.jpg")):
-        path = stored_path(kind, candidate)
-        if path is not None:
-            path.unlink(missing_ok=True)
+    """Remove a photo and its thumbnail (within the caller's transaction)."""
+    names = [name, name.replace(".jpg", ".thumb.jpg")]
+    db.session.execute(delete(StoredPhoto).where(StoredPhoto.kind == kind, StoredPhoto.name.in_(names)))
