@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 
 from app.errors import Refused
 from app.extensions import db
+from app.i18n import current_locale_code
 
 from .models import CLOSED, WORKING, OfficeDay
 
@@ -103,9 +104,18 @@ def special_days(first: date, last: date) -> list[SpecialDay]:
             found.append(SpecialDay(day, office[day] == WORKING, "office", row.note if row else ""))
         elif statutory_working_day(day) != (day.weekday() < 5):
             holiday, name = chinese_calendar.get_holiday_detail(day) if knows_year(day.year) else (False, None)
-            found.append(SpecialDay(day, not holiday, "state", name or ""))
+            found.append(SpecialDay(day, not holiday, "state", _holiday_name(name)))
         day += timedelta(days=1)
     return found
+
+
+def _holiday_name(english: str | None) -> str:
+    """The holiday's name in the reader's language (the package names them in both)."""
+    if not english:
+        return ""
+    if current_locale_code() != "zh_CN":
+        return english
+    return next((h.chinese for h in chinese_calendar.Holiday if h.value == english), english)
 
 
 def set_day(day: date, kind: str, note: str, user) -> OfficeDay:
