@@ -8,7 +8,9 @@ export FLASK_APP := wsgi.py
 
 .PHONY: run setup test lint chromium bench i18n-extract i18n-compile
 
+# The scheduler (periodic jobs, see app/scheduler.py) runs beside gunicorn and stops with it.
 run: setup
+	$(BIN)/flask scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --no-control-socket --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) wsgi:app
 
 setup: $(VENV)/.installed i18n-compile

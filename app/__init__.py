@@ -3,7 +3,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # database and idempotency are imported for their side effects: the SQLite connect hook, the form-token table.
-from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, security  # noqa: F401
+from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, params, security  # noqa: F401
 from app.config import ENV_PREFIX, Config, derive
 from app.extensions import compress, csrf, db, login_manager, migrate
 
@@ -14,6 +14,7 @@ def create_app(config=None) -> Flask:
     """Build the application; tests pass a TestConfig, everything else reads the environment."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
+    params.init_app(app)  # before any blueprint adds a rule: ids past the integer range are 404s
     register_config(app, config)
     register_extensions(app)
     register_features(app)
@@ -53,8 +54,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature package registers its blueprint, navigation entries and dashboard cards."""
-    from app import admin, auth, main, meetings, notifications, repairs, suggestions, visits
-    for feature in (auth, main, notifications, admin, suggestions, repairs, visits, meetings):
+    from app import admin, auth, calendar, main, meetings, notifications, repairs, suggestions, visits
+    for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, visits, meetings):
         feature.init_app(app)
 
 

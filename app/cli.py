@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app import backup, scheduler
 from app.admin import services as admin_services
 from app.auth import services as accounts
 from app.auth.models import Department, User
@@ -125,13 +126,41 @@ def import_users(csv_file) -> None:
 
 @click.command("tick")
 def tick_command() -> None:
-    """Run every feature's periodic job once (reminders, escalations, auto-confirmations).
+    """Run every periodic job once now (reminders, escalations, auto-confirmations, the purge).
 
-    Meant for cron, every minute or five: `*/5 * * * * cd /srv/officehub && .venv/bin/flask tick`.
+    `flask scheduler` does this by itself; tick is the manual trigger, safe beside a running scheduler.
     """
-    for name, job in current_app.extensions.get("officehub_periodic", []):
-        done = job()
-        click.echo(f"{name}: {done}")
+    for name, result in scheduler.run_all():
+        click.echo(f"{name}: {result}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the installation (database and photos) to PATH while it runs."""
+    try:
+        backup.backup(path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore_command(path: str) -> None:
+    """Restore a backup into this installation's empty database (run `flask db upgrade` afterwards)."""
+    try:
+        backup.restore(path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored from {path}. Run `flask db upgrade` if the backup is from an older version.")
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the periodic jobs every minute until stopped; run one per app machine or just one."""
+    click.echo(f"Scheduler started: every {current_app.config['SCHEDULER_INTERVAL_SECONDS']} s. Ctrl-C stops it.")
+    scheduler.serve(current_app._get_current_object())
 
 
 def register_periodic(app, name: str, job) -> None:
@@ -162,3 +191,6 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tick_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

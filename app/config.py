@@ -7,6 +7,7 @@ and never keeps a second default of its own.
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(os.environ.get("OFFICEHUB_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
@@ -59,12 +60,20 @@ class Config:
         self.TIMEZONE = "Asia/Shanghai"        # the office's wall clock; times are stored in UTC
         self.BASE_URL = ""                     # the public address for links that leave the app (QR labels)
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
-        self.LOGIN_RATE_LIMIT = 5              # failed sign-ins per name and address ...
+        self.LOGIN_RATE_LIMIT = 5              # sign-in attempts per name from one address ...
         self.LOGIN_RATE_WINDOW = 60            # ... within this many seconds
+        self.LOGIN_RATE_LIMIT_PER_ADDRESS = 20  # attempts from one address over all names, same window
+        self.LOGIN_RATE_LIMIT_PER_NAME = 30    # attempts on one name from anywhere per hour (not on known devices)
         self.MAX_UPLOAD_MB = 30                # one request's upload, all photos together
         self.UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
         self.QUERY_COUNT_HEADER = False        # X-Query-Count on every answer, for `make bench`
         self.PROXY_COUNT = 0                   # reverse proxies in front, whose X-Forwarded-For to trust
+        # ---- scheduled work (app/scheduler.py)
+        self.SCHEDULER_INTERVAL_SECONDS = 60   # how often `flask scheduler` runs the periodic jobs
+        self.SCHEDULER_LEASE_SECONDS = 600     # a run that dies frees its jobs for the next run after this
+        # ---- working calendar (app/calendar): the State Council's schedule from chinesecalendar, plus these
+        self.CALENDAR_CLOSED_DAYS = []         # ISO dates the company is closed (also settable in the app)
+        self.CALENDAR_WORKING_DAYS = []        # ISO dates that are extra working days
         # ---- suggestions
         self.SUGGESTIONS_ANSWER_WORKING_DAYS = 5
         # ---- repairs
@@ -87,6 +96,7 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=365)
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon must still submit
         self.COMPRESS_MIMETYPES = [
             "text/html", "text/css", "text/javascript", "application/javascript",

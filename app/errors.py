@@ -98,7 +98,7 @@ def handle_http(exc: HTTPException):
 
 
 # Form fields never shown back on an error page.
-SECRET_FIELDS = ("password", "current", "new", "confirm", "version", "token")  # csrf_token, form_token too
+SECRET_FIELDS = ("password", "current", "new", "confirm", "version", "token")  # csrf_token too
 
 
 def _typed_text() -> list[str]:

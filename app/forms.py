@@ -1,8 +1,76 @@
-"""What every feature's forms share: putting a service's refusal on its field, and exactly-once posts."""
+"""What every feature's forms share: clean and bounded input, a service's refusal on its field, and
+exactly-once posts. Every form derives from `Form` (or `OnceForm`)."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, StringField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length, NumberRange, ValidationError
 
 from app import idempotency
+from app.timeutil import MAX_DAY, MIN_DAY
+
+# Control characters break spreadsheets, documents and XML; newline, carriage return and tab are text.
+_CONTROL = {c: None for c in (*range(32), 127) if c not in (9, 10, 13)}
+NUL_MESSAGE = _l("This text contains a character that cannot be stored (NUL). Remove it and send again.")
+DAY_MESSAGE = _l("Choose a date between %(first)s and %(last)s.")
+NUMBER_MESSAGE = _l("Enter a number between %(min)s and %(max)s.")
+# What a column of the database can hold, for integer fields that state no range of their own.
+INT_RANGE = (-(2**31) + 1, 2**31 - 1)
+# A text field with no stated length still has one: nothing anyone types here is longer.
+TEXT_LIMIT = 20_000
+
+
+def clean_text(value):
+    """Remove control characters a person cannot have meant; refuse NUL, which no database stores."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        raise ValueError(str(NUL_MESSAGE))
+    return value.translate(_CONTROL)
+
+
+def _day_in_range(form, field):
+    value = field.data
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date) and not MIN_DAY <= value <= MAX_DAY:
+        raise ValidationError(DAY_MESSAGE % {"first": MIN_DAY.isoformat(), "last": MAX_DAY.isoformat()})
+
+
+def _bounded(unbound: UnboundField) -> UnboundField:
+    """A copy of the field with the product's bounds added where the field states none of its own."""
+    field_class, kwargs = unbound.field_class, dict(unbound.kwargs)
+    validators = list(kwargs.get("validators") or ())
+    has = {type(v) for v in validators}
+    if issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
+        kwargs["filters"] = [clean_text, *kwargs.get("filters", ())]
+        if Length not in has:
+            validators.append(Length(max=TEXT_LIMIT))
+    elif issubclass(field_class, IntegerField) and NumberRange not in has:
+        low, high = INT_RANGE
+        validators.append(NumberRange(low, high, message=NUMBER_MESSAGE % {"min": low, "max": high}))
+    elif issubclass(field_class, DateField | DateTimeLocalField):
+        validators.append(_day_in_range)
+    kwargs["validators"] = validators
+    return UnboundField(field_class, *unbound.args, name=unbound.name, **kwargs)
+
+
+_BOUNDED: dict = {}  # class-level unbound fields live as long as the app: bound once each
+
+
+class Form(FlaskForm):
+    """The base of every form: text arrives clean (NUL refused on its field), numbers fit the database's
+    columns and dates stay within the years the business can mean, so no stored value can break a page,
+    a spreadsheet or a document."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            bounded = _BOUNDED.get(unbound_field)
+            if bounded is None:
+                bounded = _BOUNDED[unbound_field] = _bounded(unbound_field)
+            return bounded.bind(form=form, **options)
 
 
 def attach_error(form, exc) -> None:
@@ -15,7 +83,7 @@ def attach_error(form, exc) -> None:
         form.form_errors.append(message)
 
 
-class OnceForm(FlaskForm):
+class OnceForm(Form):
     """A form whose hidden `token` is minted when the form is drawn: a double tap or a resent post
     carries the same token, and `idempotency.once` creates one record for it."""
 

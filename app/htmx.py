@@ -32,10 +32,11 @@ def render(page_template: str, fragment_template: str, /, status: int = 200, **c
     return render_template(template, **context), status, {"Vary": "HX-Request"}
 
 
-def render_form(page_template: str, fragment_template: str, /, form, **context):
-    """A form's page or fragment: 422 when the form (or a service error put on it) has errors, else 200."""
+def render_form(page_template: str, fragment_template: str, /, form, form_name: str = "form", **context):
+    """A form's page or fragment: 422 when the form (or a service error put on it) has errors, else 200.
+    `form_name` is the template's name for it, on pages that carry several forms."""
     status = 422 if form.errors else 200
-    return render(page_template, fragment_template, status=status, form=form, **context)
+    return render(page_template, fragment_template, status=status, **{form_name: form}, **context)
 
 
 def redirect_after_post(url: str):

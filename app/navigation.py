@@ -38,11 +38,13 @@ def register_tabs(app, name: str, tabs: list) -> None:
     app.extensions.setdefault("officehub_tabs", {})[name] = tabs
 
 
-def feature_tabs(name: str) -> list[ShownTab]:
-    """The tabs of feature `name` that the signed-in user may open, the current one marked."""
+def feature_tabs(name: str, current: str | None = None) -> list[ShownTab]:
+    """The tabs of feature `name` that the signed-in user may open, the current one marked: the tab of
+    this endpoint, or `current` when a page shared by several audiences names its tab itself."""
     if not current_user.is_authenticated:
         return []
-    return [ShownTab(url_for(tab.endpoint), tab.label, request.endpoint in (tab.endpoint, *tab.also))
+    lit = current or request.endpoint
+    return [ShownTab(url_for(tab.endpoint), tab.label, lit in (tab.endpoint, *tab.also))
             for tab in current_app.extensions.get("officehub_tabs", {}).get(name, [])
             if not tab.roles or current_user.has_any_role(*tab.roles)]
 

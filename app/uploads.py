@@ -1,24 +1,41 @@
-"""Photos from phones: checked, re-encoded without metadata, resized, stored outside static/."""
+"""Photos from phones: checked, re-encoded without metadata, resized, and stored in the database.
+
+The database is where every app instance reads them (a photo uploaded through one machine shows
+through the other), a backup of the database holds them, and a row carries no file-system times or
+inode order that could date an anonymous author's photo.
+"""
 import io
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
+from flask import make_response, request
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
+from sqlalchemy import LargeBinary, String, delete
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
 
 # iPhones take HEIC photos by default.
 register_heif_opener()
+# Pillow's own bomb check only warns between its limit and twice that; `_open` checks the product's
+# limit from the header itself, before any pixel is decoded.
+Image.MAX_IMAGE_PIXELS = None
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "HEIC", "MPO"}
-# A 40-megapixel limit stops decompression bombs long before they eat the worker's memory.
+# The product's own pixel limit, checked from the header before anything is decoded: Pillow's bomb check
+# only fires at twice its MAX_IMAGE_PIXELS, so a 79-megapixel PNG of 225 KB would otherwise take a gigabyte.
 MAX_PIXELS = 40_000_000
+# Decoding is the memory-hungry part; at most this many photos are decoded at once per worker process,
+# so a burst of parallel uploads queues instead of multiplying the worst case.
+_DECODING = threading.BoundedSemaphore(2)
+UNREADABLE = _l("This file is not a photo we can read.")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb)?\.jpg$")
 
 
@@ -47,10 +64,19 @@ class StoredImage:
     height: int
 
 
-def _folder(kind: str) -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / kind
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+class StoredPhoto(db.Model):
+    """A re-encoded JPEG. Deliberately no timestamp and no sequence: the random name is the only key."""
+    __tablename__ = "stored_photos"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
 
 
 def _read_limited(file_storage) -> bytes:
@@ -63,14 +89,25 @@ def _read_limited(file_storage) -> bytes:
 
 
 def _open(data: bytes) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    """The photo, decoded only after its header passed the format and pixel checks."""
     try:
         image = Image.open(io.BytesIO(data))
-        if image.format not in ACCEPTED_FORMATS:
-            raise ImageRejected(_l("Only JPEG, PNG, WebP or HEIC photos can be attached."))
+    except ImageRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001  any decoder failure (bombs, zTXt floods, truncation) is the same refusal
+        raise ImageRejected(UNREADABLE) from exc
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageRejected(_l("Only JPEG, PNG, WebP or HEIC photos can be attached."))
+    width, height = image.size
+    if width * height > MAX_PIXELS or width <= 0 or height <= 0:
+        raise ImageRejected(_l("The photo has more than 40 megapixels. Choose a smaller one."))
+    if image.format in ("JPEG", "MPO"):
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale for free: never more pixels than the stored copy needs.
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+    try:
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise ImageRejected(_l("This file is not a photo we can read.")) from exc
+    except Exception as exc:  # noqa: BLE001
+        raise ImageRejected(UNREADABLE) from exc
     return image
 
 
@@ -83,29 +120,50 @@ def _clean(image: Image.Image, side: int) -> Image.Image:
 
 
 def save_image(file_storage, kind: str) -> StoredImage:
-    """Check and store an uploaded photo under instance/uploads/<kind>/ with a random name.
+    """Check an uploaded photo and add it (and its thumbnail) to the session under a random name;
+    the caller's commit stores it with the record, and a rollback leaves nothing behind.
 
     The stored JPEG is re-encoded from pixels only, so EXIF, GPS and device details are gone.
     """
-    image = _open(_read_limited(file_storage))
-    folder = _folder(kind)
+    data = _read_limited(file_storage)
     stem = secrets.token_urlsafe(18)
-    full = _clean(image, MAX_SIDE)
-    full.save(folder / f"{stem}.jpg", "JPEG", quality=82, optimize=True)
-    _clean(image, THUMB_SIDE).save(folder / f"{stem}.thumb.jpg", "JPEG", quality=75, optimize=True)
+    with _DECODING:
+        image = _open(data)
+        try:
+            full = _clean(image, MAX_SIDE)
+            thumb = _clean(image, THUMB_SIDE)
+        except Exception as exc:  # noqa: BLE001  a file that opens but fails while decoding its pixels
+            raise ImageRejected(UNREADABLE) from exc
+        finally:
+            image.close()
+    db.session.add_all([StoredPhoto(name=f"{stem}.jpg", kind=kind, data=_jpeg(full, 82)),
+                        StoredPhoto(name=f"{stem}.thumb.jpg", kind=kind, data=_jpeg(thumb, 75))])
     return StoredImage(name=f"{stem}.jpg", thumb_name=f"{stem}.thumb.jpg", width=full.width, height=full.height)
 
 
-def stored_path(kind: str, name: str) -> Path | None:
-    """Where a stored photo lives, or None for a name we never handed out (no path tricks)."""
+def stored_photo(kind: str, name: str) -> bytes | None:
+    """A stored photo's JPEG bytes, or None for a name we never handed out."""
     if not NAME_PATTERN.match(name or ""):
         return None
-    path = _folder(kind) / name
-    return path if path.is_file() else None
+    row = db.session.get(StoredPhoto, name)
+    return row.data if row is not None and row.kind == kind else None
+
+
+def photo_response(kind: str, name: str, max_age: int = 0):
+    """The photo as an HTTP answer (the caller checked who may see it), or None when there is none.
+    `max_age` 0 keeps private photos out of shared caches; the ETag spares a phone the download."""
+    data = stored_photo(kind, name)
+    if data is None:
+        return None
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    response.cache_control.private = True
+    response.cache_control.max_age = max_age
+    response.set_etag(name)  # a name is never reused for other bytes
+    return response.make_conditional(request)
 
 
 def delete_image(kind: str, name: str) -> None:
-    for candidate in (name, name.replace(".jpg", ".thumb.jpg")):
-        path = stored_path(kind, candidate)
-        if path is not None:
-            path.unlink(missing_ok=True)
+    """Remove a photo and its thumbnail (within the caller's transaction)."""
+    names = [name, name.replace(".jpg", ".thumb.jpg")]
+    db.session.execute(delete(StoredPhoto).where(StoredPhoto.kind == kind, StoredPhoto.name.in_(names)))

@@ -3,6 +3,7 @@ a client, and login_as(role) which signs a new user with that role in."""
 import itertools
 import os
 
+import psycopg
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -138,3 +139,21 @@ def count_queries(app):
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self)
     return Counter
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A brand-new database of the kind the suite runs on."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    name = f"officehub_migrations_{os.getpid()}"
+    server = base.rsplit("/", 1)[0]
+    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

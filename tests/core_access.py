@@ -1,9 +1,9 @@
 """Access matrix rows for the foundation: sign-in, account, home, notifications, administration."""
 from app.auth.models import Department, User
+from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
 from tests.access import Route, allow, everyone
-from app.auth.roles import Role
 
 ADMIN = Role.ADMIN
 
@@ -13,6 +13,10 @@ ROUTES = [
     Route("POST", "/logout", everyone(303)),
     Route("GET", "/account/password", everyone()),
     Route("POST", "/account/password", everyone(422)),
+    Route("POST", "/account/sign-out-elsewhere", everyone(303)),
+    Route("GET", "/calendar/", allow(Role.OFFICE, ADMIN)),
+    Route("POST", "/calendar/", allow(Role.OFFICE, ADMIN, status=422)),
+    Route("POST", "/calendar/<day>/clear", allow(Role.OFFICE, ADMIN, status=303)),
     Route("POST", "/language", everyone(303), data={"locale": "en", "next": "/"}, anonymous=303),
     Route("GET", "/", everyone()),
     Route("GET", "/healthz", everyone(), anonymous=200),
@@ -49,4 +53,4 @@ def setup() -> dict:
     note = Notification(user_id=owner.id, message="for the owner only", link="/")
     db.session.add(note)
     db.session.commit()
-    return {"notification_id": note.id, "user_id": owner.id, "department_id": department.id}
+    return {"notification_id": note.id, "user_id": owner.id, "department_id": department.id, "day": "2026-10-01"}

@@ -6,6 +6,7 @@ import pytest
 
 import tests
 from app.auth.roles import Role
+from app.auth.services import start_session
 from tests.access import ANONYMOUS
 
 
@@ -29,6 +30,7 @@ def _sign_in(client, make_user, role):
     if role == ANONYMOUS:
         return None
     user = make_user(role)
+    start_session(user)  # what a real sign-in does: a server-side session the cookie names
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

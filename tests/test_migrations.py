@@ -1,8 +1,6 @@
 """The schema comes only from migrations: applied to an empty database they give exactly the models."""
-import os
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,24 +12,6 @@ from app.config import TestConfig
 from app.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A brand-new database of the kind the suite runs on."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-        return
-    name = f"officehub_migrations_{os.getpid()}"
-    server = base.rsplit("/", 1)[0]
-    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{server}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -63,8 +63,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # The server-side session this request runs in (set at sign-in and by the user loader).
+    current_sid = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """What the session and the remember-me cookie carry: user, password version and session row."""
+        return f"{self.id}.{self.session_version}.{self.current_sid or ''}"
 
     @property
     def roles(self) -> set[Role]:
@@ -88,3 +92,16 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserSession(db.Model):
+    """One sign-in on one device. Logout revokes it on the server, so a copied session or remember-me
+    cookie stops working at once; a password change or "sign out on other devices" revokes the others."""
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random: the cookie's last part
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,9 +1,10 @@
 """Sign-in, passwords, and the rules on accounts and roles."""
+import secrets
 from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import Refused
@@ -11,7 +12,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from . import throttle
-from .models import Department, User, UserRole
+from .models import Department, User, UserRole, UserSession
 from .roles import Role
 
 
@@ -34,19 +35,68 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
 
 
-def authenticate(login: str, password: str, address: str) -> tuple[User | None, bool]:
-    """Check a sign-in; returns (user or None, blocked). Never says which of name or password was wrong."""
-    if throttle.is_blocked(login, address):
+def authenticate(login: str, password: str, address: str, known_device: bool = False) -> tuple[User | None, bool]:
+    """Check a sign-in; returns (user or None, blocked). Never says which of name or password was wrong.
+
+    The attempt is counted before the password is checked (see throttle), so a burst cannot slip through.
+    """
+    if not throttle.take_attempt(login, address, known_device):
         return None, True
     user = find_by_login(login)
     if user is None:
         _dummy_check(password)
     if user is None or not user.active or not user.check_password(password):
-        throttle.record_failure(login, address)
         return None, False
+    throttle.forgive(login, address)
     user.last_login_at = utcnow()
-    db.session.commit()
+    start_session(user)
     return user, False
+
+
+def start_session(user: User) -> None:
+    """A new server-side session for this sign-in; its id travels in the session and remember-me cookies."""
+    user.current_sid = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=user.current_sid, user_id=user.id))
+    db.session.commit()
+
+
+def session_user(user_id: str) -> User | None:
+    """The user of a live session named by a cookie's `id.version.session`; None once it was revoked,
+    the password changed, or the account was deactivated."""
+    ident, _dot, rest = user_id.partition(".")
+    version, _dot, sid = rest.partition(".")
+    if not ident.isdigit() or not sid:
+        return None
+    row = db.session.get(UserSession, sid)
+    if row is None or row.revoked or row.user_id != int(ident) or str(row.user.session_version) != version:
+        return None
+    row.user.current_sid = sid
+    return row.user
+
+
+def end_session(user: User) -> None:
+    """Logout: this session can never be used again, whoever copied its cookies."""
+    if user.current_sid:
+        db.session.execute(update(UserSession).where(UserSession.id == user.current_sid).values(revoked=True))
+        db.session.commit()
+
+
+def end_other_sessions(user: User) -> int:
+    """"Sign out on other devices": every session of this user but the current one is revoked."""
+    result = db.session.execute(update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.id != (user.current_sid or ""),
+        UserSession.revoked.is_(False)).values(revoked=True))
+    db.session.commit()
+    return result.rowcount
+
+
+def purge_sessions() -> str:
+    """Revoked sessions and those older than the remember-me cookie can live are deleted (`flask tick`)."""
+    cutoff = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+    removed = db.session.execute(delete(UserSession).where(
+        or_(UserSession.revoked.is_(True), UserSession.created_at < cutoff))).rowcount
+    db.session.commit()
+    return f"{removed} ended sessions removed"
 
 
 class SamePassword(AccountError):

@@ -3,14 +3,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from app import errors
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.htmx import redirect_after_post, wants_fragment
 from app.i18n import LOCALES, LOGIN_MESSAGE
 
-from . import services
+from . import devices, services
 from .forms import LoginForm, PasswordForm
 from .models import User
 
@@ -19,14 +20,8 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Find the signed-in user; a changed password or deactivation ends sessions opened before it."""
-    ident, _dot, version = user_id.partition(".")
-    if not ident.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or str(user.session_version) != version:
-        return None
-    return user
+    """Find the signed-in user; logout, a changed password or deactivation ends sessions opened before it."""
+    return services.session_user(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -52,7 +47,8 @@ def login():
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("auth/login.html", form=form), status
-    user, blocked = services.authenticate(form.login.data, form.password.data, request.remote_addr)
+    known = devices.is_known(form.login.data)
+    user, blocked = services.authenticate(form.login.data, form.password.data, request.remote_addr, known)
     if blocked:
         # Tells scripts and proxies when to retry; people read the same on the page.
         return errors.rate_limited(current_app.config["LOGIN_RATE_WINDOW"])
@@ -60,12 +56,13 @@ def login():
         form.password.errors.append(_("Login name or password is not correct."))
         return render_template("auth/login.html", form=form), 422
     login_user(user, remember=form.remember.data)
-    return redirect_after_post(_safe_next(request.args.get("next")))
+    return devices.remember(redirect_after_post(_safe_next(request.args.get("next"))), user)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect_after_post(url_for("auth.login"))
@@ -91,6 +88,15 @@ def change_password():
             return redirect_after_post(url_for("main.home"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/account/sign-out-elsewhere")
+@login_required
+def sign_out_elsewhere():
+    """A phone lent or lost: every other session of this account ends now, this one stays."""
+    ended = services.end_other_sessions(current_user)
+    flash(ngettext("Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", ended), "success")
+    return redirect_after_post(url_for("auth.change_password"))
 
 
 @bp.post("/language")

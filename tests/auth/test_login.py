@@ -37,33 +37,55 @@ def test_deactivated_user_cannot_sign_in(client, make_user):
     assert post_login(client, "E1003", PASSWORD).status_code == 422
 
 
-def test_five_failures_block_the_user_name_even_with_the_right_password(client, make_user):
+def test_five_attempts_on_a_name_from_one_address_block_that_pair(client, make_user):
     make_user(login="E1004")
-    for attempt in range(5):
-        assert post_login(client, "E1004", "wrong", addr=f"10.0.1.{attempt}").status_code == 422
-    blocked = post_login(client, "E1004", PASSWORD, addr="10.0.2.1")
+    for _attempt in range(5):
+        assert post_login(client, "E1004", "wrong", addr="10.0.1.1").status_code == 422
+    blocked = post_login(client, "E1004", PASSWORD, addr="10.0.1.1")
     assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "60"
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
 
-def test_five_failures_from_one_address_block_that_address_for_other_names(client, make_user):
+def test_a_stranger_guessing_cannot_lock_the_owner_out(client, make_user):
+    """Guesses from another machine block that machine, not the owner signing in from their own."""
+    make_user(login="E1011")
+    for _attempt in range(12):
+        post_login(client, "E1011", "wrong", addr="10.66.0.1")
+    assert post_login(client, "E1011", PASSWORD, addr="10.0.2.1").status_code == 303
+
+
+def test_a_distributed_guesser_hits_the_name_ceiling_but_a_known_device_gets_through(app, make_user):
+    app.config["LOGIN_RATE_LIMIT_PER_NAME"] = 6
+    make_user(login="E1012")
+    owner = app.test_client()
+    assert post_login(owner, "E1012", PASSWORD, addr="10.1.1.1").status_code == 303  # the phone is now known
+    owner.post("/logout")
+    guesser = app.test_client()
+    for n in range(6):
+        post_login(guesser, "E1012", "wrong", addr=f"10.8.0.{n}")
+    assert post_login(guesser, "E1012", PASSWORD, addr="10.8.1.1").status_code == 429
+    assert post_login(owner, "E1012", PASSWORD, addr="10.1.1.1").status_code == 303
+
+
+def test_attempts_from_one_address_over_many_names_are_limited(client, make_user, app):
     make_user(login="E1005")
-    for n in range(5):
+    limit = app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
+    for n in range(limit):
         post_login(client, f"guess{n}", "wrong", addr="10.9.9.9")
     assert post_login(client, "E1005", PASSWORD, addr="10.9.9.9").status_code == 429
     assert post_login(client, "E1005", PASSWORD, addr="10.9.9.10").status_code == 303
 
 
 def test_the_limit_is_shared_between_app_instances(app, make_user):
-    """Two workers (here: two app objects on one database) count the same failures."""
+    """Two workers (here: two app objects on one database) count the same attempts."""
     make_user(login="E1006")
     other = create_app(TestConfig(app.config["SQLALCHEMY_DATABASE_URI"]))
     first, second = app.test_client(), other.test_client()
-    for n in range(3):
-        post_login(first, "E1006", "wrong", addr=f"10.3.0.{n}")
-    for n in range(2):
-        post_login(second, "E1006", "wrong", addr=f"10.4.0.{n}")
-    assert post_login(first, "E1006", PASSWORD, addr="10.5.0.1").status_code == 429
+    for _n in range(3):
+        post_login(first, "E1006", "wrong", addr="10.3.0.1")
+    for _n in range(2):
+        post_login(second, "E1006", "wrong", addr="10.3.0.1")
+    assert post_login(first, "E1006", PASSWORD, addr="10.3.0.1").status_code == 429
 
 
 def _redis_url():
@@ -86,10 +108,10 @@ def test_with_redis_configured_the_counts_live_in_redis(app, make_user):
     app.config["REDIS_URL"] = url
     other = create_app(TestConfig(app.config["SQLALCHEMY_DATABASE_URI"]))
     other.config["REDIS_URL"] = url
-    for n in range(5):
-        post_login(app.test_client(), "E1007", "wrong", addr=f"10.6.0.{n}")
-    assert redis.Redis.from_url(url).get("officehub:login:user:e1007") == b"5"
-    assert post_login(other.test_client(), "E1007", PASSWORD, addr="10.7.0.1").status_code == 429
+    for _n in range(5):
+        post_login(app.test_client(), "E1007", "wrong", addr="10.6.0.1")
+    assert redis.Redis.from_url(url).get("officehub:login:pair:e1007|10.6.0.1") == b"5"
+    assert post_login(other.test_client(), "E1007", PASSWORD, addr="10.6.0.1").status_code == 429
 
 
 def test_remember_me_sets_a_lasting_cookie(client, make_user):

@@ -1,0 +1,63 @@
+"""Typed query-string parameters, one place for every list and filter: a value that is missing,
+malformed, out of range or hostile (NUL, a 100,000-character string, a number past the database's
+integer range, an impossible date) reads as "not given", so the page shows with that filter ignored.
+"""
+from datetime import date
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+from app.timeutil import parse_day
+
+# The largest id a query may carry: BIGINT's top. Suggestions have random 12-digit ids; an INTEGER
+# column compared with a larger number simply matches nothing on both databases.
+MAX_ID = 2**63 - 1
+MAX_PAGE = 100_000
+_CONTROL = {c: None for c in (*range(32), 127)}
+
+
+def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    """An integer within [low, high] (ids by default), else None."""
+    raw = request.args.get(name, "")
+    if not raw or len(raw) > 19 or not raw.lstrip("-").isdigit():
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for, 1 when absent or absurd."""
+    return int_arg(name, 1, MAX_PAGE) or 1
+
+
+def day_arg(name: str) -> date | None:
+    return parse_day(request.args.get(name))
+
+
+def choice_arg(name: str, allowed) -> str:
+    """One of `allowed` (strings or a LabelledEnum class), else ''."""
+    raw = request.args.get(name, "")
+    return raw if raw in {str(a) for a in allowed} else ""
+
+
+def text_arg(name: str, max_length: int = 100) -> str:
+    """Search text: control characters removed, trimmed, at most `max_length` characters."""
+    return request.args.get(name, "")[: max_length * 2].translate(_CONTROL).strip()[:max_length]
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: an id past the database's integer range is a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's own parameter name)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def known_args(*names: str) -> dict:
+    """The query parameters a page rebuilds its own links from: only those it knows, so a stray
+    `endpoint=` or `_method=` can never reach url_for."""
+    return {name: request.args[name] for name in names if name in request.args}
+
+
+def init_app(app) -> None:
+    app.url_map.converters["int"] = IdConverter
