@@ -21,12 +21,13 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from .pages import GenContext, Page
+from .pages import GenContext
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
-  io.write(string.format("JSON {\\"requests\\": %d, \\"seconds\\": %f, \\"p50\\": %d, \\"p95\\": %d, \\"errors\\": %d, \\"non2xx\\": %d}\\n",
+  io.write(string.format("JSON {\\"requests\\": %d, \\"seconds\\": %f, \\"p50\\": %d, \\"p95\\": %d, "
+    .. "\\"errors\\": %d, \\"non2xx\\": %d}\\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status))
@@ -166,10 +167,12 @@ def run_pages(base: str, args, modules, script: Path) -> list:
 
 
 def report(rows: list, memory: float, args, env: dict) -> None:
-    print(f"\n{'page':34} {'status':>6} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'KB gz':>6}")
+    print(f"\n{'page':34} {'status':>6} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'queries':>7} {'KB gz':>6}")
     for row in rows:
         print(f"{row['page'][:34]:34} {row['status']:>6} {row['rps']:>8.0f} {row['ratio']:>6.2f} "
-              f"{row['p50'] / 1000:>7.1f} {row['p95'] / 1000:>7.1f} {row['queries']:>7} {row['bytes_gzip'] / 1024:>6.1f}")
+              f"{row['p50'] / 1000:>7.1f} {row['p95'] / 1000:>7.1f} {row['queries']:>7} "
+              f"{row['bytes_gzip'] / 1024:>6.1f}")
     print(f"\npeak worker memory: {memory:.0f} MB · {args.workers} workers × 4 threads · "
           f"{args.connections} connections · {args.seconds} s per page · scale {args.scale}")
     out = ROOT / "bench" / "results"

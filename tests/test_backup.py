@@ -24,7 +24,7 @@ def _snapshot() -> dict:
     found = {}
     for table in db.metadata.sorted_tables:
         rows = db.session.execute(select(table)).all()
-        found[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+        found[table.name] = sorted(tuple(map(repr, row)) for row in rows)
     return found
 
 

@@ -74,7 +74,9 @@ def test_an_english_reader_sees_english_pages(client, login_as):
 
 def test_times_are_shown_in_the_office_time_zone(app):
     from datetime import datetime
+
     from flask_babel import force_locale
+
     from app.i18n import local_time
     with app.test_request_context(), force_locale("en"):
         # 01:30 UTC is 09:30 in Shanghai.

@@ -80,8 +80,9 @@ def test_post_without_csrf_token_is_refused_with_a_message(csrf_on, client, make
 def test_a_refused_form_gives_back_what_was_typed_but_no_password(app, client, login_as):
     login_as()
     app.config["WTF_CSRF_ENABLED"] = True  # the session's token is gone, as after a sign-out elsewhere
-    response = client.post("/suggestions/new", data={"title": "食堂晚餐 <b>太早</b>", "details": "七点就关门了 🍜\n请延长",
-                                                    "category_id": "1", "csrf_token": "stale"})
+    response = client.post("/suggestions/new", data={
+        "title": "食堂晚餐 <b>太早</b>", "details": "七点就关门了 🍜\n请延长", "category_id": "1",
+        "csrf_token": "stale"})
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "Nothing is lost" in body
     assert "食堂晚餐 &lt;b&gt;太早&lt;/b&gt;" in body and "七点就关门了 🍜\n请延长" in body

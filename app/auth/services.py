@@ -16,7 +16,6 @@ from .models import Department, User, UserRole, UserSession
 from .roles import Role
 
 
-
 class AccountError(Refused):
     """A rule on accounts was broken; the message is shown to the person who tried."""
 

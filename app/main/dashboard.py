@@ -1,6 +1,6 @@
 """Cards on the home page: each feature registers what it shows, and for which roles."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app
 

@@ -13,7 +13,7 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.notifications import notify
 from app.timeutil import utcnow
-from app.uploads import ImageRejected, delete_image, save_image, stored_path
+from app.uploads import ImageRejected, delete_image, save_image
 
 from . import audience, sla, workflow
 from .models import (
@@ -199,8 +199,8 @@ def photo_for(user, photo_id: int):
     return photo
 
 
-def photo_path(photo, thumb: bool):
-    return stored_path(PHOTO_KIND, photo.thumb_name if thumb else photo.name)
+def photo_name(photo, thumb: bool) -> str:
+    return photo.thumb_name if thumb else photo.name
 
 
 def maintenance_people() -> list[User]:

@@ -1,5 +1,5 @@
 """My requests, filing a request (phone first), adding to an open one, the detail page, workflow steps, photos."""
-from flask import abort, flash, render_template, request, send_file, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,7 @@ from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
 from app.timeutil import utcnow
+from app.uploads import photo_response
 
 from . import places, queries, services, workflow
 from .blueprint import bp
@@ -177,7 +178,5 @@ def _after_action(repair, error: str | None = None, status: int = 200):
 def photo(photo_id: int):
     """A request's photo, only for people who may see the request; never cached by shared caches."""
     found = services.photo_for(current_user, photo_id) or abort(404)
-    path = services.photo_path(found, thumb=request.args.get("thumb") == "1") or abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    name = services.photo_name(found, thumb=request.args.get("thumb") == "1")
+    return photo_response(services.PHOTO_KIND, name, max_age=3600) or abort(404)

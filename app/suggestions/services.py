@@ -1,7 +1,6 @@
 """Filing a suggestion (named, anonymous or from a paper slip), who may see which one, what its
 author can do afterwards (read the answers, reply, rate, say "me too"), and the lists the office
 keeps (categories, answer templates)."""
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -139,13 +138,9 @@ def file_suggestion(*, author, anonymous: bool, category: Category, title: str, 
     try:
         db.session.commit()
     except IntegrityError:
-        # The same form won a race on another worker a moment ago.
+        # The same form won a race on another worker a moment ago; the rollback drops this photo too.
         db.session.rollback()
-        if stored:
-            uploads.delete_image(PHOTO_KIND, stored.name)
         return Filed(_existing(token_hash), code, True)
-    if stored and anonymous:
-        _coarsen_file_times(stored, suggestion.created_at)
     return Filed(suggestion, code, False)
 
 
@@ -167,15 +162,6 @@ def _new_suggestion(*, author, paper_slip_date, category, title, details, stored
         source="paper" if paper_slip_date else "online", category_id=category.id, title=title.strip(),
         details=details.strip(), photo_name=stored.name if stored else None, status=Status.NEW.value,
         created_at=utcnow() if author else midnight, answer_due_at=answer_due(filed_on))
-
-
-def _coarsen_file_times(stored, moment: datetime) -> None:
-    """The photo files of an anonymous note carry the day, like the note, not the minute."""
-    stamp = (moment - datetime(1970, 1, 1)).total_seconds()
-    for name in (stored.name, stored.thumb_name):
-        path = uploads.stored_path(PHOTO_KIND, name)
-        if path is not None:
-            os.utime(path, (stamp, stamp))
 
 
 # ---------------------------------------------------------------- who sees what

@@ -1,13 +1,13 @@
 """The employee's side: file a suggestion (named or anonymous), see their own, follow an anonymous
 one by its tracking code, reply and rate; and one suggestion's page, the author's or the office's."""
-from flask import abort, flash, render_template, request, send_file, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
 from app.timeutil import parse_day, to_local, utcnow
-from app.uploads import stored_path
+from app.uploads import photo_response
 
 from . import answers, codes, queries, services
 from .blueprint import bp
@@ -133,8 +133,7 @@ def photo(suggestion_id: int):
     name = suggestion.photo_name or abort(404)
     if request.args.get("size") == "thumb":
         name = name.replace(".jpg", ".thumb.jpg")
-    path = stored_path(services.PHOTO_KIND, name) or abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=0)
+    return photo_response(services.PHOTO_KIND, name) or abort(404)
 
 
 @bp.post("/<int:suggestion_id>/reply")

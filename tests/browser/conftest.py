@@ -88,9 +88,10 @@ def live_server(tmp_path_factory):
     server.flask("db", "upgrade")
     server.flask("seed-demo")
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    process = subprocess.Popen([gunicorn, "--no-control-socket", "-w", "2", "--threads", "4",
-                                "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=open(tmp_dir / "gunicorn.log", "w"))
+    with open(tmp_dir / "gunicorn.log", "w") as log:  # the child keeps its own copy of the handle
+        process = subprocess.Popen([gunicorn, "--no-control-socket", "-w", "2", "--threads", "4",
+                                    "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=log)
     _wait_until_up(server.url + "/healthz", process, tmp_dir / "gunicorn.log")
     yield server
     process.terminate()

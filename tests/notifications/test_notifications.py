@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
+from app.extensions import db
 from app.notifications import notify
 from app.notifications.models import Notification
-from app.extensions import db
 
 
 def test_each_recipient_reads_the_message_in_their_language(app, make_user):

@@ -1,15 +1,16 @@
 """Filing from a phone: QR prefill, photos real and fake, bad input, duplicates, who gets alerted."""
 import io
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
 from app.repairs import roster
 from app.repairs.models import DutyShift, RepairEvent, RepairPhoto, RepairRequest
+from app.uploads import StoredPhoto
 from tests import PARTIAL
 from tests.repairs.conftest import photo_bytes
 
@@ -21,8 +22,8 @@ def _post(client, equipment, **fields):
 
 
 def _uploads(app) -> list:
-    folder = Path(app.config["UPLOAD_DIR"]) / "repairs"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    """The JPEG bytes of every stored repair photo (full size and thumbnails)."""
+    return [row.data for row in db.session.scalars(select(StoredPhoto).where(StoredPhoto.kind == "repairs"))]
 
 
 def test_qr_link_prefills_location_equipment_and_category(client, login_as, make_equipment):
@@ -51,7 +52,7 @@ def test_file_with_a_real_photo_strips_exif_and_serves_it_only_to_permitted_peop
     repair = db.session.query(RepairRequest).one()
     assert repair.requester_id == requester.id and repair.description.endswith("warm air")
     photo = repair.photos[0]
-    stored = Image.open(_uploads(app)[0])
+    stored = Image.open(io.BytesIO(_uploads(app)[0]))
     assert not stored.getexif()
     assert client.get(f"/repairs/photos/{photo.id}").status_code == 200
     assert client.get(f"/repairs/photos/{photo.id}?thumb=1").mimetype == "image/jpeg"

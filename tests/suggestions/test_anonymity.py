@@ -2,9 +2,7 @@
 file written during the submit is inspected."""
 import io
 import logging
-import os
 from datetime import datetime, time
-from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.suggestions.models import Answer, Suggestion
 from app.timeutil import to_local
+from app.uploads import StoredPhoto
 
 from .photos import jpeg_bytes
 
@@ -27,13 +26,9 @@ def _snapshot() -> dict:
                 for table in db.metadata.sorted_tables}
 
 
-def _files(root: Path) -> dict:
-    return {p: p.stat().st_mtime for p in root.rglob("*") if p.is_file()} if root.exists() else {}
-
-
 def _submit_anonymously(app, client, login_as, categories, caplog, department):
     author = login_as(name="陈匿名", login="chen-anon", department=department)
-    before, files_before = _snapshot(), _files(Path(app.config["UPLOAD_DIR"]))
+    before = _snapshot()
     photo = jpeg_bytes()
     with caplog.at_level(logging.DEBUG):
         response = client.post("/suggestions/new", data={
@@ -42,19 +37,19 @@ def _submit_anonymously(app, client, login_as, categories, caplog, department):
             "photo": (io.BytesIO(photo), "IMG_0001.jpg")},
             headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": ADDRESS},
             content_type="multipart/form-data")
-    return author, response, before, files_before
+    return author, response, before
 
 
 def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as, categories, caplog, make_department):
-    author, response, before, files_before = _submit_anonymously(app, client, login_as, categories, caplog,
+    author, response, before = _submit_anonymously(app, client, login_as, categories, caplog,
                                                                       make_department(code="SECRETDEPT"))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "tracking code" in page
     after = _snapshot()
     new_rows = {name: after[name] - before[name] for name in after if after[name] != before[name]}
-    # Only the suggestion itself: no history, no notification, no form-token row, no user update.
-    assert set(new_rows) == {"suggestions"}, new_rows
+    # Only the suggestion and its photo: no history, no notification, no form-token row, no user update.
+    assert set(new_rows) == {"suggestions", "stored_photos"}, new_rows
     (row,) = new_rows["suggestions"]
     columns = [c.name for c in Suggestion.__table__.columns]
     record = dict(zip(columns, row, strict=True))
@@ -77,21 +72,19 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
     assert code not in response.headers.get("Set-Cookie", "")
 
 
-def test_anonymous_photo_files_carry_no_metadata_and_only_the_day(app, client, login_as, categories, caplog,
-                                                                  make_department):
-    _author, response, _before, files_before = _submit_anonymously(app, client, login_as, categories, caplog,
-                                                                      make_department(code="SECRETDEPT"))
+def test_anonymous_photos_carry_no_metadata_time_or_order(app, client, login_as, categories, caplog,
+                                                         make_department):
+    _author, response, before = _submit_anonymously(app, client, login_as, categories, caplog,
+                                                     make_department(code="SECRETDEPT"))
     assert response.status_code == 200
-    new_files = set(_files(Path(app.config["UPLOAD_DIR"]))) - set(files_before)
-    assert len(new_files) == 2  # the photo and its thumbnail
-    for path in new_files:
-        raw = path.read_bytes()
+    new_photos = _snapshot()["stored_photos"] - before["stored_photos"]
+    assert len(new_photos) == 2  # the photo and its thumbnail
+    for name, kind, raw in new_photos:
+        # A random name, the feature, the pixels: no time, no sequence, nothing of the phone.
+        assert kind == "suggestions" and "chen" not in name and "IMG_0001" not in name
         assert b"SecretPhone" not in raw and b"Exif" not in raw and b"2026:11:22" not in raw
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(raw)) as image:
             assert not image.getexif() and "exif" not in image.info
-        assert "chen" not in path.name and "IMG_0001" not in path.name
-        stamp = datetime.utcfromtimestamp(os.stat(path).st_mtime)
-        assert to_local(stamp).time() == time(0, 0), "the file's time dates the note to the minute"
 
 
 def test_named_photo_is_stripped_too(app, client, login_as, categories):
@@ -101,8 +94,7 @@ def test_named_photo_is_stripped_too(app, client, login_as, categories):
         "photo": (io.BytesIO(jpeg_bytes()), "IMG_0002.jpg")}, content_type="multipart/form-data")
     assert response.status_code == 303
     suggestion = db.session.scalar(select(Suggestion))
-    path = Path(app.config["UPLOAD_DIR"]) / "suggestions" / suggestion.photo_name
-    assert b"SecretPhone" not in path.read_bytes()
+    assert b"SecretPhone" not in db.session.get(StoredPhoto, suggestion.photo_name).data
 
 
 def test_office_sees_no_author_of_an_anonymous_note(app, client, login_as, make_suggestion, make_user):

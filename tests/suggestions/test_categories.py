@@ -9,7 +9,7 @@ from app.config import TestConfig
 from app.extensions import db
 from app.suggestions import services
 from app.suggestions.models import Category
-from tests.test_migrations import MIGRATIONS, empty_database_url  # noqa: F401  (a fixture)
+from tests.test_migrations import MIGRATIONS
 
 DEFAULTS = ["Work environment", "Canteen and meals", "Commuting", "Facilities and equipment", "Ways of working",
             "Safety", "Other"]
