@@ -39,6 +39,14 @@ def _day_in_range(form, field):
         raise ValidationError(DAY_MESSAGE % {"first": MIN_DAY.isoformat(), "last": MAX_DAY.isoformat()})
 
 
+def bounded_int(value) -> int:
+    """`int` for select fields, refusing what no id column holds (it would overflow the query)."""
+    number = int(value)
+    if not INT_RANGE[0] <= number <= 2**63 - 1:
+        raise ValueError("out of range")
+    return number
+
+
 def _bounded(unbound: UnboundField) -> UnboundField:
     """A copy of the field with the product's bounds added where the field states none of its own."""
     field_class, kwargs = unbound.field_class, dict(unbound.kwargs)
@@ -53,6 +61,8 @@ def _bounded(unbound: UnboundField) -> UnboundField:
         validators.append(NumberRange(low, high, message=NUMBER_MESSAGE % {"min": low, "max": high}))
     elif issubclass(field_class, DateField | DateTimeLocalField):
         validators.append(_day_in_range)
+    if kwargs.get("coerce") is int:
+        kwargs["coerce"] = bounded_int
     kwargs["validators"] = validators
     return UnboundField(field_class, *unbound.args, name=unbound.name, **kwargs)
 

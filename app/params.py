@@ -16,13 +16,17 @@ MAX_PAGE = 100_000
 _CONTROL = {c: None for c in (*range(32), 127)}
 
 
-def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
-    """An integer within [low, high] (ids by default), else None."""
-    raw = request.args.get(name, "")
-    if not raw or len(raw) > 19 or not raw.lstrip("-").isdigit():
+def to_int(raw, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A typed number within [low, high] (ids by default), else None."""
+    if not isinstance(raw, str) or not raw or len(raw) > 19 or not raw.lstrip("-").isdigit():
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    """The query parameter `name` as an integer within [low, high], else None."""
+    return to_int(request.args.get(name), low, high)
 
 
 def page_arg(name: str = "page") -> int:
@@ -40,9 +44,15 @@ def choice_arg(name: str, allowed) -> str:
     return raw if raw in {str(a) for a in allowed} else ""
 
 
-def text_arg(name: str, max_length: int = 100) -> str:
+def to_text(raw, max_length: int = 100) -> str:
     """Search text: control characters removed, trimmed, at most `max_length` characters."""
-    return request.args.get(name, "")[: max_length * 2].translate(_CONTROL).strip()[:max_length]
+    if not isinstance(raw, str):
+        return ""
+    return raw[: max_length * 2].translate(_CONTROL).strip()[:max_length]
+
+
+def text_arg(name: str, max_length: int = 100) -> str:
+    return to_text(request.args.get(name), max_length)
 
 
 class IdConverter(IntegerConverter):
@@ -53,11 +63,24 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def known_args(*names: str) -> dict:
-    """The query parameters a page rebuilds its own links from: only those it knows, so a stray
-    `endpoint=` or `_method=` can never reach url_for."""
-    return {name: request.args[name] for name in names if name in request.args}
+# Names url_for reads for itself: a query string must never be able to set them.
+_URL_FOR_NAMES = {"endpoint", "values", "method"}
+
+
+def link_args(args=None, **extra) -> dict:
+    """The query parameters a page rebuilds its own links from (pager, polls, filters): one value each,
+    without names url_for reads itself (`endpoint=`, `_method=`, `_external=` ...), plus `extra`."""
+    args = request.args if args is None else args
+    found = {}
+    for key in args:
+        if key in _URL_FOR_NAMES or key.startswith("_") or key in extra:
+            continue
+        value = args.get(key) if hasattr(args, "getlist") else args[key]
+        if isinstance(value, int) or (isinstance(value, str) and len(value) <= 200):
+            found[key] = value
+    return {**found, **extra}
 
 
 def init_app(app) -> None:
     app.url_map.converters["int"] = IdConverter
+    app.add_template_global(link_args)

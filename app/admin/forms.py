@@ -1,6 +1,5 @@
 """Forms for accounts, departments and the user import."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -9,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.auth.forms import PASSWORD_RULES
 from app.auth.roles import GRANTABLE_ROLES
 from app.choices import options
+from app.forms import Form
 
 from .services import LOGIN_PATTERN
 
@@ -18,7 +18,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Serves both creating and editing an account; the password is asked only when creating."""
     login = StringField(_l("Login name"), validators=[
         DataRequired(), Length(max=40),
@@ -38,12 +38,12 @@ class UserForm(FlaskForm):
             del self.password
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = StringField(_l("Temporary password"), validators=PASSWORD_RULES,
                            description=_l("Tell it to the person; they must change it at next sign-in."))
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     code = StringField(_l("Short code"), validators=[
         DataRequired(), Length(max=20),
         Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
@@ -51,6 +51,6 @@ class DepartmentForm(FlaskForm):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=80)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])

@@ -9,6 +9,7 @@ from app.auth.roles import GRANTABLE_ROLES, Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.params import page_arg, to_int, to_text
 
 from . import services
 from .blueprint import bp
@@ -30,8 +31,8 @@ def index():
 @bp.get("/users")
 def users():
     args = request.args
-    page = services.search_users(args.get("q", ""), args.get("department", type=int),
-                                 args.get("role", ""), args.get("active", ""), args.get("page", 1, type=int))
+    page = services.search_users(to_text(args.get("q")), to_int(args.get("department")),
+                                 args.get("role", ""), args.get("active", ""), page_arg())
     return render("admin/users.html", "admin/_user_rows.html", page=page, args=args,
                   departments=[(d.id, str(d)) for d in services.all_departments()],
                   roles=[(r.value, r.label) for r in GRANTABLE_ROLES])

@@ -1,6 +1,5 @@
 """Forms for meetings, agenda items, outcomes, action items and their progress."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.choices import options
+from app.forms import Form
 
 from .models import Kind, Urgency
 from .workflow import ItemStatus
@@ -22,7 +22,7 @@ from .workflow import ItemStatus
 STALE_FORM = _l("This form is out of date; reload the page and try again.")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """A form carrying the version it was read at; a missing version is shown as a form error."""
 
     def validate(self, extra_validators=None):
@@ -32,7 +32,7 @@ class VersionedForm(FlaskForm):
         return valid
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     """Date, time and place of a meeting; the view pre-fills next week's slot."""
     day = DateField(_l("Date"), validators=[DataRequired()])
     time = TimeField(_l("Time"), validators=[DataRequired()])
@@ -72,7 +72,7 @@ class OutcomeForm(VersionedForm):
     version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """An action item: every field is required, as the office promises owner + deadline + criterion."""
     task = StringField(_l("Task"), validators=[DataRequired(), Length(max=500)])
     # The service checks the owner (active, in a department) and says what is wrong in words.
@@ -106,9 +106,9 @@ class ProgressForm(VersionedForm):
             self.move.data = moves[0].name
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """Only the CSRF token: the per-department fields are read by name, one pair per department."""
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(Form):
     text = TextAreaField(_l("Correction"), validators=[DataRequired(), Length(max=2000)])

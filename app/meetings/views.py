@@ -10,6 +10,7 @@ from app.auth.services import active_departments
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form
+from app.params import int_arg, page_arg
 from app.timeutil import today
 
 from . import attendance as attendance_rules
@@ -34,7 +35,7 @@ def viewer_for(meeting_id: int) -> services.Viewer:
 @bp.get("/")
 def index():
     upcoming = queries.upcoming()
-    page = queries.past(request.args.get("page", 1, type=int))
+    page = queries.past(page_arg())
     form = _slot_form() if current_user.has_any_role(Role.OFFICE) else None
     return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form,
                            counts=queries.item_counts(upcoming + list(page.items)))
@@ -100,7 +101,7 @@ def detail(meeting_id: int):
 @bp.get("/<int:meeting_id>/changes")
 def changes(meeting_id: int):
     """204 (one indexed query) when nothing changed since `since`; else the changed parts as partials."""
-    since = request.args.get("since", 0, type=int)
+    since = int_arg("since", 0) or 0
     found = live.changes_since(meeting_id, since)
     if found is None:
         return "", 204, {"Cache-Control": "no-store"}

@@ -7,6 +7,7 @@ from app.auth.services import active_departments
 from app.choices import options
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, wants_fragment
+from app.params import page_arg, to_int
 from app.timeutil import today
 
 from . import actions, queries
@@ -26,9 +27,9 @@ def guard():
 def index():
     """Filter by department, owner, state and overdue; a liaison's own department comes first."""
     args = request.args
-    page = queries.search(current_user, department_id=args.get("department", type=int),
-                          owner_id=args.get("owner", type=int), state=args.get("state", ""),
-                          overdue=args.get("overdue") == "1", page=args.get("page", 1, type=int))
+    page = queries.search(current_user, department_id=to_int(args.get("department")),
+                          owner_id=to_int(args.get("owner")), state=args.get("state", ""),
+                          overdue=args.get("overdue") == "1", page=page_arg())
     return render("meetings/actions.html", "meetings/_action_rows.html", page=page, args=args, today=today(),
                   departments=[(d.id, str(d)) for d in active_departments()],
                   states=[(s.value, s.label) for s in ActionState],

@@ -1,8 +1,9 @@
 """The bell in the header and the notifications page."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.htmx import redirect_after_post, render
+from app.params import page_arg
 
 from . import services
 
@@ -12,7 +13,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.get("/")
 @login_required
 def index():
-    page = services.page_for(current_user, request.args.get("page", 1, type=int))
+    page = services.page_for(current_user, page_arg())
     return render("notifications/index.html", "notifications/_list.html", page=page)
 
 

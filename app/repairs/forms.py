@@ -1,12 +1,11 @@
 """Forms: filing a request, adding a report, workflow steps, places, equipment, imports, roster."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.choices import options
-from app.forms import OnceForm
+from app.forms import Form, OnceForm
 from app.uploads import photo_input_attrs
 
 from .models import MAX_PHOTOS, TOO_MANY_PHOTOS, Category, Urgency, WaitReason
@@ -38,7 +37,7 @@ class RepairForm(OnceForm):
         self.equipment_id.choices = options([(0, _l("— not sure / none —"))] + [(e.id, str(e)) for e in equipment])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """Adding my words and photos to someone else's open request."""
     description = TextAreaField(_l("What you see"), validators=[DataRequired(), Length(max=2000)],
                                 render_kw={"rows": 3})
@@ -46,7 +45,7 @@ class ReportForm(FlaskForm):
                                render_kw=photo_input_attrs(MAX_PHOTOS, TOO_MANY_PHOTOS))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """One workflow step; `version` is the state the person saw, so a stale click is caught."""
     version = IntegerField(validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
@@ -61,14 +60,14 @@ class ActionForm(FlaskForm):
         self.assignee_id.choices = options([(0, _l("— choose —"))] + [(p.id, p.name) for p in people])
 
 
-class LocationForm(FlaskForm):
+class LocationForm(Form):
     building = StringField(_l("Building"), validators=[DataRequired(), Length(max=80)])
     floor = StringField(_l("Floor"), validators=[Optional(), Length(max=20)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=80)])
     active = BooleanField(_l("In use"), default=True)
 
 
-class EquipmentForm(FlaskForm):
+class EquipmentForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     asset_number = StringField(_l("Asset number"), validators=[DataRequired(), Length(max=40)])
     location_id = SelectField(_l("Location"), coerce=int)
@@ -80,10 +79,10 @@ class EquipmentForm(FlaskForm):
         self.location_id.choices = options((loc.id, loc.label) for loc in locations)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     """Only the CSRF token: the slots are read as `<day>_<shift>` fields by the roster view."""

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from app.errors import Refused
 from app.extensions import db
 from app.links import external_url
+from app.params import to_int
 from app.spreadsheets import ImportResult, read_csv
 
 from .models import Category, Equipment, Location
@@ -183,10 +184,10 @@ class QrPlace:
 def qr_place(args) -> QrPlace:
     """The place a QR link's `location` and `equipment` arguments name. Equipment is found where it is
     now: its label may predate a move. A link to an unknown or retired place fills in nothing."""
-    equipment = db.session.get(Equipment, args.get("equipment", 0, type=int))
+    equipment = db.session.get(Equipment, to_int(args.get("equipment")) or 0)
     if equipment is not None and not equipment.active:
         equipment = None
-    location = equipment.location if equipment else db.session.get(Location, args.get("location", 0, type=int))
+    location = equipment.location if equipment else db.session.get(Location, to_int(args.get("location")) or 0)
     if ("location" in args or equipment) and (location is None or not location.active):
         return QrPlace(warning=UNKNOWN_LOCATION)
     return QrPlace(location, equipment, UNKNOWN_EQUIPMENT if "equipment" in args and equipment is None else None)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.params import to_int
 from app.timeutil import utcnow
 
 from . import places, services
@@ -32,7 +33,7 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> "Filters":
         category, urgency = Category.of(args.get("category")), Urgency.of(args.get("urgency"))
-        return cls(location_id=args.get("location", type=int) or None,
+        return cls(location_id=to_int(args.get("location")) or None,
                    category=category.value if category else "", urgency=urgency.value if urgency else "")
 
     def as_args(self) -> dict:

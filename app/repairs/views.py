@@ -8,6 +8,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
+from app.params import int_arg, page_arg, text_arg, to_int
 from app.timeutil import utcnow
 from app.uploads import photo_response
 
@@ -21,7 +22,7 @@ from .forms import ActionForm, RepairForm, ReportForm
 @login_required
 def index():
     """My requests: status, who is on it, and the clock."""
-    page = queries.mine(current_user, request.args.get("page", 1, type=int))
+    page = queries.mine(current_user, page_arg())
     return render("repairs/index.html", "repairs/_mine_rows.html", page=page, now=utcnow())
 
 
@@ -43,7 +44,7 @@ def _form_from_qr() -> RepairForm:
 def new():
     """File a repair request in under a minute; photos are checked before anything is saved."""
     form = (_form_from_qr() if request.method == "GET"
-            else _filing_form(request.form.get("location_id", 0, type=int)))
+            else _filing_form(to_int(request.form.get("location_id")) or 0))
     if form.validate_on_submit():
         try:
             filed = _file(form)
@@ -69,9 +70,9 @@ def _file(form: RepairForm) -> services.Filed:
 @login_required
 def location_options():
     """The searchable location pick: the select narrowed to what the person typed."""
-    locations = places.pick_locations(request.args.get("q", ""), request.args.get("location_id", type=int))
+    locations = places.pick_locations(text_arg("q"), int_arg("location_id"))
     form = RepairForm(locations=locations, formdata=None)
-    form.location_id.data = request.args.get("location_id", 0, type=int)
+    form.location_id.data = int_arg("location_id", 0) or 0
     return render_template("repairs/_location_select.html", form=form)
 
 
@@ -79,10 +80,10 @@ def location_options():
 @login_required
 def place_parts():
     """After a location, equipment or category change: the equipment there and any open duplicate."""
-    location_id = request.args.get("location_id", 0, type=int)
+    location_id = int_arg("location_id", 0) or 0
     choices = places.equipment_at(location_id)
     form = RepairForm(equipment=choices, formdata=None)
-    form.equipment_id.data = request.args.get("equipment_id", 0, type=int)
+    form.equipment_id.data = int_arg("equipment_id", 0) or 0
     form.category.data = request.args.get("category") or form.category.default
     prefilled = _category_from_equipment(form, choices)
     category = form.category.data if prefilled else request.args.get("category")

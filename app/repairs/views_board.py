@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.params import int_arg, page_arg
 from app.timeutil import utcnow
 
 from . import queries
@@ -17,7 +18,7 @@ from .workflow import OPEN_STATUSES, Status
 def board():
     """For the office: open requests by status, overdue first, and a paginated list of closed ones."""
     filters = queries.Filters.from_args(request.args)
-    closed = queries.closed(filters, request.args.get("page", 1, type=int))
+    closed = queries.closed(filters, page_arg())
     return render("repairs/board.html", "repairs/_board_lists.html", columns=queries.board(filters),
                   closed=closed, size=queries.BOARD_COLUMN_SIZE, filters=filters,
                   options=queries.filter_options(), now=utcnow())
@@ -32,7 +33,7 @@ def board_column(status: str):
     if column not in OPEN_STATUSES:
         abort(404)
     filters = queries.Filters.from_args(request.args)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    offset = int_arg("offset", 0, 100_000) or 0
     items = queries.board_slice(filters, column, offset)
     return render("repairs/board_column.html", "repairs/_board_slice.html", column=column, items=items,
                   offset=offset, total=queries.column_count(filters, column), size=queries.BOARD_COLUMN_SIZE,

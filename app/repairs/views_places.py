@@ -1,5 +1,5 @@
 """Locations and equipment for office and administrators: lists, forms, CSV import, QR labels, history."""
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -7,6 +7,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.params import int_arg, page_arg, text_arg
 
 from . import places, queries
 from .blueprint import bp
@@ -25,7 +26,7 @@ def locations():
     if form.validate_on_submit() and _save_location(form, Location()):
         flash(_("Location %(name)s is saved.", name=form.building.data), "success")
         return redirect_after_post(url_for("repairs.locations"))
-    page = places.search_locations(request.args.get("q", ""), request.args.get("page", 1, type=int))
+    page = places.search_locations(text_arg("q"), page_arg())
     return render_form("repairs/places.html", "repairs/_location_rows.html", form, page=page, what="locations")
 
 
@@ -89,8 +90,8 @@ def equipment_list():
     if form.validate_on_submit() and _save_equipment(form, Equipment()):
         flash(_("Equipment %(name)s is saved.", name=form.name.data), "success")
         return redirect_after_post(url_for("repairs.equipment_list"))
-    page = places.search_equipment(request.args.get("q", ""), request.args.get("location", type=int),
-                                   request.args.get("page", 1, type=int))
+    page = places.search_equipment(text_arg("q"), int_arg("location"),
+                                   page_arg())
     return render_form("repairs/places.html", "repairs/_equipment_rows.html", form, page=page, what="equipment")
 
 
@@ -123,7 +124,7 @@ def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
 def equipment(equipment_id: int):
     """One piece of equipment and its repair history: how often it broke and how long each fix took."""
     item = db.get_or_404(Equipment, equipment_id)
-    page = queries.equipment_history(item.id, request.args.get("page", 1, type=int))
+    page = queries.equipment_history(item.id, page_arg())
     return render("repairs/equipment.html", "repairs/_history_rows.html", equipment=item, page=page,
                   summary=queries.equipment_summary(item.id),
                   qr=places.qr_markup(places.filing_url(item.location_id, item.id)))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.params import int_arg, link_args, page_arg
 from app.timeutil import utcnow
 
 from . import queries, roster, workflow
@@ -16,7 +17,7 @@ from .blueprint import bp
 def queue():
     """For maintenance on a phone: unassigned and my jobs, most urgent first, one tap per step."""
     filters = queries.Filters.from_args(request.args)
-    page = queries.queue(current_user, filters, request.args.get("page", 1, type=int))
+    page = queries.queue(current_user, filters, page_arg())
     actions = {repair.id: workflow.allowed_actions(current_user, repair) for repair in page.items}
     on_duty = roster.on_duty_at(utcnow()) == current_user
     return render("repairs/queue.html", "repairs/_queue_rows.html", page=page, actions_by_id=actions,
@@ -31,7 +32,7 @@ def queue_news():
     """The open queue's poll: 204 while nothing changed for this person, else a line offering the new list.
     The list is not swapped in by itself, so a note being typed into a row is never lost."""
     filters = queries.Filters.from_args(request.args)
-    if not queries.queue_changed_since(current_user, filters, request.args.get("since", 0, type=int)):
+    if not queries.queue_changed_since(current_user, filters, int_arg("since", 0) or 0):
         return "", 204, {"Cache-Control": "no-store"}
-    args = {key: value for key, value in request.args.items() if key != "since"}
+    args = {key: value for key, value in link_args().items() if key != "since"}
     return render_template("repairs/_queue_news.html", args=args), 200, {"Cache-Control": "no-store"}

@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import redirect_after_post, render_form
+from app.params import to_int
 from app.timeutil import parse_day, today
 
 from . import roster as duty_roster
@@ -26,7 +27,7 @@ def roster():
     form = RosterForm()
     if form.validate_on_submit():
         # Only slots present in the form change, so a partial post never clears the rest.
-        choices = {(day, shift): request.form.get(f"{day.isoformat()}_{shift}", 0, type=int)
+        choices = {(day, shift): to_int(request.form.get(f"{day.isoformat()}_{shift}")) or 0
                    for day in days for shift in Shift if f"{day.isoformat()}_{shift}" in request.form}
         duty_roster.set_roster(first, choices)
         flash(_("The roster is saved."), "success")

@@ -1,12 +1,11 @@
 """Forms of the suggestion box; each serves both its create and its edit."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.choices import options
-from app.forms import OnceForm
+from app.forms import Form, OnceForm
 from app.timeutil import today
 from app.uploads import MAX_BYTES, photo_input_attrs
 
@@ -51,7 +50,7 @@ class SuggestionForm(OnceForm):
             raise ValidationError(_l("The slip's date cannot be in the future."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The office's answer: text the author reads, optionally changing the status."""
     status_to = SelectField(_l("New status"), validators=[Optional()])
     template_id = SelectField(_l("Start from a template"), coerce=int, validators=[Optional()])
@@ -79,12 +78,12 @@ class AnswerForm(FlaskForm):
             raise ValidationError(_l("The target date is in the past."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=NOTE_MAX)],
                          description=_l("Only the office sees internal notes."))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target_id = StringField(_l("Number of the suggestion to keep"), validators=[DataRequired(), Length(max=40)],
                             description=_l("The 12-digit number shown on each row of the triage list; "
                                            "search the list for words to find it."))
@@ -98,11 +97,11 @@ class MergeForm(FlaskForm):
             raise ValidationError(_l("Enter the 12-digit number of the suggestion to keep."))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     score = RadioField(_l("How well was it handled?"), coerce=int, validators=[InputRequired()],
                        choices=options((n, str(n)) for n in range(1, 6)))
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=COMMENT_MAX)])
@@ -112,7 +111,7 @@ class RatingForm(FlaskForm):
             raise ValidationError(_l("Choose from 1 to 5 stars."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The code you were shown when you sent your anonymous suggestion."))
 
@@ -121,18 +120,18 @@ class TrackForm(FlaskForm):
             raise ValidationError(_l("No suggestion has this tracking code. Check it and try again."))
 
 
-class PublishDraftForm(FlaskForm):
+class PublishDraftForm(Form):
     """The "publish the draft" button: the version the page showed, so a second publisher is told."""
     version = IntegerField(validators=[InputRequired()])
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     title = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     body = TextAreaField(_l("Answer text"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
     active = BooleanField(_l("In use"), default=True)
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=40)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=40)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.params import int_arg, page_arg
 from app.timeutil import parse_day, to_local, utcnow
 from app.uploads import photo_response
 
@@ -41,7 +42,7 @@ def authors_own_or_404(suggestion_id: int):
 @login_required
 def index():
     """"Mine": the user's named suggestions with their status and office answers."""
-    page = queries.mine(current_user, request.args.get("page", 1, type=int))
+    page = queries.mine(current_user, page_arg())
     return render("suggestions/index.html", "suggestions/_mine_rows.html", page=page,
                   answer_summary=services.answer_summary)
 
@@ -114,7 +115,7 @@ def office_context(suggestion, **forms) -> dict:
     if "form" not in forms:
         forms["form"] = AnswerForm(obj=draft, targets=targets_for(current_user, suggestion), templates=templates,
                                    version=suggestion.version)
-        chosen = request.args.get("template_id", type=int)
+        chosen = int_arg("template_id")
         if chosen:
             forms["form"].template_id.data = chosen
             forms["form"].body.data = next((t.body for t in templates if t.id == chosen), forms["form"].body.data)

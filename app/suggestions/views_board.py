@@ -1,10 +1,11 @@
 """The public board ("you said, we did") and its "me too" button."""
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.htmx import redirect_after_post, render, wants_fragment
+from app.params import page_arg
 
 from . import queries, services
 from .blueprint import bp
@@ -15,7 +16,7 @@ from .models import Suggestion
 @login_required
 def board():
     """Published suggestions with the office's answers; never their authors."""
-    page = queries.board(current_user, request.args.get("page", 1, type=int))
+    page = queries.board(current_user, page_arg())
     return render("suggestions/board.html", "suggestions/_board_rows.html", page=page)
 
 

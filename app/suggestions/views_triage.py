@@ -9,6 +9,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render
+from app.params import page_arg, to_int
 from app.timeutil import parse_day, utcnow
 
 from . import answers, queries, services
@@ -21,7 +22,7 @@ from .workflow import Status, TransitionError, targets_for
 
 
 def filters_from(args) -> TriageFilters:
-    return TriageFilters(status=args.get("status", ""), category=args.get("category", type=int),
+    return TriageFilters(status=args.get("status", ""), category=to_int(args.get("category")),
                          source=args.get("source", ""), start=parse_day(args.get("start")),
                          end=parse_day(args.get("end")), q=args.get("q", "")[:100], overdue=args.get("overdue") == "1")
 
@@ -31,7 +32,7 @@ def filters_from(args) -> TriageFilters:
 @role_required(Role.OFFICE)
 def triage():
     """Every suggestion, filtered in place; the URL keeps the filters so a view can be shared."""
-    page = queries.triage(filters_from(request.args), request.args.get("page", 1, type=int))
+    page = queries.triage(filters_from(request.args), page_arg())
     categories = [(c.id, str(c)) for c in services.categories(active_only=False)]
     return render("suggestions/triage.html", "suggestions/_triage_rows.html", page=page, args=request.args,
                   category_options=categories, status_options=[(s.value, s.label) for s in Status],

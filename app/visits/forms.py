@@ -1,6 +1,5 @@
 """Forms for visits, checklist steps, templates and rooms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.choices import options
-from app.forms import OnceForm
+from app.forms import Form, OnceForm
 from app.timeutil import to_utc
 
 from .models import Responsible, VisitType
@@ -98,16 +97,16 @@ def _person(user) -> str:
     return f"{user.name} · {user.department}" if user.department else user.name
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Unticking or skipping a step, and cancelling a visit, all need a reason."""
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=500)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = StringField(_l("Note"), validators=[Length(max=500)])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     owner_id = SelectField(_l("Visit owner"), coerce=int, validate_choice=False)
 
     def __init__(self, *args, owners=(), **kwargs):
@@ -127,7 +126,7 @@ UNITS = [("days", _l("days")), ("hours", _l("hours")), ("minutes", _l("minutes")
 UNIT_MINUTES = {"days": 24 * 60, "hours": 60, "minutes": 1}
 
 
-class TemplateStepForm(FlaskForm):
+class TemplateStepForm(Form):
     """One checklist step of a template; the due time is an amount and unit before or after an anchor."""
     title = StringField(_l("Step"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
@@ -153,5 +152,5 @@ class TemplateStepForm(FlaskForm):
                 "responsible": self.responsible.data, "anchor": anchor, "offset_minutes": offset}
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=80)])

@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
+from app.params import to_int, to_text
 from app.timeutil import day_bounds, parse_day, today, utcnow
 
 from .checklist import can_undo
@@ -127,8 +128,8 @@ class RegisterFilter:
 
     @classmethod
     def from_args(cls, args) -> "RegisterFilter":
-        return cls(q=args.get("q", "").strip()[:100], date_from=parse_day(args.get("from")),
-                   date_to=parse_day(args.get("to")), department_id=args.get("department", type=int))
+        return cls(q=to_text(args.get("q")), date_from=parse_day(args.get("from")),
+                   date_to=parse_day(args.get("to")), department_id=to_int(args.get("department")))
 
 
 def register_query(f: RegisterFilter):

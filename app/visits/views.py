@@ -8,6 +8,7 @@ from app.auth.services import active_departments
 from app.errors import Conflict, Refused
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, wants_fragment
+from app.params import page_arg, to_int
 from app.timeutil import to_local, utcnow
 
 from . import queries, services, workflow
@@ -22,7 +23,7 @@ from .views_board import board_card
 def index():
     """The visits I host, co-host, own or asked for; reception and office see all upcoming visits."""
     show = request.args.get("show", "upcoming")
-    page = queries.my_visits(current_user, show, request.args.get("page", 1, type=int))
+    page = queries.my_visits(current_user, show, page_arg())
     return render("visits/index.html", "visits/_rows.html", page=page, show=show,
                   staff=current_user.has_any_role(*services.STAFF))
 
@@ -37,12 +38,12 @@ def _visit_form(visit=None, **kwargs) -> VisitForm:
     inline check re-renders the lists when it changes), starting from the visit's or the user's own."""
     planning = current_user.has_any_role(*services.STAFF) or (visit is not None and visit.owner_id)
     args = request.form
-    department = args.get("host_department_id", type=int)
+    department = to_int(args.get("host_department_id"))
     if department is None:
         department = visit.host_department_id if visit else current_user.department_id
-    cohost_department = args.get("cohost_department", type=int, default=department)
-    host_id = args.get("host_id", type=int) or (visit.host_id if visit else current_user.id)
-    cohost_ids = [int(i) for i in args.getlist("cohost_ids") if i.isdigit()] or (
+    cohost_department = to_int(args.get("cohost_department")) or department
+    host_id = to_int(args.get("host_id")) or (visit.host_id if visit else current_user.id)
+    cohost_ids = [n for n in map(to_int, args.getlist("cohost_ids")) if n] or (
         [u.id for u in visit.cohosts] if visit else [])
     return VisitForm(hosts=queries.people_to_choose(department, [host_id]),
                      cohosts=queries.people_to_choose(cohost_department, cohost_ids),

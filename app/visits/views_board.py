@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.htmx import render, wants_fragment
+from app.params import page_arg
 from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from app.timeutil import utcnow
 
@@ -47,7 +48,7 @@ def today():
 def register():
     """Every visit with its arrival and departure, searchable and filtered, as security and audits ask."""
     register_filter = queries.RegisterFilter.from_args(request.args)
-    page = queries.register_page(register_filter, request.args.get("page", 1, type=int))
+    page = queries.register_page(register_filter, page_arg())
     departments = [(d.id, str(d)) for d in active_departments()]
     return render("visits/register.html", "visits/_register_rows.html", page=page, args=request.args,
                   departments=departments)
