@@ -65,6 +65,22 @@ def read_csv(raw: bytes, columns: tuple) -> ImportResult:
     return result
 
 
+def clean(value: str) -> str:
+    """Text fit for a document: control characters (other than newline and tab) removed. Input is
+    cleaned when typed; this guards against rows stored before that, so no record breaks an export."""
+    return str(value).translate(_CONTROL)
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~"}
+                                  | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def markdown_text(value) -> str:
+    """What a person typed, as literal text in a Markdown document: no heading, link, list or raw HTML
+    can come out of it."""
+    return clean(value or "").translate(_MARKDOWN_SPECIAL)
+
+
 def safe_cell(value):
     """A value fit for a spreadsheet cell: control characters removed, formulas kept as text."""
     if not isinstance(value, str):

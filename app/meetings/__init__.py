@@ -6,6 +6,7 @@ from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
 from app.navigation import NavItem, register_nav
+from app.spreadsheets import markdown_text
 
 from . import views, views_actions, views_items, views_minutes  # noqa: F401  (their routes join the blueprints)
 from .blueprint import actions_bp, bp
@@ -17,6 +18,7 @@ from .jobs import remind_overdue
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(actions_bp)
+    app.jinja_env.filters["md"] = markdown_text  # people's words in the Markdown minutes stay words
     register_assets(app, "meetings.css", "meetings.js")
     register_nav(app, NavItem("meetings.index", _l("Liaison meeting"), (Role.OFFICE, Role.LIAISON), order=40))
     register_nav(app, NavItem("actions.index", _l("Action items"), (Role.OFFICE, Role.LIAISON), order=41))

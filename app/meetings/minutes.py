@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.spreadsheets import clean
 from app.timeutil import to_local
 
 from . import attendance, queries
@@ -58,9 +59,26 @@ def attendee_line(attendee) -> str:
              name=attendee.liaison, attendance=_attendance_text(attendee.record))
 
 
+class _CleanDocument:
+    """python-docx refuses control characters, which older rows may hold: every text is cleaned."""
+
+    def __init__(self):
+        self.document = Document()
+        self.styles = self.document.styles
+
+    def add_heading(self, text, level):
+        return self.document.add_heading(clean(text), level=level)
+
+    def add_paragraph(self, text, style=None):
+        return self.document.add_paragraph(clean(text), style=style)
+
+    def save(self, out):
+        self.document.save(out)
+
+
 def as_docx(minutes: Minutes) -> bytes:
     """A Word document with the same sections as the printable page."""
-    doc = Document()
+    doc = _CleanDocument()
     doc.styles["Normal"].font.size = Pt(11)
     meeting = minutes.meeting
     doc.add_heading(_("Minutes of the liaison meeting, %(day)s", day=minutes.day), level=1)

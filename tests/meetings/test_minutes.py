@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.auth.services import set_active
 from app.extensions import db
 from app.meetings import actions, closing, services
-from app.meetings.models import ActionItem, Amendment, Attendance, Meeting
+from app.meetings.models import ActionItem, AgendaItem, Amendment, Attendance, Meeting
 
 
 def closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign):
@@ -132,3 +132,19 @@ def test_draft_minutes_and_the_attendance_form_name_the_current_liaisons(client,
     assert "Liaison: Prod Liaison" in form and "no liaison" in form  # HR has none yet
     draft = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert "Production (liaison: Prod Liaison): absent" in draft and "Human Resources: absent" in draft
+
+
+def test_a_control_character_or_markup_stored_in_an_item_breaks_no_download(
+        app, client, login_as, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item, assign):
+    meeting, _old = closed_meeting(app, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr, add_item,
+                                   assign)
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).limit(1))
+    # A row written before input was cleaned: a vertical tab and raw HTML in its title.
+    item.title = "产线\vretrofit <script>alert(1)</script> # not a heading"
+    db.session.commit()
+    login_as(Role.LIAISON)
+    docx = client.get(f"/meetings/{meeting.id}/minutes.docx")
+    assert docx.status_code == 200
+    assert "产线retrofit" in "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    markdown = client.get(f"/meetings/{meeting.id}/minutes.md").get_data(as_text=True)
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown and "\\# not a heading" in markdown
