@@ -1,7 +1,7 @@
 """Every setting Office Hub has, with its default, one block per feature.
 
 A deployment sets any of them as OFFICEHUB_<NAME> (Flask's prefixed-env loader, which parses JSON:
-OFFICEHUB_REPAIRS_HOLIDAYS='["2026-10-01"]', OFFICEHUB_LOGIN_RATE_LIMIT=10). SECRET_KEY, DATABASE_URL
+OFFICEHUB_CALENDAR_CLOSED_DAYS='["2026-12-31"]', OFFICEHUB_LOGIN_RATE_LIMIT=10). SECRET_KEY, DATABASE_URL
 and REDIS_URL are also read under their usual unprefixed names. Code reads `current_app.config[NAME]`
 and never keeps a second default of its own.
 """
@@ -74,12 +74,11 @@ class Config:
         # ---- working calendar (app/calendar): the State Council's schedule from chinesecalendar, plus these
         self.CALENDAR_CLOSED_DAYS = []         # ISO dates the company is closed (also settable in the app)
         self.CALENDAR_WORKING_DAYS = []        # ISO dates that are extra working days
+        self.CALENDAR_WORKING_HOURS = ["08:30", "17:30"]  # the working day, in the office time zone
+        self.CALENDAR_LUNCH_BREAK = ["12:00", "13:00"]    # not working time (empty list: no break)
         # ---- suggestions
         self.SUGGESTIONS_ANSWER_WORKING_DAYS = 5
         # ---- repairs
-        self.REPAIRS_WORKING_HOURS = ["08:30", "17:30"]
-        self.REPAIRS_WORKING_DAYS = [0, 1, 2, 3, 4]      # Monday = 0
-        self.REPAIRS_HOLIDAYS = []                        # ISO dates that are not working days
         # {urgency: [response, fix, working_time]}: spans such as "30m", "4h", "1d"; on a working-time
         # clock a day is a working day and an hour a working hour
         self.REPAIRS_SLA = {"emergency": ["30m", "4h", False], "urgent": ["2h", "24h", False],

@@ -22,12 +22,12 @@ from tests import PARTIAL
 def test_every_setting_can_be_set_from_the_environment_as_json(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.setenv("OFFICEHUB_REPAIRS_HOLIDAYS", '["2026-10-01", "2026-10-02"]')
+    monkeypatch.setenv("OFFICEHUB_CALENDAR_CLOSED_DAYS", '["2026-12-31", "2027-01-04"]')
     monkeypatch.setenv("OFFICEHUB_LOGIN_RATE_LIMIT", "9")
     monkeypatch.setenv("OFFICEHUB_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("OFFICEHUB_MAX_UPLOAD_MB", "2")
     app = create_app()
-    assert app.config["REPAIRS_HOLIDAYS"] == ["2026-10-01", "2026-10-02"]
+    assert app.config["CALENDAR_CLOSED_DAYS"] == ["2026-12-31", "2027-01-04"]
     assert app.config["LOGIN_RATE_LIMIT"] == 9
     assert app.config["TIMEZONE"] == "Europe/Berlin" == app.config["BABEL_DEFAULT_TIMEZONE"]
     assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
