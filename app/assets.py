@@ -7,7 +7,9 @@ from flask import current_app, url_for
 
 
 @lru_cache(maxsize=64)
-def _digest(path: str, mtime: float) -> str:
+def _digest(path: str, _mtime: float) -> str:
+    """The file's content hash. `_mtime` is unused in the body on purpose: it is part of the cache key,
+    so an edited file is hashed again."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 

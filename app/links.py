@@ -6,7 +6,7 @@ printed from a machine reached as `localhost` still carries the address people's
 """
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def _adapter():
@@ -29,10 +29,3 @@ def external_url(endpoint: str, **values) -> str:
     if not current_app.config["BASE_URL"]:
         return "http://localhost" + path_for(endpoint, **values)
     return _adapter().build(endpoint, values, force_external=True)
-
-
-def public_base() -> str:
-    """The address QR codes and messages carry, shown where people can check it."""
-    if current_app.config["BASE_URL"]:
-        return current_app.config["BASE_URL"].rstrip("/")
-    return request.host_url.rstrip("/") if has_request_context() else "http://localhost"

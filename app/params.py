@@ -2,12 +2,8 @@
 malformed, out of range or hostile (NUL, a 100,000-character string, a number past the database's
 integer range, an impossible date) reads as "not given", so the page shows with that filter ignored.
 """
-from datetime import date
-
 from flask import request
 from werkzeug.routing import IntegerConverter
-
-from app.timeutil import parse_day
 
 # The largest id a query may carry: BIGINT's top. Suggestions have random 12-digit ids; an INTEGER
 # column compared with a larger number simply matches nothing on both databases.
@@ -32,16 +28,6 @@ def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
 def page_arg(name: str = "page") -> int:
     """The page number asked for, 1 when absent or absurd."""
     return int_arg(name, 1, MAX_PAGE) or 1
-
-
-def day_arg(name: str) -> date | None:
-    return parse_day(request.args.get(name))
-
-
-def choice_arg(name: str, allowed) -> str:
-    """One of `allowed` (strings or a LabelledEnum class), else ''."""
-    raw = request.args.get(name, "")
-    return raw if raw in {str(a) for a in allowed} else ""
 
 
 def to_text(raw, max_length: int = 100) -> str:
