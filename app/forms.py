@@ -42,7 +42,7 @@ def _day_in_range(form, field):
 def bounded_int(value) -> int:
     """`int` for select fields, refusing what no id column holds (it would overflow the query)."""
     number = int(value)
-    if not INT_RANGE[0] <= number <= 2**63 - 1:
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
         raise ValueError("out of range")
     return number
 

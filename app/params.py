@@ -5,9 +5,10 @@ integer range, an impossible date) reads as "not given", so the page shows with 
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-# The largest id a query may carry: BIGINT's top. Suggestions have random 12-digit ids; an INTEGER
-# column compared with a larger number simply matches nothing on both databases.
-MAX_ID = 2**63 - 1
+# The largest id an INTEGER column holds (PostgreSQL refuses a larger number bound to one, so it must
+# never reach a query). Suggestions' random 12-digit ids live in BIGINT columns: `<bigint:…>` routes.
+MAX_ID = 2**31 - 1
+MAX_BIG_ID = 2**63 - 1
 MAX_PAGE = 100_000
 _CONTROL = {c: None for c in (*range(32), 127)}
 
@@ -49,6 +50,14 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class BigIdConverter(IntegerConverter):
+    """`<bigint:…>`: ids of BIGINT columns (suggestions' random numbers)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002
+        kwargs.setdefault("max", MAX_BIG_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 # Names url_for reads for itself: a query string must never be able to set them.
 _URL_FOR_NAMES = {"endpoint", "values", "method"}
 
@@ -69,4 +78,5 @@ def link_args(args=None, **extra) -> dict:
 
 def init_app(app) -> None:
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["bigint"] = BigIdConverter
     app.add_template_global(link_args)

@@ -67,6 +67,9 @@ class StoredImage:
 class StoredPhoto(db.Model):
     """A re-encoded JPEG. Deliberately no timestamp and no sequence: the random name is the only key."""
     __tablename__ = "stored_photos"
+    # No hidden rowid on SQLite: it would count photos in insertion order and place an anonymous
+    # author's photo between their named one and the next person's. Rows are kept in name order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -64,7 +64,7 @@ def generate(ctx: GenContext) -> None:
         if answered:
             answers.append({"suggestion_id": sid, "from_author": False, "status_from": "new", "status_to": status.value,
                             "body": "感谢您的建议，办公室已安排相关部门跟进处理。", "written_by_id": office,
-                            "created_at": answered, "published_at": answered})
+                            "created_at": answered, "published_at": answered, "thread_at": answered})
         if status.can_be_rated and ctx.rng.random() < 0.4:
             ratings.append({"suggestion_id": sid, "score": ctx.rng.choices([1, 2, 3, 4, 5], [1, 1, 2, 4, 5])[0],
                             "comment": "", "rated_on": (answered + timedelta(days=1)).date()})

@@ -95,3 +95,12 @@ def test_nothing_is_stored_for_a_refused_photo(app):
         save_image(_upload(_jpeg()[:4000]), "test")
     db.session.commit()
     assert db.session.query(uploads.StoredPhoto).count() == 0
+
+
+def test_on_sqlite_photos_have_no_hidden_insertion_counter(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite storage detail")
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+    with pytest.raises(OperationalError):
+        db.session.execute(text("SELECT rowid FROM stored_photos"))

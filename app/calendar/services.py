@@ -6,6 +6,7 @@ OFFICEHUB_CALENDAR_WORKING_DAYS), then the State Council's schedule as `chinesec
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 import chinese_calendar
 from flask import current_app, g
@@ -27,6 +28,7 @@ class CalendarError(Refused):
     """The day can't be set as asked; the message names the field."""
 
 
+@cache
 def _last_known_year() -> int:
     return max(chinese_calendar.constants.holidays).year
 
@@ -52,7 +54,9 @@ def _forget() -> None:
     g.pop("_office_days", None)
 
 
+@lru_cache(maxsize=8192)
 def statutory_working_day(day: date) -> bool:
+    """The national schedule alone (fixed data, so cached: SLA clocks ask it thousands of times)."""
     if knows_year(day.year):
         return chinese_calendar.is_workday(day)
     return day.weekday() < 5

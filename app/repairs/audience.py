@@ -83,15 +83,22 @@ STEP_MESSAGES = {
 }
 
 
+# Co-reporters hear these steps in their own words: only the requester can confirm or reopen, so they are
+# not asked to, and the requester's reason for reopening is not theirs to read (they see the status and
+# their own report, as the hint that brought them promised).
+CO_REPORTER_MESSAGES = {
+    "complete": lambda r: _l("Repair request #%(id)d, which you added your report to, is done.", id=r.id),
+    "reopen": lambda r: _l("Repair request #%(id)d, which you added your report to, was reopened.", id=r.id),
+}
+
+
 def tell_step(repair, actor, action: str, note: str, co_reporters) -> None:
     """The requester and co-reporters hear of every step; the assignee of steps others take on their job."""
     link = detail_link(repair.id)
     people = [repair.requester, repair.assignee]
     co_reporters = [p for p in co_reporters if p not in people and p is not actor]
-    if action == "complete":
-        # Only the requester can confirm or reopen, so co-reporters are not asked to.
-        notify(co_reporters, _l("Repair request #%(id)d, which you added your report to, is done.", id=repair.id),
-               link=link, commit=False)
+    if action in CO_REPORTER_MESSAGES:
+        notify(co_reporters, CO_REPORTER_MESSAGES[action](repair), link=link, commit=False)
     else:
         people += co_reporters
     notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),

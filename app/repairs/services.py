@@ -27,7 +27,6 @@ from .models import (
     RepairRequest,
     WaitReason,
 )
-from .workflow import ACTIVE_STATUSES
 
 PHOTO_KIND = "repairs"
 
@@ -68,26 +67,21 @@ def get_visible(user, repair_id: int) -> RepairRequest | None:
     return db.session.scalar(select(RepairRequest).where(RepairRequest.id == repair_id, visible_to(user)))
 
 
-def get_open(repair_id: int) -> RepairRequest | None:
-    """Any open request, for "add my report to it": its existence is already shown by the duplicate hint."""
-    return db.session.scalar(select(RepairRequest).where(RepairRequest.id == repair_id,
-                                                         RepairRequest.status.in_(ACTIVE_STATUSES)))
+def sees_everything(user, repair) -> bool:
+    """Maintenance, office and the requester see the whole request; someone who only added a report
+    to it sees what the hint showed them, its progress and their own report (`own_part`)."""
+    return repair.requester_id == user.id or user.has_any_role(Role.MAINTENANCE, Role.OFFICE)
 
 
-def find_duplicate(location_id: int | None, equipment_id: int | None, category: str | None):
-    """An open request for the same equipment, else for the same location and category."""
-    if not location_id:
-        return None
-    base = select(RepairRequest).where(RepairRequest.status.in_(ACTIVE_STATUSES)).order_by(
-        RepairRequest.created_at.desc()).limit(1)
-    if equipment_id:
-        found = db.session.scalar(base.where(RepairRequest.equipment_id == equipment_id))
-        if found:
-            return found
-    if category:
-        return db.session.scalar(base.where(RepairRequest.location_id == location_id,
-                                            RepairRequest.category == category))
-    return None
+class OwnPart(NamedTuple):
+    reports: list   # the RepairEvents of their own reports
+    photos: list    # the RepairPhotos they uploaded
+
+
+def own_part(repair, user) -> OwnPart:
+    """What a co-reporter added to a request: their words and their photos, nobody else's."""
+    reports = [e for e in repair.events if e.kind == EventKind.REPORT and e.actor_id == user.id]
+    return OwnPart(reports, [p for p in repair.photos if p.uploaded_by_id == user.id])
 
 
 def _save_photos(files) -> list:
@@ -192,9 +186,12 @@ def add_report(repair, user, description: str, photos) -> None:
 
 
 def photo_for(user, photo_id: int):
-    """The stored file of a photo on a request this user may see, else None."""
+    """A photo of a request this user may see in full, or one they uploaded themselves; else None."""
     photo = db.session.get(RepairPhoto, photo_id)
-    if photo is None or get_visible(user, photo.repair_id) is None:
+    if photo is None:
+        return None
+    repair = get_visible(user, photo.repair_id)
+    if repair is None or not (sees_everything(user, repair) or photo.uploaded_by_id == user.id):
         return None
     return photo
 

@@ -1,37 +1,63 @@
 """The SLA clocks: when the first response and the fix are due, in clock time or working time.
 
 Settings (declared with their defaults in app/config.py; `rule()` and `calendar()` read them):
-  REPAIRS_SLA            {urgency: [response, fix, working_time]}, spans written "30m", "4h", "1d"
-                         (`parse_span`); on a working-time clock a day is a *working* day and an
-                         hour a working hour.
-  REPAIRS_WORKING_DAYS   weekdays that are working days, Monday = 0.
-  REPAIRS_WORKING_HOURS  ["08:30", "17:30"] in the office time zone (TIMEZONE).
-  REPAIRS_HOLIDAYS       ISO dates that are not working days.
+  REPAIRS_SLA             {urgency: [response, fix, working_time]}, spans written "30m", "4h", "1d"
+                          (`parse_span`); on a working-time clock a day is a *working* day (its
+                          working hours less the lunch break) and an hour a working hour.
+  CALENDAR_WORKING_HOURS  ["08:30", "17:30"] in the office time zone (TIMEZONE).
+  CALENDAR_LUNCH_BREAK    ["12:00", "13:00"], not working time; an empty list for none.
+Which days are working days is the one working calendar's answer (app.calendar.services.is_working_day):
+statutory holidays, make-up working days (调休) and the office's own closures and extra days.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
+from app.calendar import services as working_calendar
 from app.timeutil import office_tz, to_local, to_utc
 
 
 @dataclass(frozen=True)
 class Calendar:
-    working_days: frozenset
+    """The working hours of a working day, with the lunch break cut out of them."""
     start: time
     end: time
-    holidays: frozenset
+    lunch: tuple[time, time] | None = None
+
+    @property
+    def periods(self) -> tuple[tuple[time, time], ...]:
+        """The stretches of working time in a working day: morning and afternoon around lunch."""
+        if self.lunch is None:
+            return ((self.start, self.end),)
+        # A break configured partly outside the working hours only cuts the part inside them.
+        lunch_start, lunch_end = max(self.lunch[0], self.start), min(self.lunch[1], self.end)
+        if lunch_start >= lunch_end:
+            return ((self.start, self.end),)
+        return tuple((a, b) for a, b in ((self.start, lunch_start), (lunch_end, self.end)) if a < b)
 
     @property
     def day_length(self) -> timedelta:
-        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+        """The working time of one working day: what a "1d" span means on a working-time clock."""
+        return sum((_on(date.min, b) - _on(date.min, a) for a, b in self.periods), timedelta())
 
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days and day not in self.holidays
+    @staticmethod
+    def is_working_day(day: date) -> bool:
+        return working_calendar.is_working_day(day)
 
-    def is_working_time(self, local: datetime) -> bool:
+    def spans(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The day's working time as local (naive) moments; none on a day off."""
+        if not self.is_working_day(day):
+            return []
+        return [(_on(day, a), _on(day, b)) for a, b in self.periods]
+
+    def is_open(self, local: datetime) -> bool:
+        """Within the working day's hours; the lunch break counts as open (people are in the building)."""
         return self.is_working_day(local.date()) and self.start <= local.time() < self.end
+
+
+def _on(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment)
 
 
 def _clock(value: str) -> time:
@@ -41,11 +67,10 @@ def _clock(value: str) -> time:
 
 def calendar() -> Calendar:
     config = current_app.config
-    start, end = config["REPAIRS_WORKING_HOURS"]
-    return Calendar(
-        working_days=frozenset(config["REPAIRS_WORKING_DAYS"]),
-        start=_clock(start), end=_clock(end),
-        holidays=frozenset(date.fromisoformat(d) for d in config["REPAIRS_HOLIDAYS"]))
+    start, end = config["CALENDAR_WORKING_HOURS"]
+    lunch = config["CALENDAR_LUNCH_BREAK"]
+    return Calendar(start=_clock(start), end=_clock(end),
+                    lunch=(_clock(lunch[0]), _clock(lunch[1])) if lunch else None)
 
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -72,20 +97,24 @@ def _naive_local(moment_utc: datetime) -> datetime:
     return to_local(moment_utc).replace(tzinfo=None)
 
 
+# Ten years of calendar days: a bound, never reached with a sane calendar.
+_SEARCH_LIMIT = 3660
+
+
 def add_working_time(start_utc: datetime, span: timedelta, cal: Calendar) -> datetime:
     """The UTC moment when `span` of working time has passed after `start_utc`."""
     local = _naive_local(start_utc)
     remaining = span
-    for _ in range(3660):  # ten years of calendar days: a bound, never reached with a sane calendar
+    for _ in range(_SEARCH_LIMIT):
         day = local.date()
-        if cal.is_working_day(day):
-            opens, closes = datetime.combine(day, cal.start), datetime.combine(day, cal.end)
+        for opens, closes in cal.spans(day):
             begin = max(local, opens)
-            if begin < closes:
-                if begin + remaining <= closes:
-                    return to_utc((begin + remaining).replace(tzinfo=office_tz()))
-                remaining -= closes - begin
-        local = datetime.combine(day + timedelta(days=1), time.min)
+            if begin >= closes:
+                continue
+            if begin + remaining <= closes:
+                return to_utc((begin + remaining).replace(tzinfo=office_tz()))
+            remaining -= closes - begin
+        local = _on(day + timedelta(days=1), time.min)
     raise ValueError("the working calendar has no working time")
 
 
@@ -95,12 +124,11 @@ def working_time_between(start_utc: datetime, end_utc: datetime, cal: Calendar) 
     total = timedelta()
     while local < end:
         day = local.date()
-        if cal.is_working_day(day):
-            begin = max(local, datetime.combine(day, cal.start))
-            finish = min(end, datetime.combine(day, cal.end))
+        for opens, closes in cal.spans(day):
+            begin, finish = max(local, opens), min(end, closes)
             if finish > begin:
                 total += finish - begin
-        local = datetime.combine(day + timedelta(days=1), time.min)
+        local = _on(day + timedelta(days=1), time.min)
     return total
 
 
@@ -118,7 +146,10 @@ def extend_for_pause(urgency: str, fix_due: datetime, paused_from: datetime, pau
     """The fix clock stood still while the request waited: push the due time by the clock time lost."""
     if rule(urgency)[2]:
         cal = calendar()
-        return add_working_time(fix_due, working_time_between(paused_from, paused_to, cal), cal)
+        lost = working_time_between(paused_from, paused_to, cal)
+        # A wait that cost no working time (a night, a holiday) leaves the due time as it was, rather
+        # than moving one due at closing time to the next opening.
+        return add_working_time(fix_due, lost, cal) if lost else fix_due
     return fix_due + max(paused_to - paused_from, timedelta())
 
 
@@ -137,4 +168,5 @@ def fix_left_at_pause(urgency: str, fix_due: datetime, paused_at: datetime) -> t
 
 
 def is_after_hours(moment_utc: datetime) -> bool:
-    return not calendar().is_working_time(_naive_local(moment_utc))
+    """Outside the working day (nights, days off): new requests go to the person on duty first."""
+    return not calendar().is_open(_naive_local(moment_utc))

@@ -8,11 +8,11 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
-from app.params import int_arg, page_arg, text_arg, to_int
+from app.params import int_arg, page_arg, text_arg, to_int, to_text
 from app.timeutil import utcnow
 from app.uploads import photo_response
 
-from . import places, queries, services, workflow
+from . import hints, places, queries, services, workflow
 from .blueprint import bp
 from .clock import sla_lines
 from .forms import ActionForm, RepairForm, ReportForm
@@ -21,9 +21,10 @@ from .forms import ActionForm, RepairForm, ReportForm
 @bp.get("/")
 @login_required
 def index():
-    """My requests: status, who is on it, and the clock."""
+    """My requests: status, who is on it, and the clock; those I only added a report to, as far as I may see."""
     page = queries.mine(current_user, page_arg())
-    return render("repairs/index.html", "repairs/_mine_rows.html", page=page, now=utcnow())
+    return render("repairs/index.html", "repairs/_mine_rows.html", page=page, now=utcnow(),
+                  sees_everything=lambda repair: services.sees_everything(current_user, repair))
 
 
 def _filing_form(location_id: int, **kwargs) -> RepairForm:
@@ -55,8 +56,8 @@ def new():
                 flash(_("Your repair request #%(id)d is filed. You will be told of every step.", id=filed.repair_id),
                       "success")
             return redirect_after_post(filed.url)
-    duplicate = services.find_duplicate(form.location_id.data, form.equipment_id.data, form.category.data)
-    return render_form("repairs/new.html", "repairs/new.html", form, duplicate=duplicate, sla_lines=sla_lines())
+    hint = hints.offer(current_user, form.location_id.data, form.equipment_id.data, form.category.data)
+    return render_form("repairs/new.html", "repairs/new.html", form, hint=hint, sla_lines=sla_lines())
 
 
 def _file(form: RepairForm) -> services.Filed:
@@ -87,8 +88,8 @@ def place_parts():
     form.category.data = request.args.get("category") or form.category.default
     prefilled = _category_from_equipment(form, choices)
     category = form.category.data if prefilled else request.args.get("category")
-    duplicate = services.find_duplicate(location_id, form.equipment_id.data, category)
-    return render_template("repairs/_place_parts.html", form=form, duplicate=duplicate,
+    hint = hints.offer(current_user, location_id, form.equipment_id.data, category)
+    return render_template("repairs/_place_parts.html", form=form, hint=hint,
                            category_from_equipment=prefilled)
 
 
@@ -109,8 +110,10 @@ def _category_from_equipment(form: RepairForm, choices) -> bool:
 @bp.route("/<int:repair_id>/report", methods=["GET", "POST"])
 @login_required
 def add_report(repair_id: int):
-    """Add my report (words, photos) to an open request instead of filing a duplicate."""
-    repair = services.get_open(repair_id) or abort(404)
+    """Add my report (words, photos) to the open request the filing form's hint offered me, instead of
+    filing a duplicate; without the hint's token the request is not found (its number is no reason)."""
+    hint = hints.redeem(to_text(request.args.get("hint"), 300), current_user, repair_id) or abort(404)
+    repair = hint.repair
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -121,14 +124,18 @@ def add_report(repair_id: int):
         else:
             flash(_("Your report is added to request #%(id)d.", id=repair.id), "success")
             return redirect_after_post(url_for("repairs.detail", repair_id=repair.id))
-    return render_form("repairs/report.html", "repairs/report.html", form, repair=repair)
+    return render_form("repairs/report.html", "repairs/report.html", form, hint=hint)
 
 
 @bp.get("/<int:repair_id>")
 @login_required
 def detail(repair_id: int):
-    """Everything about one request: photos, words, clock, timeline and the steps this viewer may take."""
+    """Everything about one request: photos, words, clock, timeline and the steps this viewer may take.
+
+    Someone who only added their report to it sees its progress and their own report, not the requester's."""
     repair = services.get_visible(current_user, repair_id) or abort(404)
+    if not services.sees_everything(current_user, repair):
+        return render_template("repairs/joined.html", repair=repair, own=services.own_part(repair, current_user))
     staff = current_user.has_any_role(Role.MAINTENANCE, Role.OFFICE)
     return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), show_phone=staff,
                            can_see_equipment=staff, **_action_context(repair))
@@ -145,7 +152,9 @@ def _action_context(repair) -> dict:
 def act(repair_id: int, action: str):
     """One workflow step; a stale or forbidden click gets a clear message and the current state."""
     repair = services.get_visible(current_user, repair_id) or abort(404)
-    if action not in workflow.TRANSITIONS:
+    # Someone who only added a report has no step to take, and the answer (the queue's row) would show
+    # what only the requester and staff may read.
+    if action not in workflow.TRANSITIONS or not services.sees_everything(current_user, repair):
         abort(404)
     form = ActionForm()
     if not form.validate():

@@ -94,7 +94,7 @@ def _publish(suggestion: Suggestion, draft: Answer, user) -> None:
                        plan=draft.plan or "", target_date=draft.target_date)
     now = utcnow()
     draft.status_from = suggestion.status
-    draft.published_at = now
+    draft.published_at = draft.thread_at = now
     if draft.status_to:
         suggestion.status = draft.status_to
     suggestion.first_answered_at = suggestion.first_answered_at or now
@@ -187,7 +187,7 @@ def office_view(suggestion: Suggestion) -> list[Answer]:
     # Drafts (not yet published) come last, in the order they were written.
     return list(db.session.scalars(select(Answer).where(Answer.suggestion_id == suggestion.id)
                                    .options(selectinload(Answer.written_by))
-                                   .order_by(Answer.published_at.is_(None), Answer.published_at, Answer.created_at)))
+                                   .order_by(Answer.thread_at.is_(None), Answer.thread_at, Answer.created_at)))
 
 
 def history(suggestion: Suggestion) -> list[Event]:
@@ -206,15 +206,16 @@ def merge(duplicate: Suggestion, survivor: Suggestion | None, user) -> None:
     """Close `duplicate` into `survivor`; its author (and any earlier duplicates) follow the survivor."""
     _check_merge(duplicate, survivor)
     with _writing():
-        db.session.add(Answer(suggestion_id=duplicate.id, status_from=duplicate.status,
-                              status_to=Status.MERGED.value, body="", written_by_id=user.id, published_at=utcnow()))
+        now = utcnow()
+        db.session.add(Answer(suggestion_id=duplicate.id, status_from=duplicate.status, status_to=Status.MERGED.value,
+                              body="", written_by_id=user.id, published_at=now, thread_at=now))
         # Read before the earlier duplicates move on: their authors are told too.
         told = followed_by(duplicate)
         for earlier in duplicates_of(duplicate):
             earlier.merged_into_id = survivor.id
         duplicate.status = Status.MERGED.value
         duplicate.merged_into_id = survivor.id
-        duplicate.first_answered_at = duplicate.first_answered_at or utcnow()
+        duplicate.first_answered_at = duplicate.first_answered_at or now
         db.session.add_all([
             Event(suggestion_id=duplicate.id, actor_id=user.id, kind="merged", detail=str(survivor.id)),
             Event(suggestion_id=survivor.id, actor_id=user.id, kind="absorbed", detail=str(duplicate.id))])

@@ -2,12 +2,14 @@
 
 Anonymity rule: a suggestion filed anonymously stores no user, department, address or browser,
 its time only as the day, and nothing else is written in the same request (no history, no
-notification, no form-token row), so no other table can date it either.
+notification, no form-token row), so no other table can date it either. What its author writes
+later (a reply, a rating) is dated to the day too, and none of these rows has a sequential key: the
+random ids are also SQLite's rowid, so not even the order rows are stored in follows filing order.
 """
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.auth.models import User
@@ -28,6 +30,12 @@ def random_id() -> int:
     """Suggestion ids are random, not a sequence: a sequence would date an anonymous note
     between the named notes filed just before and after it."""
     return 10**11 + secrets.randbelow(9 * 10**11)
+
+
+# The key type of rows an anonymous author writes. On SQLite it must be exactly INTEGER so that the
+# random id IS the rowid: any other primary key leaves a hidden rowid counting up in insertion
+# order, which would put an anonymous note right after the named note its author filed before.
+RandomKey = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Category(db.Model):
@@ -55,7 +63,7 @@ class Suggestion(db.Model):
         CheckConstraint("source IN ('online', 'paper')", name="source"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_id)
+    id: Mapped[int] = mapped_column(RandomKey, primary_key=True, autoincrement=False, default=random_id)
     # None for anonymous notes and paper slips: nothing may lead back to the author.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     anonymous: Mapped[bool] = mapped_column(default=False)
@@ -69,7 +77,8 @@ class Suggestion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     answer_due_at: Mapped[datetime] = mapped_column(index=True)
     first_answered_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Set once the office was reminded that the answer is overdue (`flask tick`), so it is said once.
+    # Claimed by the overdue reminder (`flask tick`) in the transaction that tells the office, so it
+    # is said once even when two runs overlap.
     overdue_reminded: Mapped[bool] = mapped_column(default=False)
     # sha256 of the tracking code: the code itself is shown once and never stored.
     tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -92,7 +101,7 @@ class Suggestion(db.Model):
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     merged_into: Mapped["Suggestion | None"] = relationship(remote_side=[id], lazy="raise_on_sql")
     answers: Mapped[list["Answer"]] = relationship(
-        back_populates="suggestion", order_by="Answer.published_at", lazy="raise_on_sql", cascade="all, delete-orphan")
+        back_populates="suggestion", order_by="Answer.thread_at", lazy="raise_on_sql", cascade="all, delete-orphan")
 
     @property
     def status_enum(self) -> Status:
@@ -110,8 +119,9 @@ class Answer(db.Model):
     __tablename__ = "suggestion_answers"
     __table_args__ = (Index("ix_suggestion_answers_published_at", "published_at"),)
 
-    # Random too: a sequence would date an anonymous reply between the office answers around it.
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_id)
+    # Random too (and SQLite's rowid): a sequence would date an anonymous reply between the office
+    # answers around it.
+    id: Mapped[int] = mapped_column(RandomKey, primary_key=True, autoincrement=False, default=random_id)
     suggestion_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
     from_author: Mapped[bool] = mapped_column(default=False)
@@ -121,9 +131,13 @@ class Answer(db.Model):
     plan: Mapped[str | None] = mapped_column(Text)
     target_date: Mapped[date | None] = mapped_column(Date)
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Replies of an anonymous author are dated to the day only, like the note itself.
+    # Replies of an anonymous author are dated to the day only (midnight, office time), like the note.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    # Its place in the thread, set when published. The moment of publishing, except for an anonymous
+    # reply: just after the last entry its author could read, or today's midnight if later. That says
+    # only "after the answer it replies to", which the thread shows anyway, never when it was written.
+    thread_at: Mapped[datetime | None]
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="answers", lazy="raise_on_sql")
     written_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
@@ -189,13 +203,16 @@ class MeToo(db.Model):
 
 
 class Rating(db.Model):
-    """The author's 1–5 rating of how their suggestion was handled; one per suggestion, dated by day."""
+    """The author's 1–5 rating of how their suggestion was handled; one per suggestion, dated by day.
+
+    No id of its own: a sequence would order an anonymous author's rating against everyone else's.
+    It is keyed by its suggestion's random id (SQLite's rowid too).
+    """
     __tablename__ = "suggestion_ratings"
     __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("suggestions.id", ondelete="CASCADE"), unique=True)
+        RandomKey, ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     score: Mapped[int]
     comment: Mapped[str] = mapped_column(String(COMMENT_MAX), default="")
     rated_on: Mapped[date] = mapped_column(Date, index=True)

@@ -80,10 +80,10 @@ def has_draft_expression():
 def unanswered_reply_expression():
     """True when the author's newest reply came after the office's newest published answer."""
     office = aliased(Answer)
-    last_office = (select(func.max(office.published_at))
+    last_office = (select(func.max(office.thread_at))
                    .where(office.suggestion_id == Suggestion.id, office.from_author.is_(False)).scalar_subquery())
     return exists().where(Answer.suggestion_id == Suggestion.id, Answer.from_author.is_(True),
-                          or_(last_office.is_(None), Answer.published_at > last_office))
+                          or_(last_office.is_(None), Answer.thread_at > last_office))
 
 
 def _filtered(query, filters: TriageFilters):

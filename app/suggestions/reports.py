@@ -105,7 +105,7 @@ def _month_start(day: date, back: int = 0) -> date:
 
 def month_figures(first: date) -> MonthFigures:
     after = (first + timedelta(days=32)).replace(day=1)
-    score = db.session.execute(select(func.avg(Rating.score), func.count(Rating.id))
+    score = db.session.execute(select(func.avg(Rating.score), func.count(Rating.suggestion_id))
                                .where(Rating.rated_on >= first, Rating.rated_on < after)).one()
     on_time = case((Suggestion.first_answered_at <= Suggestion.answer_due_at, 1), else_=0)
     due = case(((Suggestion.first_answered_at.is_not(None)) | (Suggestion.answer_due_at < utcnow()), 1), else_=0)

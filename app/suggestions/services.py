@@ -6,12 +6,13 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, select, text, true, union_all
+from sqlalchemy import and_, func, insert, literal, or_, select, text, true, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import uploads
 from app.auth.roles import Role
+from app.calendar.services import add_working_days
 from app.errors import Refused
 from app.extensions import db
 from app.timeutil import day_bounds, today, utcnow
@@ -36,16 +37,9 @@ class SuggestionError(Refused):
 
 # ---------------------------------------------------------------- time rules
 
-def add_working_days(day: date, count: int) -> date:
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
 def answer_due(filed_on: date) -> datetime:
-    """The end of the N-th working day after filing (config SUGGESTIONS_ANSWER_WORKING_DAYS)."""
+    """The end of the N-th working day after filing (config SUGGESTIONS_ANSWER_WORKING_DAYS), as the
+    office calendar counts them: public holidays, make-up working days and office closures included."""
     days = int(current_app.config["SUGGESTIONS_ANSWER_WORKING_DAYS"])
     _start, end = day_bounds(add_working_days(filed_on, days))
     return end
@@ -194,12 +188,12 @@ def thread(suggestion: Suggestion) -> list[Answer]:
     own = _published(suggestion.id, with_replies=True)
     if suggestion.merged_into_id:
         own += _published(suggestion.merged_into_id, with_replies=False)
-    return sorted(own, key=lambda a: (a.published_at, a.id))
+    return sorted(own, key=lambda a: (a.thread_at, a.id))
 
 
 def _published(suggestion_id: int, with_replies: bool) -> list[Answer]:
     query = (select(Answer).where(Answer.suggestion_id == suggestion_id, Answer.published_at.is_not(None))
-             .order_by(Answer.published_at, Answer.id))
+             .order_by(Answer.thread_at, Answer.id))
     if not with_replies:
         query = query.where(Answer.from_author.is_(False))
     return list(db.session.scalars(query))
@@ -216,7 +210,7 @@ class AnswerSummary:
 def answer_summary(suggestion: Suggestion) -> AnswerSummary:
     """Summarise the office answers the author can read (from a page loaded by queries.mine(), no query)."""
     answers = sorted((a for s in (suggestion, suggestion.merged_into) if s is not None for a in s.answers
-                      if not a.from_author), key=lambda a: (a.published_at, a.id))
+                      if not a.from_author), key=lambda a: (a.thread_at, a.id))
     shown = followed(suggestion)
     plan = None
     if shown.status == Status.DEFERRED.value:
@@ -228,20 +222,30 @@ def answer_summary(suggestion: Suggestion) -> AnswerSummary:
 # ---------------------------------------------------------------- the author's side
 
 def reply(suggestion: Suggestion, body: str) -> Answer:
-    """The author answers back; an anonymous reply is dated to the day, like the note (but after the
-    answer it replies to, which tells nothing the thread does not already show)."""
+    """The author answers back; an anonymous reply is dated to the day only, like the note."""
     body = body.strip()
     if not body:
         raise SuggestionError(_l("Write your reply first."), "body")
-    moment = utcnow()
     if suggestion.anonymous:
-        last = db.session.scalar(select(func.max(Answer.published_at)).where(Answer.suggestion_id == suggestion.id))
-        moment = max(day_bounds(today())[0], last + timedelta(microseconds=1) if last else datetime.min)
+        moment, _end = day_bounds(today())
+        place = _place_after_read(suggestion, moment)
+    else:
+        moment = place = utcnow()
     answer = Answer(suggestion_id=suggestion.id, from_author=True, body=body, created_at=moment,
-                    published_at=moment)
+                    published_at=moment, thread_at=place)
     db.session.add(answer)
     db.session.commit()
     return answer
+
+
+def _place_after_read(suggestion: Suggestion, midnight: datetime) -> datetime:
+    """An anonymous reply's place in its thread: just after the last entry its author can read (their
+    thread and, once merged, the office answers they follow), or today's midnight if that is later.
+    It tells when the reply came only as much as the thread's order already does."""
+    readable = or_(Answer.suggestion_id == suggestion.id,
+                   and_(Answer.suggestion_id == suggestion.merged_into_id, Answer.from_author.is_(False)))
+    last = db.session.scalar(select(func.max(Answer.thread_at)).where(readable, Answer.published_at.is_not(None)))
+    return max(midnight, last + timedelta(microseconds=1)) if last else midnight
 
 
 def rating_of(suggestion: Suggestion) -> Rating | None:

@@ -90,7 +90,7 @@ def _file(form: SuggestionForm, paper: bool):
         return None
 
 
-@bp.get("/<int:suggestion_id>")
+@bp.get("/<bigint:suggestion_id>")
 @login_required
 def detail(suggestion_id: int):
     """The author's view (answers, reply, rating) or the office's (plus answer form, notes, history)."""
@@ -126,7 +126,7 @@ def office_context(suggestion, **forms) -> dict:
             "now": utcnow(), "slip_date": to_local(suggestion.created_at).date().isoformat(), **forms}
 
 
-@bp.get("/<int:suggestion_id>/photo")
+@bp.get("/<bigint:suggestion_id>/photo")
 @login_required
 def photo(suggestion_id: int):
     """The photo, after the same scope check as the page; `?size=thumb` for the small one."""
@@ -137,14 +137,14 @@ def photo(suggestion_id: int):
     return photo_response(services.PHOTO_KIND, name) or abort(404)
 
 
-@bp.post("/<int:suggestion_id>/reply")
+@bp.post("/<bigint:suggestion_id>/reply")
 @login_required
 def reply(suggestion_id: int):
     suggestion = authors_own_or_404(suggestion_id)
     return _reply(suggestion, url_for("suggestions.detail", suggestion_id=suggestion.id))
 
 
-@bp.post("/<int:suggestion_id>/rating")
+@bp.post("/<bigint:suggestion_id>/rating")
 @login_required
 def rate(suggestion_id: int):
     suggestion = authors_own_or_404(suggestion_id)

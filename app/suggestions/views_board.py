@@ -20,7 +20,7 @@ def board():
     return render("suggestions/board.html", "suggestions/_board_rows.html", page=page)
 
 
-@bp.post("/<int:suggestion_id>/me-too")
+@bp.post("/<bigint:suggestion_id>/me-too")
 @login_required
 def me_too(suggestion_id: int):
     """Count the reader once; the inline button is swapped for the new count, the thanks shown at once."""

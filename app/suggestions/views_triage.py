@@ -44,7 +44,7 @@ def _office_page(suggestion, status: int = 422, **forms):
     return render_template("suggestions/triage_detail.html", **office_context(suggestion, **forms)), status
 
 
-@bp.post("/<int:suggestion_id>/answer")
+@bp.post("/<bigint:suggestion_id>/answer")
 @login_required
 @role_required(Role.OFFICE)
 def answer(suggestion_id: int):
@@ -74,7 +74,7 @@ def _stale(suggestion_id: int, exc: StaleSuggestion):
     return _office_page(suggestion_or_404(suggestion_id), status=409)
 
 
-@bp.post("/<int:suggestion_id>/draft/publish")
+@bp.post("/<bigint:suggestion_id>/draft/publish")
 @login_required
 @role_required(Role.OFFICE)
 def publish_draft(suggestion_id: int):
@@ -93,7 +93,7 @@ def publish_draft(suggestion_id: int):
     return redirect_after_post(url_for("suggestions.detail", suggestion_id=suggestion_id))
 
 
-@bp.post("/<int:suggestion_id>/draft/discard")
+@bp.post("/<bigint:suggestion_id>/draft/discard")
 @login_required
 @role_required(Role.OFFICE)
 def discard_draft(suggestion_id: int):
@@ -122,7 +122,7 @@ def publish_all():
     return redirect_after_post(url_for("suggestions.drafts"))
 
 
-@bp.post("/<int:suggestion_id>/notes")
+@bp.post("/<bigint:suggestion_id>/notes")
 @login_required
 @role_required(Role.OFFICE)
 def add_note(suggestion_id: int):
@@ -135,7 +135,7 @@ def add_note(suggestion_id: int):
     return _office_page(suggestion, note_form=form)
 
 
-@bp.post("/<int:suggestion_id>/merge")
+@bp.post("/<bigint:suggestion_id>/merge")
 @login_required
 @role_required(Role.OFFICE)
 def merge(suggestion_id: int):
@@ -154,7 +154,7 @@ def merge(suggestion_id: int):
     return _office_page(suggestion, merge_form=form)
 
 
-@bp.post("/<int:suggestion_id>/board")
+@bp.post("/<bigint:suggestion_id>/board")
 @login_required
 @role_required(Role.OFFICE)
 def set_board(suggestion_id: int):

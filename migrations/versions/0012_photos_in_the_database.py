@@ -34,7 +34,8 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.PrimaryKeyConstraint('name', name=op.f('pk_stored_photos'))
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_stored_photos')),
+    sqlite_with_rowid=False  # no hidden insertion counter beside an anonymous author's photo
     )
     folder = _upload_dir()
     for kind in KINDS:

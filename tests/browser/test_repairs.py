@@ -135,3 +135,37 @@ def test_office_pages_fit_a_phone_and_a_desktop(phone, desktop):
     desktop.goto("/repairs/board")
     expect(desktop.locator(".board-column")).to_have_count(5)
     check_page(desktop, "repairs-board-desktop")
+
+
+def test_a_colleague_adds_a_report_from_the_hint_and_sees_only_their_own(phone, new_page):
+    login(phone, "employee")
+    phone.goto("/repairs/new?location=4")  # the canteen kitchen
+    phone.select_option("#category", "plumbing")
+    phone.fill("#description", "水槽堵了，陈师傅的私事 the sink is blocked, private detail")
+    phone.click("#repair-form button[type=submit]")
+    phone.wait_for_url(re.compile(r"/repairs/\d+$"))
+    number = phone.url.rsplit("/", 1)[1]
+
+    colleague = new_page("phone")
+    login(colleague, "liaison-rd")
+    colleague.goto("/repairs/new?location=4")
+    with colleague.expect_response(re.compile(r"/repairs/new/place")):
+        colleague.select_option("#category", "plumbing")
+    hint = colleague.locator("#duplicate-hint")
+    expect(hint).to_contain_text(f"#{number}")
+    hint.get_by_role("button", name="Add my report to it").click()
+    colleague.wait_for_url(re.compile(rf"/repairs/{number}/report\?hint="))
+    expect(colleague.locator("main")).not_to_contain_text("private detail")
+    check_page(colleague, "repairs-add-report-phone")
+    colleague.fill("#description", "洗碗池也堵了 the dish sink too")
+    colleague.set_input_files("#photos", files=[{"name": "sink.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    colleague.get_by_role("button", name="Add my report").click()
+    colleague.wait_for_url(re.compile(rf"/repairs/{number}$"))
+    expect(colleague.locator("#my-report")).to_contain_text("the dish sink too")
+    expect(colleague.locator("#my-report img")).to_have_count(1)
+    expect(colleague.locator("main")).not_to_contain_text("private detail")
+    expect(colleague.locator("main")).not_to_contain_text("Chen (Employee)")
+    check_page(colleague, "repairs-joined-phone")
+
+    # A number typed by hand finds nothing, even for a request that is open.
+    assert colleague.goto(f"/repairs/{number}/report").status == 404

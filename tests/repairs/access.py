@@ -1,11 +1,12 @@
 """Access matrix rows for repair requests: filing for everyone, the queue for maintenance, the board
 and roster for the office, places for office and administrators, a request only for whoever may see it."""
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from app.repairs import sla
+from app.repairs import hints, sla
 from app.repairs.models import Equipment, Location, RepairPhoto, RepairRequest
 from app.timeutil import utcnow
 from app.uploads import save_image
@@ -22,9 +23,12 @@ ROUTES = [
     Route("POST", f"{R}/new", everyone(422)),
     Route("GET", f"{R}/new/locations", everyone()),
     Route("GET", f"{R}/new/place", everyone()),
-    # "Add my report" is offered for any open request by the duplicate hint.
-    Route("GET", f"{R}/<int:repair_id>/report", everyone()),
-    Route("POST", f"{R}/<int:repair_id>/report", everyone(422)),
+    # "Add my report" needs a reason: the filing form's hint, whose link carries a token binding the request,
+    # the person and the place. A request's number alone finds nothing, whoever asks.
+    Route("GET", f"{R}/<int:repair_id>/report", default=404),
+    Route("POST", f"{R}/<int:repair_id>/report", default=404),
+    Route("GET", f"{R}/<int:repair_id>/report?hint=<hint>", everyone()),
+    Route("POST", f"{R}/<int:repair_id>/report?hint=<hint>", everyone(422)),
     # Someone else's request: its existence is private to maintenance and office.
     Route("GET", f"{R}/<int:repair_id>", allow(MAINT, OFFICE), default=404),
     # Maintenance may take it; office may not (it dispatches), and is told so on the detail page.
@@ -55,6 +59,20 @@ ROUTES = [
 ]
 
 
+class HintForTheSignedInPerson:
+    """The token of the hint the filing form gives whoever the matrix signed in (the newest user) when
+    they pick the matrix's location and equipment; made when the path is built, after the sign-in."""
+
+    def __init__(self, repair_id: int, location_id: int, equipment_id: int):
+        self.repair_id, self.location_id, self.equipment_id = repair_id, location_id, equipment_id
+
+    def __str__(self) -> str:
+        person = db.session.scalar(select(User).order_by(User.id.desc()).limit(1))
+        hint = hints.offer(person, self.location_id, self.equipment_id, "hvac")
+        assert hint is not None and hint.repair.id == self.repair_id
+        return hint.token
+
+
 def setup() -> dict:
     requester = User(login="repair-owner", name="Repair Owner", password_hash="x")
     location = Location(building="Matrix building", floor="1F", room="101")
@@ -70,4 +88,5 @@ def setup() -> dict:
     db.session.add(photo)
     db.session.commit()
     return {"repair_id": repair.id, "action": "take", "photo_id": photo.id, "location_id": location.id,
-            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "status": "submitted"}
+            "equipment_id": equipment.id, "kind": "location", "ident": location.id, "status": "submitted",
+            "hint": HintForTheSignedInPerson(repair.id, location.id, equipment.id)}

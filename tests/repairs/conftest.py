@@ -1,6 +1,8 @@
 """Builders for repair tests: places, equipment, requests in any status, and real photo bytes."""
+import html
 import io
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -28,6 +30,14 @@ def photo_bytes(fmt: str = "JPEG", size=(64, 48), exif: bool = False) -> io.Byte
         image.save(buffer, fmt)
     buffer.seek(0)
     return buffer
+
+
+def hint_link(client, location_id: int, equipment_id: int | None = None, category: str = "hvac") -> str | None:
+    """The "Add my report to it" link the filing form shows the signed-in person for that place, if any."""
+    query = f"location_id={location_id}&category={category}" + (f"&equipment_id={equipment_id}" if equipment_id else "")
+    fragment = client.get(f"/repairs/new/place?{query}").get_data(True)
+    found = re.search(r'href="(/repairs/\d+/report\?hint=[^"]+)"', fragment)
+    return html.unescape(found.group(1)) if found else None
 
 
 @pytest.fixture(autouse=True)

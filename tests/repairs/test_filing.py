@@ -12,7 +12,7 @@ from app.repairs import roster
 from app.repairs.models import DutyShift, RepairEvent, RepairPhoto, RepairRequest
 from app.uploads import StoredPhoto
 from tests import PARTIAL
-from tests.repairs.conftest import photo_bytes
+from tests.repairs.conftest import hint_link, photo_bytes
 
 
 def _post(client, equipment, **fields):
@@ -162,7 +162,7 @@ def test_duplicate_hint_for_same_equipment_and_for_same_location_and_category(
     open_one = make_repair(equipment=equipment, status="in_progress")
     login_as()
     html = client.get(f"/repairs/new?location={equipment.location_id}&equipment={equipment.id}").get_data(True)
-    assert "Add my report to it" in html and f"/repairs/{open_one.id}/report" in html
+    assert "Add my report to it" in html and f"/repairs/{open_one.id}/report?hint=" in html
     fragment = client.get(f"/repairs/new/place?location_id={equipment.location_id}&category=hvac",
                           headers=PARTIAL).get_data(True)
     assert 'id="place-parts"' in fragment and "mainnav" not in fragment and "Add my report to it" in fragment
@@ -183,7 +183,7 @@ def test_add_my_report_joins_the_open_request_and_shows_in_my_list(client, login
     equipment = make_equipment()
     repair = make_repair(equipment=equipment)
     reporter = login_as()
-    response = client.post(f"/repairs/{repair.id}/report", content_type="multipart/form-data",
+    response = client.post(hint_link(client, equipment.location_id, equipment.id), content_type="multipart/form-data",
                            data={"description": "也在漏水 also leaking", "photos": [(photo_bytes(), "x.jpg")]})
     assert response.status_code == 303
     event = db.session.query(RepairEvent).filter_by(kind="report").one()

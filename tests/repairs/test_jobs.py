@@ -1,12 +1,17 @@
-"""What `flask tick` does for repairs (escalation, auto-confirmation) and the roster that routes alerts."""
+"""What `flask tick` does for repairs (escalation, auto-confirmation) and the roster that routes alerts.
+
+Both jobs run exactly once per request: two overlapping runs, or a run that dies and the one after it,
+send each notification once (on SQLite and PostgreSQL alike)."""
+import threading
 from datetime import timedelta
 
-from sqlalchemy.orm.exc import StaleDataError
+import pytest
 
+from app import scheduler
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
-from app.repairs import jobs
+from app.repairs import audience, jobs, services
 from app.repairs.models import DutyShift, RepairEvent, RepairRequest
 from app.timeutil import today, utcnow
 
@@ -68,17 +73,6 @@ def test_only_maintenance_people_can_be_on_duty(client, login_as, make_user):
     assert db.session.query(DutyShift).count() == 0
 
 
-def test_a_person_acting_meanwhile_makes_the_job_yield_not_crash(app, make_repair, monkeypatch):
-    old = make_repair(status="done", created_at=utcnow() - timedelta(days=4))
-
-    def stale():
-        raise StaleDataError("changed meanwhile")
-    monkeypatch.setattr(db.session, "commit", stale)
-    assert "retrying at the next tick" in jobs.auto_confirm()
-    monkeypatch.undo()
-    assert db.session.get(RepairRequest, old.id).status == "done"
-
-
 def test_escalation_tells_the_requester_and_co_reporters_their_request_was_escalated(app, make_user, make_repair):
     from app.repairs import services
     tech = make_user(Role.MAINTENANCE)
@@ -111,3 +105,146 @@ def test_auto_confirm_tells_co_reporters_too(app, make_user, make_repair):
     db.session.commit()
     jobs.auto_confirm()
     assert "confirmed automatically" in _notes(neighbour)[-1]
+
+
+def _events(kind):
+    return db.session.query(RepairEvent).filter_by(kind=kind).order_by(RepairEvent.repair_id).all()
+
+
+def _overlapping(app, monkeypatch, job, runs=2) -> list[str]:
+    """`job` in `runs` threads at once, each in its own app context, called directly (no lease). Every
+    run has read the requests it will work on before any run claims one, so each claim is contested."""
+    start, have_read = threading.Barrier(runs), threading.Barrier(runs, timeout=20)
+    real = audience.co_reporters
+
+    def co_reporters_then_wait(ids):
+        found = real(ids)
+        have_read.wait()
+        return found
+    monkeypatch.setattr(audience, "co_reporters", co_reporters_then_wait)
+    results, errors = [], []
+
+    def run():
+        with app.app_context():
+            start.wait()
+            try:
+                results.append(job())
+            except Exception as exc:  # noqa: BLE001  reported by the assertion below
+                errors.append(exc)
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    db.session.expire_all()
+    return sorted(results)
+
+
+def test_two_overlapping_escalation_runs_escalate_each_request_once(app, make_user, make_repair, monkeypatch):
+    office, tech = make_user(Role.OFFICE), make_user(Role.MAINTENANCE)
+    late = [make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1)) for _ in range(3)]
+    assert _overlapping(app, monkeypatch, jobs.escalate_overdue) == ["0 escalated", "3 escalated"]
+    assert [e.repair_id for e in _events("escalated")] == [r.id for r in late]
+    for person in (office, tech):
+        assert sorted(_notes(person)) == sorted(
+            f"Escalated: nobody has taken repair request #{r.id} at {r.location.label} in time." for r in late)
+    for repair in late:
+        assert len(_notes(repair.requester)) == 1
+
+
+def test_two_overlapping_auto_confirm_runs_confirm_each_request_once(app, make_repair, monkeypatch):
+    old = [make_repair(status="done", created_at=utcnow() - timedelta(days=4)) for _ in range(3)]
+    versions = {r.id: r.version for r in old}
+    assert _overlapping(app, monkeypatch, jobs.auto_confirm) == ["0 auto-confirmed", "3 auto-confirmed"]
+    assert [e.repair_id for e in _events("auto_confirmed")] == [r.id for r in old]
+    for repair in old:
+        assert repair.status == "confirmed" and repair.version == versions[repair.id] + 1
+        assert len(_notes(repair.requester)) == 1 and len(_notes(repair.assignee)) == 1
+
+
+def _fail_at_second_notify(monkeypatch):
+    """The run dies halfway: after it claimed a request and queued a first notification."""
+    real, calls = jobs.notify, []
+
+    def notify(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(jobs, "notify", notify)
+
+
+def test_an_escalation_run_that_dies_sends_nothing_and_the_next_run_sends_it_once(app, make_user, make_repair,
+                                                                                   monkeypatch):
+    tech = make_user(Role.MAINTENANCE)
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    _fail_at_second_notify(monkeypatch)
+    with pytest.raises(RuntimeError):
+        scheduler.run_job("repairs: escalate", jobs.escalate_overdue)
+    assert _notes(tech) == [] and _events("escalated") == []
+    assert db.session.get(RepairRequest, late.id).escalated_at is None
+    monkeypatch.undo()
+    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue) == "1 escalated"
+    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue) == "0 escalated"
+    assert len(_notes(tech)) == 1 and len(_notes(late.requester)) == 1 and len(_events("escalated")) == 1
+
+
+def test_an_auto_confirm_run_that_dies_sends_nothing_and_the_next_run_sends_it_once(app, make_repair,
+                                                                                     monkeypatch):
+    first, second = (make_repair(status="done", created_at=utcnow() - timedelta(days=4)) for _ in range(2))
+    _fail_at_second_notify(monkeypatch)  # the first request's notification, then the second's fails
+    with pytest.raises(RuntimeError):
+        scheduler.run_job("repairs: auto-confirm", jobs.auto_confirm)
+    assert _notes(first.requester) == [] and _events("auto_confirmed") == []
+    assert db.session.get(RepairRequest, first.id).status == "done"
+    monkeypatch.undo()
+    assert scheduler.run_job("repairs: auto-confirm", jobs.auto_confirm) == "2 auto-confirmed"
+    assert scheduler.run_job("repairs: auto-confirm", jobs.auto_confirm) == "0 auto-confirmed"
+    assert len(_notes(first.requester)) == 1 and len(_notes(second.requester)) == 1
+    assert len(_events("auto_confirmed")) == 2
+
+
+def test_a_requester_who_reopens_while_the_job_runs_keeps_their_answer(app, make_repair, monkeypatch):
+    old = make_repair(status="done", created_at=utcnow() - timedelta(days=4))
+    real, job_thread = audience.co_reporters, threading.get_ident()
+
+    def requester_reopens_meanwhile(ids):
+        """Between the job's read and its claim, the requester reopens on their phone."""
+        if threading.get_ident() != job_thread:  # the reopen itself asks who else reported
+            return real(ids)
+
+        def reopen():
+            with app.app_context():
+                repair = db.session.get(RepairRequest, old.id)
+                services.act(repair, repair.requester, "reopen", version=repair.version, note="又不冷了 warm again")
+        thread = threading.Thread(target=reopen)
+        thread.start()
+        thread.join()
+        return real(ids)
+    monkeypatch.setattr(audience, "co_reporters", requester_reopens_meanwhile)
+    assert jobs.auto_confirm() == "0 auto-confirmed"
+    db.session.expire_all()
+    assert db.session.get(RepairRequest, old.id).status == "assigned"
+    assert _events("auto_confirmed") == []
+    assert not any("confirmed automatically" in n for n in _notes(old.requester))
+
+
+def test_a_page_drawn_before_an_auto_confirm_is_told_the_request_changed(app, make_repair):
+    old = make_repair(status="done", created_at=utcnow() - timedelta(days=4))
+    shown = old.version
+    jobs.auto_confirm()
+    with pytest.raises(services.RepairConflict, match="It is now “Confirmed”"):
+        services.act(db.session.get(RepairRequest, old.id), old.requester, "reopen", version=shown, note="warm")
+
+
+def test_an_escalation_does_not_stop_a_technician_taking_the_request_from_a_queue_drawn_before(
+        client, login_as, make_repair):
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    shown = late.version  # the version the queue row carries in its take form
+    tech = login_as(Role.MAINTENANCE)
+    assert jobs.escalate_overdue() == "1 escalated"
+    response = client.post(f"/repairs/{late.id}/act/take", data={"version": shown})
+    assert response.status_code == 303
+    repair = db.session.get(RepairRequest, late.id)
+    assert repair.status == "assigned" and repair.assignee_id == tech.id

@@ -1,10 +1,14 @@
-"""SLA clocks: around the clock for emergencies and urgent faults, working time for normal ones,
-in the configured office time zone, with the fix clock standing still while a request waits."""
-from datetime import datetime, timedelta
+"""SLA clocks: around the clock for emergencies and urgent faults, working time for normal ones (the one
+working calendar's days, its hours less lunch), in the configured office time zone, with the fix clock
+standing still while a request waits."""
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.auth.roles import Role
+from app.calendar import services as calendar_services
+from app.calendar.models import CLOSED
 from app.repairs import roster, sla
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,14 +47,48 @@ def test_normal_filed_before_opening_starts_at_opening(app):
     assert response == utc("2026-11-24 17:30")
 
 
-def test_working_days_hours_and_holidays_are_configurable(app):
-    app.config.update(REPAIRS_WORKING_DAYS=(0, 1, 2, 3, 4, 5), REPAIRS_WORKING_HOURS=("09:00", "17:00"),
-                      REPAIRS_HOLIDAYS=["2026-11-23"])
+def test_working_hours_lunch_and_office_days_come_from_the_calendar_settings(app):
+    app.config.update(CALENDAR_WORKING_HOURS=["09:00", "17:00"], CALENDAR_LUNCH_BREAK=[],
+                      CALENDAR_WORKING_DAYS=["2026-11-21"], CALENDAR_CLOSED_DAYS=["2026-11-23"])
     # Friday 16:00: 1 h on Friday, then Saturday works (8 h a day): a working day ends Saturday 16:00.
     response, fix = sla.due_times("normal", utc("2026-11-20 16:00"))
     assert response == utc("2026-11-21 16:00")
-    # Three days = 24 h: Fri 1 + Sat 8 + (Sunday off, Monday a holiday) Tue 8 + Wed 7 → Wednesday 16:00.
+    # Three days = 24 h: Fri 1 + Sat 8 + (Sunday off, Monday closed) Tue 8 + Wed 7 → Wednesday 16:00.
     assert fix == utc("2026-11-25 16:00")
+
+
+def test_a_working_day_is_its_hours_less_lunch(app):
+    assert sla.calendar().day_length == timedelta(hours=8)  # 08:30–17:30 less 12:00–13:00
+    app.config.update(CALENDAR_WORKING_HOURS=["09:00", "17:00"], CALENDAR_LUNCH_BREAK=["11:30", "13:00"])
+    assert sla.calendar().day_length == timedelta(hours=6, minutes=30)
+    app.config["CALENDAR_LUNCH_BREAK"] = []
+    assert sla.calendar().day_length == timedelta(hours=8)
+
+
+def test_national_day_stops_the_clock_and_the_make_up_saturday_runs_it(app):
+    # Wednesday 30 September 16:00: 1 h 30 that day, then 1–7 October off (National Day).
+    response, fix = sla.due_times("normal", utc("2026-09-30 16:00"))
+    # One working day (8 h): 1 h 30 + Thursday 8 October 08:30–12:00 and 13:00–16:00.
+    assert response == utc("2026-10-08 16:00")
+    # Three (24 h): 1 h 30 + Thursday 8 + Friday 8 + Saturday 10 October, a make-up working day, 6 h 30.
+    assert fix == utc("2026-10-10 16:00")
+
+
+def test_lunch_is_not_working_time(app):
+    app.config["REPAIRS_SLA"] = {**app.config["REPAIRS_SLA"], "normal": ["2h", "3d", True]}
+    response, _fix = sla.due_times("normal", utc("2026-11-24 11:00"))
+    assert response == utc("2026-11-24 14:00")  # 11:00–12:00, lunch, 13:00–14:00
+    assert sla.working_time_between(utc("2026-11-24 11:30"), utc("2026-11-24 13:30"), sla.calendar()) == (
+        timedelta(hours=1))
+    # Filed during lunch, the clock starts when lunch ends.
+    assert sla.due_times("normal", utc("2026-11-24 12:20"))[0] == utc("2026-11-24 15:00")
+
+
+def test_an_office_closure_set_in_the_app_moves_the_deadline(app, make_user):
+    filed = utc("2026-11-25 16:30")  # a Wednesday
+    assert sla.due_times("normal", filed)[0] == utc("2026-11-26 16:30")
+    calendar_services.set_day(date(2026, 11, 26), CLOSED, "公司团建 Company outing", make_user(Role.OFFICE))
+    assert sla.due_times("normal", filed)[0] == utc("2026-11-27 16:30")
 
 
 def test_the_sla_table_is_configurable(app):
@@ -58,8 +96,9 @@ def test_the_sla_table_is_configurable(app):
                                  "normal": ["90m", "2d", True]}
     filed = utc("2026-11-20 12:00")  # a Friday
     assert sla.due_times("urgent", filed) == (filed + timedelta(hours=1), filed + timedelta(hours=8))
-    # On a working-time clock a day is a working day: Friday noon plus two is Tuesday noon.
-    assert sla.due_times("normal", filed) == (utc("2026-11-20 13:30"), utc("2026-11-24 12:00"))
+    # Lunch is not working time, so 90 minutes from Friday noon end at 14:30; on a working-time clock
+    # a day is a working day: Friday noon plus two is Tuesday noon.
+    assert sla.due_times("normal", filed) == (utc("2026-11-20 14:30"), utc("2026-11-24 12:00"))
 
 
 @pytest.mark.parametrize("text, span", [("30m", timedelta(minutes=30)), ("4h", timedelta(hours=4)),
@@ -85,14 +124,23 @@ def test_pause_extends_a_working_time_clock_only_by_working_time_lost(app):
     assert extended == utc("2026-11-25 17:30")
 
 
+def test_a_wait_over_a_night_or_a_lunch_costs_no_working_time(app):
+    fix_due = utc("2026-11-25 17:30")  # due at closing time, Wednesday
+    assert sla.extend_for_pause("normal", fix_due, utc("2026-11-24 18:00"), utc("2026-11-25 08:00")) == fix_due
+    assert sla.extend_for_pause("normal", fix_due, utc("2026-11-24 12:05"), utc("2026-11-24 12:55")) == fix_due
+
+
 def test_pause_extends_a_clock_time_clock_by_the_whole_pause(app):
     fix_due = utc("2026-11-21 04:00")
     extended = sla.extend_for_pause("urgent", fix_due, utc("2026-11-20 20:00"), utc("2026-11-20 23:30"))
     assert extended == fix_due + timedelta(hours=3, minutes=30)
 
 
-@pytest.mark.parametrize("local, after", [("2026-11-20 10:00", False), ("2026-11-20 18:00", True),
-                                          ("2026-11-21 10:00", True), ("2026-11-23 08:29", True)])
+# Lunch is not after hours: maintenance is in the building, so a new request still goes to all of them.
+@pytest.mark.parametrize("local, after", [("2026-11-20 10:00", False), ("2026-11-20 12:30", False),
+                                          ("2026-11-20 18:00", True), ("2026-11-21 10:00", True),
+                                          ("2026-11-23 08:29", True), ("2026-10-05 10:00", True),
+                                          ("2026-10-10 10:00", False)])
 def test_after_hours(app, local, after):
     assert sla.is_after_hours(utc(local)) is after
 

@@ -1,15 +1,19 @@
 """An anonymous note can never be traced back to its author: every column of every table and every
-file written during the submit is inspected."""
+file written during the submit is inspected, and neither the order rows are stored in nor what the
+author writes later (a reply, a rating) dates it more precisely than the day."""
 import io
 import logging
-from datetime import datetime, time
+import secrets
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
-from app.suggestions.models import Answer, Suggestion
-from app.timeutil import to_local
+from app.suggestions import models
+from app.suggestions.models import Answer, Rating, Suggestion
+from app.timeutil import day_bounds, to_local, today
 from app.uploads import StoredPhoto
 
 from .photos import jpeg_bytes
@@ -116,3 +120,90 @@ def test_anonymous_reply_is_dated_to_the_day(app, client, make_suggestion):
     reply = db.session.scalar(select(Answer))
     assert reply.from_author and reply.written_by_id is None
     assert to_local(reply.created_at).time() == time(0, 0)
+
+
+# ---------------------------------------------------------------- row order and later writes
+
+def _scripted_ids(monkeypatch, *offsets):
+    """The next suggestions get these random ids (10**11 + offset); later calls are random again."""
+    scripted = iter(offsets)
+
+    def randbelow(bound):
+        return next(scripted, None) or secrets.randbelow(bound)
+    monkeypatch.setattr(models, "secrets", SimpleNamespace(randbelow=randbelow))
+
+
+def _sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def _xmin(table: str, key: str, value: int) -> int:
+    """PostgreSQL: the id of the transaction that wrote the row's current version."""
+    return db.session.scalar(text(f"SELECT xmin::text::bigint FROM {table} WHERE {key} = :v"), {"v": value})
+
+
+def test_rows_are_kept_in_random_order_not_filing_order(app, make_suggestion, make_user, monkeypatch, publish):
+    author, colleague = make_user(name="陈实名"), make_user(name="李同事")
+    # Filed one after the other: the author's named note, then the same author's anonymous one,
+    # then a colleague's. Their random ids happen to order them anonymous, colleague, named.
+    _scripted_ids(monkeypatch, 500, 100, 300)
+    named = make_suggestion(author, title="实名：食堂")
+    anonymous = make_suggestion(None, title="匿名：车间照明")
+    other = make_suggestion(colleague, title="同事：班车")
+    assert (named.id, anonymous.id, other.id) == (10**11 + 500, 10**11 + 100, 10**11 + 300)
+    if _sqlite():
+        stored = db.session.execute(text("SELECT rowid, id, title FROM suggestions ORDER BY rowid")).all()
+        assert all(rowid == key for rowid, key, _title in stored)  # the random id IS the rowid
+        order = [title for _rowid, _key, title in stored]
+        assert order == ["匿名：车间照明", "同事：班车", "实名：食堂"]
+        assert abs(order.index("匿名：车间照明") - order.index("实名：食堂")) > 1
+        return
+    # PostgreSQL keeps the transaction that wrote each row (xmin): until the row is first changed, it
+    # follows filing order. This is the residue the README describes; the office's first answer
+    # (or the overdue reminder) rewrites the row and it is gone.
+    xmins = [_xmin("suggestions", "id", s.id) for s in (named, anonymous, other)]
+    assert xmins == sorted(xmins)
+    publish(anonymous, "in_progress", "收到，正在处理")
+    assert _xmin("suggestions", "id", anonymous.id) > _xmin("suggestions", "id", other.id)
+
+
+def _answered_anonymous_note(make_suggestion, publish):
+    suggestion = make_suggestion(None)
+    code = suggestion.code
+    answer = publish(suggestion, "resolved", "已加装照明。")
+    return suggestion, code, answer
+
+
+def test_an_anonymous_reply_is_dated_to_the_day_and_placed_only_after_what_it_answers(
+        app, client, make_suggestion, publish):
+    suggestion, code, office_answer = _answered_anonymous_note(make_suggestion, publish)
+    before = _snapshot()
+    assert client.post(f"/suggestions/track/{code}/reply", data={"body": "谢谢，已经亮了"}).status_code == 303
+    after = _snapshot()
+    assert {name for name in after if after[name] != before[name]} == {"suggestion_answers"}
+    reply = db.session.scalar(select(Answer).where(Answer.from_author.is_(True)))
+    midnight = day_bounds(today())[0]
+    assert reply.created_at == reply.published_at == midnight
+    # Its place in the thread says "after the office's answer", which the thread shows anyway.
+    assert reply.thread_at == max(midnight, office_answer.thread_at + timedelta(microseconds=1))
+    page = client.get(f"/suggestions/track/{code}").get_data(as_text=True)
+    assert page.index("已加装照明。") < page.index("谢谢，已经亮了")
+    if _sqlite():
+        assert db.session.scalar(text("SELECT rowid FROM suggestion_answers WHERE id = :id"),
+                                 {"id": reply.id}) == reply.id
+
+
+def test_an_anonymous_rating_has_no_id_of_its_own_and_only_a_day(app, client, make_suggestion, publish):
+    suggestion, code, _answer = _answered_anonymous_note(make_suggestion, publish)
+    before = _snapshot()
+    response = client.post(f"/suggestions/track/{code}/rating", data={"score": "4", "comment": "很满意"})
+    assert response.status_code == 303
+    after = _snapshot()
+    assert {name for name in after if after[name] != before[name]} == {"suggestion_ratings"}
+    (row,) = after["suggestion_ratings"] - before["suggestion_ratings"]
+    record = dict(zip([c.name for c in Rating.__table__.columns], row, strict=True))
+    # The key is the suggestion's random id: no sequence orders it against other people's ratings.
+    assert record == {"suggestion_id": suggestion.id, "score": 4, "comment": "很满意", "rated_on": today()}
+    assert not any(isinstance(value, datetime) for value in record.values())
+    if _sqlite():
+        assert db.session.scalar(text("SELECT rowid FROM suggestion_ratings")) == suggestion.id

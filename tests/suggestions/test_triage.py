@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
+from app.calendar import services as calendar
+from app.calendar.models import CLOSED
 from app.extensions import db
 from app.notifications.models import Notification
 from app.suggestions import answers, services
 from app.suggestions.models import Answer, AnswerTemplate, Event, Suggestion
-from app.timeutil import today
+from app.timeutil import day_bounds, today
 from tests import PARTIAL
 from tests.conftest import PASSWORD
 
@@ -68,11 +70,29 @@ def test_overdue_after_five_working_days_stands_out(client, login_as, make_sugge
     assert "很久没人理" in page and "刚刚提交" not in page and "Overdue" in page
 
 
-def test_working_days_skip_the_weekend(app):
-    friday = date(2026, 11, 20)
-    assert services.add_working_days(friday, 5) == date(2026, 11, 27)
-    app.config["SUGGESTIONS_ANSWER_WORKING_DAYS"] = 1
-    assert services.add_working_days(friday, 1) == date(2026, 11, 23)
+def _slip_filed_on(client, categories, day: date) -> Suggestion:
+    """The office types in a paper slip dated `day`; the note as stored."""
+    response = client.post("/suggestions/new?source=paper", data={
+        "category_id": categories[0].id, "title": "国庆前的纸条", "details": "节后请回复。",
+        "slip_date": day.isoformat(), "token": f"slip-token-{day.isoformat()}"})
+    assert response.status_code == 303
+    return db.session.scalar(select(Suggestion).order_by(Suggestion.created_at.desc()))
+
+
+def test_the_answer_is_due_after_the_national_day_holiday(client, login_as, categories):
+    login_as(Role.OFFICE)
+    # Filed on Wednesday 30 September: 1–7 October are public holidays and Saturday 10 October is a
+    # make-up working day, so the 5 working days are 8, 9, 10, 12 and 13 October (a plain Monday-to-
+    # Friday count would have made it due on 7 October, in the middle of the holiday).
+    note = _slip_filed_on(client, categories, date(2026, 9, 30))
+    assert note.answer_due_at == day_bounds(date(2026, 10, 13))[1]  # the end of Tuesday 13 October
+
+
+def test_an_office_closure_day_pushes_the_due_date(client, login_as, categories):
+    office = login_as(Role.OFFICE)
+    calendar.set_day(date(2026, 10, 12), CLOSED, "办公室搬迁 Office move", office)
+    note = _slip_filed_on(client, categories, date(2026, 9, 30))
+    assert note.answer_due_at == day_bounds(date(2026, 10, 14))[1]
 
 
 def test_publishing_an_answer_changes_status_notifies_and_keeps_history(client, login_as, make_suggestion, make_user):
