@@ -14,7 +14,7 @@ from app.timeutil import today, utcnow
 
 from . import live
 from .models import ActionEvent, ActionItem, AgendaItem, Meeting
-from .services import MeetingConflict, MeetingError, Viewer, require_open
+from .services import MeetingConflict, MeetingError, Viewer, bump_open, require_open
 from .workflow import ACTION_TRANSITIONS, ActionState, ItemStatus, MeetingStatus, moves_for
 
 
@@ -26,6 +26,7 @@ def add_action(viewer: Viewer, item: AgendaItem, *, task: str, owner_id: int, de
     """
     require_open(viewer.meeting)
     owner = _check_action(owner_id, deadline, acceptance)
+    revision = bump_open(item.meeting_id)  # the meeting's lock before the item's, as every agenda change
     action = ActionItem(item_id=item.id, meeting_id=item.meeting_id, task=task.strip(),
                         department_id=owner.department_id, owner_id=owner.id, deadline=deadline,
                         acceptance=acceptance.strip(), created_by_id=viewer.user.id)
@@ -33,7 +34,7 @@ def add_action(viewer: Viewer, item: AgendaItem, *, task: str, owner_id: int, de
     db.session.add(action)
     if item.status == ItemStatus.OPEN:
         item.status = ItemStatus.DISCUSSED
-    item.revision = live.bump(item.meeting_id)
+    item.revision = revision
     live.announce_followup(_later_open_meetings(viewer.meeting))
     db.session.flush()
     notify([owner, liaison_of(owner.department_id)],
@@ -68,6 +69,9 @@ def make_move(user: User, action: ActionItem, move_name: str, note: str, version
         raise MeetingError(_l("Write a short note for this step."), field="note")
     values = {"state": move.target, "updated_at": utcnow(), "version": ActionItem.version + 1,
               "accepted_at": utcnow() if move.target == ActionState.ACCEPTED else None}
+    # Its meeting's row first, while open, as every change on a meeting's screen: a close freezing the
+    # action items at the same moment waits for this move or this move for it, never both for each other.
+    revision = live.bump(action.meeting_id, open_only=True)
     result = db.session.execute(update(ActionItem).where(ActionItem.id == action.id, ActionItem.version == version)
                                 .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -78,24 +82,26 @@ def make_move(user: User, action: ActionItem, move_name: str, note: str, version
                                  "Check it and try again.", state=current.state_enum.label), current=current)
     db.session.add(ActionEvent(action_id=action.id, user_id=user.id, from_state=action.state,
                                to_state=move.target, note=note.strip()))
-    _announce(action)
+    _announce(action, revision)
     _notify_move(action, move.target, note)
     db.session.commit()
     db.session.expire_all()
 
 
-def _announce(action: ActionItem) -> None:
-    """Open screens showing this action item (its own meeting, later meetings' follow-ups) redraw it."""
-    meeting = action.meeting
-    if meeting.status != MeetingStatus.CLOSED:
+def _announce(action: ActionItem, revision: int | None) -> None:
+    """Open screens showing this action item (its own meeting, when still open and so bumped to `revision`;
+    later meetings' follow-ups) redraw it."""
+    if revision is not None:
         db.session.execute(update(AgendaItem).where(AgendaItem.id == action.item_id)
-                           .values(revision=live.bump(meeting.id)).execution_options(synchronize_session=False))
-    live.announce_followup(_later_open_meetings(meeting), action.id)
+                           .values(revision=revision).execution_options(synchronize_session=False))
+    live.announce_followup(_later_open_meetings(action.meeting), action.id)
 
 
 def _later_open_meetings(meeting: Meeting) -> list[int]:
+    """In date order, so every change locks later meetings' rows in the same order."""
     return list(db.session.scalars(select(Meeting.id).where(Meeting.status != MeetingStatus.CLOSED,
-                                                            Meeting.starts_at > meeting.starts_at)))
+                                                            Meeting.starts_at > meeting.starts_at)
+                                   .order_by(Meeting.starts_at, Meeting.id)))
 
 
 def _notify_move(action: ActionItem, target: str, note: str) -> None:

@@ -7,10 +7,12 @@ from sqlalchemy import select
 from app.auth.models import Department
 from app.auth.services import active_departments, liaison_names
 from app.extensions import db
+from app.forms import clean_text
 
-from . import live
 from .models import Attendance, AttendanceStatus, Meeting
-from .services import MeetingError, Viewer, require_open
+from .services import MeetingError, Viewer, bump_open, require_open
+
+SUBSTITUTE_LENGTH = 80
 
 
 def attendance(meeting: Meeting) -> dict[int, Attendance]:
@@ -56,15 +58,38 @@ def freeze_attendance(meeting: Meeting) -> None:
 def record_attendance(viewer: Viewer, entries: dict[int, tuple[str, str]]) -> None:
     """entries: department id → (present / substitute / absent, substitute's name)."""
     require_open(viewer.meeting)
+    # The meeting's lock first, then the rows as they are now: two people saving attendance at once both
+    # save (the later one wins), instead of both inserting a department's first row.
+    bump_open(viewer.meeting.id, layout=True)
     existing = attendance(viewer.meeting)
     for department_id, (status, substitute) in entries.items():
         if AttendanceStatus.of(status) is None:
             continue
-        if status == AttendanceStatus.SUBSTITUTE and not substitute.strip():
-            raise MeetingError(_l("Name the person who came in the liaison's place."))
         row = existing.get(department_id) or Attendance(meeting_id=viewer.meeting.id, department_id=department_id)
-        substitute = substitute.strip()[:80] if status == AttendanceStatus.SUBSTITUTE else ""
-        row.status, row.substitute = status, substitute
+        row.status, row.substitute = status, _substitute(department_id, status, substitute)
         db.session.add(row)
-    live.bump(viewer.meeting.id, layout=True)
     db.session.commit()
+
+
+def _substitute(department_id: int, status: str, typed: str) -> str:
+    """The substitute's name as stored: required when someone came in the liaison's place, one line of at most
+    80 characters; a refusal names the department, since the form has a name field per department."""
+    if status != AttendanceStatus.SUBSTITUTE:
+        return ""
+    department = db.session.get(Department, department_id)
+    try:
+        name = clean_text(typed).strip()
+    except ValueError:
+        db.session.rollback()
+        raise MeetingError(_l("%(department)s: the substitute's name contains a character that cannot be stored "
+                              "(NUL). Remove it and send again.", department=department)) from None
+    problem = None
+    if not name:
+        problem = _l("Name the person who came in the liaison's place.")
+    elif len(name) > SUBSTITUTE_LENGTH:
+        problem = _l("%(department)s: the substitute's name is longer than %(num)d characters.",
+                     department=department, num=SUBSTITUTE_LENGTH)
+    if problem is not None:
+        db.session.rollback()
+        raise MeetingError(problem)
+    return name

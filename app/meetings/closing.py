@@ -13,7 +13,7 @@ from app.timeutil import to_local, to_utc, utcnow
 from . import live, queries
 from .attendance import freeze_attendance
 from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
-from .services import MeetingError, Viewer, next_slot
+from .services import MeetingConflict, MeetingError, Viewer, next_slot
 from .workflow import MEETING_TRANSITIONS, ItemStatus, MeetingStatus
 
 
@@ -22,11 +22,26 @@ def change_status(viewer: Viewer, move_name: str) -> None:
     move = MEETING_TRANSITIONS.get(move_name)
     if move is None or move not in viewer.moves():
         raise MeetingError(_l("This step is not possible now."))
+    _claim_status(viewer.meeting, move)
     if move.target == MeetingStatus.CLOSED:
         return close_meeting(viewer)
     viewer.meeting.status = move.target
     live.bump(viewer.meeting.id, layout=True)
     db.session.commit()
+
+
+def _claim_status(meeting: Meeting, move) -> None:
+    """Compare-and-set on the meeting's status, its first write: of two office staff closing (or starting) the
+    same meeting at once, one does it and the other is told, instead of closing it twice. The loaded meeting
+    keeps its status until the move's work is done (the close reads the agenda and follow-ups as open)."""
+    shown = meeting.status
+    moved = db.session.execute(update(Meeting).where(Meeting.id == meeting.id, Meeting.status == shown)
+                               .values(status=move.target).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        db.session.rollback()
+        current = db.session.get(Meeting, meeting.id)
+        raise MeetingConflict(_l("Someone else changed this meeting first; it is now: %(status)s.",
+                                 status=current.status_enum.label), current=current)
 
 
 def following_meeting(meeting: Meeting) -> Meeting:
@@ -43,7 +58,8 @@ def following_meeting(meeting: Meeting) -> Meeting:
 
 
 def close_meeting(viewer: Viewer) -> None:
-    """Lock the minutes, move undiscussed items on, keep the follow-ups as reviewed, tell every liaison."""
+    """Lock the minutes, move undiscussed items on, keep the follow-ups as reviewed, tell every liaison (once
+    `change_status` has claimed the close)."""
     meeting = viewer.meeting
     open_items = [i for i in queries.agenda(meeting) if i.status == ItemStatus.OPEN]
     for item in open_items:

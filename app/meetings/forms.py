@@ -11,7 +11,7 @@ from wtforms import (
     TimeField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.choices import options
 from app.forms import Form
@@ -20,6 +20,8 @@ from .models import Kind, Urgency
 from .workflow import ItemStatus
 
 STALE_FORM = _l("This form is out of date; reload the page and try again.")
+# A version is a whole number the page was drawn with; anything else is a form from nowhere, as out of date.
+VERSION = [DataRequired(message=STALE_FORM), Regexp(r"^[0-9]{1,9}$", message=STALE_FORM)]
 
 
 class VersionedForm(Form):
@@ -48,7 +50,7 @@ class ItemForm(VersionedForm):
     addressed_to_id = SelectField(_l("Addressed to"), coerce=int, validators=[Optional()])
     urgency = SelectField(_l("Urgency"), choices=options(Urgency), default=Urgency.NORMAL.value)
     minutes_budget = IntegerField(_l("Time budget (minutes)"), validators=[Optional(), NumberRange(min=1, max=240)])
-    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+    version = HiddenField(validators=VERSION)
 
     def __init__(self, *args, departments=(), can_choose_department=False, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +71,7 @@ class OutcomeForm(VersionedForm):
     decision = StringField(_l("Decision"), validators=[Length(max=500)])
     status = SelectField(_l("Item status"), default=ItemStatus.DISCUSSED.value, choices=options(
         (s.value, s.label) for s in (ItemStatus.DISCUSSED, ItemStatus.OPEN)))
-    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+    version = HiddenField(validators=VERSION)
 
 
 class ActionForm(Form):
@@ -97,7 +99,7 @@ class ProgressForm(VersionedForm):
     move = RadioField(_l("What happened?"), validators=[DataRequired(message=_l("Choose what happened."))])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)],
                          description=_l("Progress, what was done, or why it goes back."))
-    version = HiddenField(validators=[DataRequired(message=STALE_FORM)])
+    version = HiddenField(validators=VERSION)
 
     def __init__(self, *args, moves=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,19 +17,29 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from .models import AgendaItem, FollowupChange, Meeting, Presence
+from .workflow import MeetingStatus
 
 PRESENCE_WINDOW = timedelta(seconds=10)
 
 
-def bump(meeting_id: int, *, layout: bool = False, followup: bool = False) -> int:
-    """Raise the meeting's revision by one (joining the caller's transaction) and return the new value."""
+def bump(meeting_id: int, *, layout: bool = False, followup: bool = False, open_only: bool = False) -> int | None:
+    """Raise the meeting's revision by one (joining the caller's transaction) and return the new value.
+
+    With `open_only`, only while the meeting is not closed (None when it is): a change to the agenda bumps
+    first, so it holds the meeting row's lock before it reads or writes anything else, and a close that
+    committed a moment earlier is seen here rather than written over."""
     values = {"revision": Meeting.revision + 1}
     if layout:
         values["layout_revision"] = Meeting.revision + 1
     if followup:
         values["followup_revision"] = Meeting.revision + 1
-    db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    condition = [Meeting.id == meeting_id]
+    if open_only:
+        condition.append(Meeting.status != MeetingStatus.CLOSED)
+    bumped = db.session.execute(update(Meeting).where(*condition).values(**values)
+                                .execution_options(synchronize_session=False)).rowcount
+    if bumped != 1:
+        return None
     return db.session.scalar(select(Meeting.revision).where(Meeting.id == meeting_id))
 
 

@@ -7,9 +7,10 @@ from sqlalchemy import func, select, update
 
 from app.auth.models import Department, User
 from app.auth.roles import Role
+from app.calendar.services import next_working_day
 from app.errors import Conflict, Refused
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
+from app.timeutil import MAX_DAY, to_local, to_utc, utcnow
 from app.workflow import allowed
 
 from . import live
@@ -60,20 +61,29 @@ class Viewer:
 # --- scheduling -----------------------------------------------------------------------------------
 
 def latest_meeting() -> Meeting | None:
-    return db.session.scalar(select(Meeting).order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
+    """The last meeting within the years the forms allow: one dated 9999 before they were bounded must not
+    make next week's slot a date no calendar holds (it broke /meetings/ for every office user)."""
+    last_day = datetime.combine(MAX_DAY, time.min)
+    return db.session.scalar(select(Meeting).where(Meeting.starts_at < last_day)
+                             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
 def next_slot(after: Meeting | None = None) -> tuple[datetime, str]:
-    """Same weekday, time and place as the last meeting, one week on (and not in the past)."""
+    """Same weekday, time and place as the last meeting, one week on (and not in the past); a week whose day
+    is a holiday or a closure on the office's calendar meets on the next working day instead."""
     last = after or latest_meeting()
     now_local = to_local(utcnow()).replace(tzinfo=None)
     if last is None:
         start = datetime.combine(now_local.date() + timedelta(days=7 - now_local.weekday()), DEFAULT_TIME)
-        return start, ""
+        return _on_a_working_day(start), ""
     start = to_local(last.starts_at).replace(tzinfo=None) + timedelta(days=7)
     while start < now_local:
         start += timedelta(days=7)
-    return start, last.place
+    return _on_a_working_day(start), last.place
+
+
+def _on_a_working_day(start: datetime) -> datetime:
+    return datetime.combine(next_working_day(start.date()), start.time())
 
 
 def create_meeting(user: User, starts_local: datetime, place: str) -> Meeting:
@@ -85,9 +95,23 @@ def create_meeting(user: User, starts_local: datetime, place: str) -> Meeting:
 
 # --- the agenda -----------------------------------------------------------------------------------
 
+CLOSED = _l("This meeting is closed; its minutes can only be corrected by an amendment.")
+
+
 def require_open(meeting: Meeting) -> None:
     if not meeting.is_open:
-        raise MeetingError(_l("This meeting is closed; its minutes can only be corrected by an amendment."))
+        raise MeetingError(CLOSED)
+
+
+def bump_open(meeting_id: int, *, layout: bool = False) -> int:
+    """The first write of every change to an open meeting's agenda: the new revision, taken with the meeting
+    row's lock, so changes to one meeting follow one another (never a deadlock, never a lost write) and a
+    close that got there first is refused rather than written over."""
+    revision = live.bump(meeting_id, layout=layout, open_only=True)
+    if revision is None:
+        db.session.rollback()
+        raise MeetingError(CLOSED)
+    return revision
 
 
 def _department_for(viewer: Viewer, department_id: int | None) -> int:
@@ -117,9 +141,9 @@ def add_item(viewer: Viewer, data: dict) -> AgendaItem:
         raise MeetingError(_l("Only the office and department liaisons add agenda items."))
     data = cleaned_item(data)
     department_id = _department_for(viewer, data.pop("department_id", None))
-    last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     # Not a layout change: open screens append the new item instead of redrawing the agenda.
-    revision = live.bump(meeting.id)
+    revision = bump_open(meeting.id)
+    last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, department_id=department_id,
                       created_by_id=viewer.user.id, updated_by_id=viewer.user.id, revision=revision,
                       added_revision=revision, **data)
@@ -131,7 +155,7 @@ def add_item(viewer: Viewer, data: dict) -> AgendaItem:
 def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layout: bool = False) -> None:
     """Write only if nobody saved this form's part of the item (its `counter` column) since `version`
     was read; else raise MeetingConflict with theirs."""
-    revision = live.bump(item.meeting_id, layout=layout)
+    revision = bump_open(item.meeting_id, layout=layout)
     result = db.session.execute(
         update(AgendaItem).where(AgendaItem.id == item.id, counter == version)
         .values({counter.key: counter + 1, "revision": revision, "updated_at": utcnow(), **values})
@@ -175,16 +199,19 @@ def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str
 def move_item(viewer: Viewer, item: AgendaItem, direction: str) -> None:
     """Swap the item with its neighbour; positions are renumbered so ties from parallel adds vanish."""
     require_open(viewer.meeting)
+    # Not a layout change: only the items whose position changed go out, and every screen puts its list
+    # back in order (static/meetings.js). Redrawing a 200-item agenda on 30 screens took seconds of CPU.
+    # The order is read after the bump's lock, so two moves at once each start from the other's result.
+    revision = bump_open(item.meeting_id)
     items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id)
-                                    .order_by(AgendaItem.position, AgendaItem.id)))
+                                    .order_by(AgendaItem.position, AgendaItem.id)
+                                    .execution_options(populate_existing=True)))
     index = items.index(item)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
+        db.session.rollback()
         return
     items[index], items[other] = items[other], items[index]
-    # Not a layout change: only the items whose position changed go out, and every screen puts its list
-    # back in order (static/meetings.js). Redrawing a 200-item agenda on 30 screens took seconds of CPU.
-    revision = live.bump(item.meeting_id)
     swapped = (items[index], items[other])
     for position, each in enumerate(items, start=1):
         if each.position != position or each in swapped:

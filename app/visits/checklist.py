@@ -2,15 +2,18 @@
 
 Ticking, skipping and noting a visit's steps is in steps.py.
 """
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.calendar.services import add_working_days, is_working_day
+from app.errors import Conflict
 from app.extensions import db
 from app.timeutil import to_local, to_utc, utcnow
 
@@ -20,6 +23,8 @@ from .workflow import StepState
 DAY = 24 * 60
 # How long a tick can be taken back from the board without going to the checklist and giving a reason.
 UNDO_WINDOW = timedelta(minutes=10)
+_SEARCH_LIMIT = 3660
+STEP_REMOVED = _l("Someone else removed this step a moment ago; the list shows the template as it is now.")
 _TELL_GATE = (_l("Tell reception and the gate"), "owner", "arrival", -DAY)
 _SEE_OFF = (_l("See the visitors off"), "host", "departure", 0)
 # Each type's standard: (title, responsible, anchor, offset minutes). The customer visit follows the office
@@ -47,12 +52,30 @@ DEFAULT_STEPS = {
 
 
 def due_time(anchor_time: datetime, offset_minutes: int) -> datetime:
-    """Whole days move on the office's wall clock (a step '1 day before' a 09:00 arrival is due at 09:00,
-    also across a daylight-saving change); hours and minutes are exact durations."""
+    """Whole days are working days of the office's calendar, at the anchor's time on the office's wall clock:
+    a step "1 day before" a Monday 09:00 arrival is due on Friday at 09:00 (Thursday if Friday is a holiday),
+    since preparing a visit is office work. Hours and minutes are exact durations: the visit itself may be
+    on any day."""
     if offset_minutes and offset_minutes % DAY == 0:
-        local = to_local(anchor_time).replace(tzinfo=None) + timedelta(days=offset_minutes // DAY)
-        return to_utc(local)
+        local = to_local(anchor_time).replace(tzinfo=None)
+        day = _shift_working_days(local.date(), offset_minutes // DAY)
+        return to_utc(datetime.combine(day, local.time()))
     return anchor_time + timedelta(minutes=offset_minutes)
+
+
+def _shift_working_days(day: date, count: int) -> date:
+    """The working day `count` working days after (or, negative, before) `day`, which itself does not count."""
+    if count >= 0:
+        return add_working_days(day, count)
+    # The calendar only counts forwards; walk back over its answers, one day at a time (bounded like the
+    # calendar's own search, so a year of closures set by mistake can't make this run away).
+    for _ in range(_SEARCH_LIMIT):
+        if count >= 0:
+            break
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return day
 
 
 def timing_label(anchor: str, offset_minutes: int) -> str:
@@ -61,7 +84,7 @@ def timing_label(anchor: str, offset_minutes: int) -> str:
         return _l("at arrival") if anchor == "arrival" else _l("at departure")
     amount = abs(offset_minutes)
     if amount % DAY == 0:
-        span = ngettext("%(num)d day", "%(num)d days", amount // DAY)
+        span = ngettext("%(num)d working day", "%(num)d working days", amount // DAY)
     elif amount % 60 == 0:
         span = ngettext("%(num)d hour", "%(num)d hours", amount // 60)
     else:
@@ -118,6 +141,19 @@ def template_for(visit_type: str) -> ChecklistTemplate | None:
                              .options(selectinload(ChecklistTemplate.steps)))
 
 
+class TemplateConflict(Conflict):
+    """Someone else removed the template step a moment ago."""
+
+
+def _commit_template_change() -> None:
+    """Commit; a step someone else removed meanwhile makes the change a lost race (409), not a crash."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise TemplateConflict(STEP_REMOVED) from None
+
+
 def save_template_step(step: TemplateStep, template: ChecklistTemplate, **values) -> TemplateStep:
     for name, value in values.items():
         setattr(step, name, value)
@@ -125,7 +161,7 @@ def save_template_step(step: TemplateStep, template: ChecklistTemplate, **values
         step.position = max((s.position for s in template.steps), default=-1) + 1
         template.steps.append(step)
     template.updated_at = utcnow()
-    db.session.commit()
+    _commit_template_change()
     return step
 
 
@@ -138,17 +174,24 @@ def move_template_step(step: TemplateStep, direction: int) -> None:
         steps[index], steps[other] = steps[other], steps[index]
         for position, s in enumerate(steps):
             s.position = position
-        db.session.commit()
+        _commit_template_change()
     db.session.refresh(step.template)
 
 
-def remove_template_step(step: TemplateStep) -> None:
+def remove_template_step(step: TemplateStep) -> ChecklistTemplate:
+    """Remove the step and close the gap; returns its template. Of two people removing it at once, one does."""
     template = step.template
-    db.session.delete(step)
-    db.session.flush()
+    removed = db.session.execute(delete(TemplateStep).where(TemplateStep.id == step.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise TemplateConflict(STEP_REMOVED)
+    db.session.expunge(step)
+    db.session.expire(template, ["steps"])
     for position, s in enumerate(sorted(template.steps, key=lambda s: s.position)):
         s.position = position
-    db.session.commit()
+    _commit_template_change()
+    return template
 
 
 # --- visits' checklists ----------------------------------------------------------------------------
@@ -156,11 +199,14 @@ def remove_template_step(step: TemplateStep) -> None:
 def copy_template(visit: Visit) -> None:
     """Give a new visit its own copy of the template's steps: later template edits never reach it."""
     template = template_for(visit.visit_type)
-    visit.steps = [
-        VisitStep(title=s.title, description=s.description, responsible=s.responsible, anchor=s.anchor,
-                  offset_minutes=s.offset_minutes, position=s.position)
-        for s in (template.steps if template else [])]
-    reschedule(visit)
+    # The calendar reads the office's days from the database: the new steps must not be flushed before
+    # their due times are set.
+    with db.session.no_autoflush:
+        visit.steps = [
+            VisitStep(title=s.title, description=s.description, responsible=s.responsible, anchor=s.anchor,
+                      offset_minutes=s.offset_minutes, position=s.position)
+            for s in (template.steps if template else [])]
+        reschedule(visit)
 
 
 def started(visit: Visit) -> bool:

@@ -93,6 +93,26 @@ class VisitForm(OnceForm):
             different_group="different_group" in self and bool(self.different_group.data))
 
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # The fields the form itself refused, before any rule of the service adds its errors.
+        self.refused = {field.name for field in self if field.errors}
+        return valid
+
+    def checkable_data(self) -> VisitData | None:
+        """What the service's rules can be checked against while the form still has errors: None until both
+        times are valid, and any text the form refused (a NUL, a 100,000-character value) left out, so an
+        inline check never sends to the database what the form refused."""
+        refused = getattr(self, "refused", set())
+        if any(f.name in refused or not f.data for f in (self.expected_arrival, self.expected_departure)):
+            return None
+        data = self.to_data()
+        for name in refused:
+            if isinstance(getattr(data, name, None), str):
+                setattr(data, name, "")
+        return data
+
+
 def _person(user) -> str:
     return f"{user.name} · {user.department}" if user.department else user.name
 
@@ -122,7 +142,8 @@ TIMINGS = [
     ("at_departure", _l("at departure")),
     ("after_departure", _l("after departure")),
 ]
-UNITS = [("days", _l("days")), ("hours", _l("hours")), ("minutes", _l("minutes"))]
+# Days are working days (checklist.due_time): "2 working days before arrival" falls before a weekend or holiday.
+UNITS = [("days", _l("working days")), ("hours", _l("hours")), ("minutes", _l("minutes"))]
 UNIT_MINUTES = {"days": 24 * 60, "hours": 60, "minutes": 1}
 
 

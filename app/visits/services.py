@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import idempotency
 from app.auth.models import User
@@ -25,6 +26,7 @@ from .workflow import ACTIVE, StepState, VisitStatus, stored
 # A visitor walking in unannounced is registered a moment after they arrived; older times are typing errors.
 PAST_TOLERANCE = timedelta(hours=1)
 NOT_YOURS = _l("This is not yours to do on this visit.")
+EDITED_MEANWHILE = _l("Someone else changed this visit while you were editing; check their changes.")
 
 
 class VisitError(Refused):
@@ -249,25 +251,44 @@ def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
     Raises VisitError on a broken rule, naming the field; VisitConflict when the visit changed meanwhile."""
     _guard(user, visit, "edit")
     if version != visit.version:
-        raise VisitConflict(_l("Someone else changed this visit while you were editing; check their changes."))
+        raise VisitConflict(EDITED_MEANWHILE)
     host, owner, cohosts = _check(data, visit, requires_owner=visit.status != VisitStatus.REQUESTED)
+    _claim_version(visit, version)
+    retyped = data.visit_type != visit.visit_type
+    if retyped and checklist.started(visit):
+        # Someone ticked a step between the check above and the claim: the checklist stays.
+        db.session.rollback()
+        raise VisitConflict(_l("Someone ticked a step of this visit's checklist a moment ago, so the visit type "
+                               "can no longer change."))
     times_changed = (data.expected_arrival, data.expected_departure) != (visit.expected_arrival,
                                                                         visit.expected_departure)
     old_type = visit.type_label
-    retyped = data.visit_type != visit.visit_type
     _fill(visit, data, host, owner, cohosts)
     if retyped:
         checklist.copy_template(visit)
     elif times_changed:
         checklist.reschedule(visit)
-    visit.version += 1
-    visit.updated_at = utcnow()
     db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.EDIT.value, user_id=user.id))
     if retyped:
         db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.RETYPE.value, user_id=user.id,
                                   text=f"{old_type} → {visit.type_label}"))
     db.session.commit()
     return visit
+
+
+def _claim_version(visit: Visit, version: int) -> None:
+    """Compare-and-set on the version before anything else is written: of two people saving the same visit at
+    once, one saves and the other is told (the row stays locked for the winner until its commit, so the
+    checklist and co-hosts are never rewritten by two edits at the same time)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Visit).where(Visit.id == visit.id, Visit.version == version, Visit.status.in_(stored(ACTIVE)))
+        .values(version=version + 1, updated_at=now).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise VisitConflict(EDITED_MEANWHILE)
+    set_committed_value(visit, "version", version + 1)
+    set_committed_value(visit, "updated_at", now)
 
 
 # --- status moves ----------------------------------------------------------------------------------

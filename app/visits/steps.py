@@ -40,7 +40,8 @@ def _change(step: VisitStep, user, name: str, values: dict, text: str = "", *, o
     once the visitors have left."""
     _guard(step, user, name, text)
     rule = STEP_TRANSITIONS[name]
-    condition = [VisitStep.id == step.id, VisitStep.state.in_([str(s) for s in rule.sources])]
+    _touch(step.visit_id)  # the visit's row first, as every write on a visit does: no two orders, no deadlock
+    condition = [VisitStep.id == step.id, VisitStep.state.in_([str(s) for s in rule.sources]), _visit_allows_ticks()]
     if only_mine:
         condition.append(VisitStep.done_by_id == user.id)
     result = db.session.execute(
@@ -51,7 +52,6 @@ def _change(step: VisitStep, user, name: str, values: dict, text: str = "", *, o
     new_version = db.session.scalar(select(VisitStep.version).where(VisitStep.id == step.id))
     db.session.add(VisitEvent(visit_id=step.visit_id, step_id=step.id, step_version=new_version,
                               action=event or name, user_id=user.id, text=text[:500]))
-    _touch(step.visit_id)
     try:
         db.session.flush()
     except IntegrityError:
@@ -62,10 +62,24 @@ def _change(step: VisitStep, user, name: str, values: dict, text: str = "", *, o
     db.session.commit()
 
 
+def _visit_allows_ticks():
+    """The visit is still planned or under way as the write happens (not cancelled or completed meanwhile)."""
+    sources = [str(s) for s in workflow.TRANSITIONS["tick"].sources]
+    return VisitStep.visit_id.in_(select(Visit.id).where(Visit.status.in_(sources)))
+
+
 def _lost(step: VisitStep):
+    """Roll back and say what happened to the step (or its visit) meanwhile."""
+    step_id, visit_id = step.id, step.visit_id
     db.session.rollback()
-    db.session.refresh(step)
-    raise StepConflict(_conflict_message(step))
+    db.session.expire_all()
+    current = db.session.get(VisitStep, step_id)
+    visit = db.session.get(Visit, visit_id)
+    if current is None:
+        raise StepConflict(_l("This step is no longer on the checklist: the visit changed a moment ago."))
+    if visit.status not in workflow.TRANSITIONS["tick"].sources:
+        raise StepConflict(workflow.CONFLICT_MESSAGES["tick"])
+    raise StepConflict(_conflict_message(current))
 
 
 def _touch(visit_id: int) -> None:
@@ -109,8 +123,12 @@ def untick(step: VisitStep, user, reason: str) -> None:
 def set_note(step: VisitStep, user, note: str) -> None:
     """A note on a step, in whatever state: kept on the step and in the history."""
     _guard(step, user, "note")
-    step.note = note[:500]
+    _touch(step.visit_id)
+    noted = db.session.execute(update(VisitStep).where(VisitStep.id == step.id, _visit_allows_ticks())
+                               .values(note=note[:500]).execution_options(synchronize_session=False)).rowcount
+    if noted != 1:
+        _lost(step)
     db.session.add(VisitEvent(visit_id=step.visit_id, step_id=step.id, action=EventAction.NOTE.value, user_id=user.id,
                               text=note[:500]))
-    _touch(step.visit_id)
     db.session.commit()
+    db.session.refresh(step)

@@ -55,10 +55,11 @@ def _inline_check(form: VisitForm, visit=None):
     """Inline validation while the form is filled in: the same form class and rules as saving, but only
     fields the user has already filled show their errors, and nothing is saved."""
     form.validate()
-    if form.expected_arrival.data and form.expected_departure.data:
+    data = form.checkable_data()
+    if data is not None:
         stored = visit or Visit()
         requires_owner = "owner_id" in form and (visit is None or visit.status != workflow.VisitStatus.REQUESTED)
-        for problem in services.visit_problems(form.to_data(), stored, requires_owner):
+        for problem in services.visit_problems(data, stored, requires_owner):
             attach_error(form, problem)
     for field in form:
         if not any(str(value).strip() not in ("", "0") for value in (field.raw_data or [])):
@@ -73,9 +74,10 @@ def _offers_different_group(form: VisitForm, visit=None) -> bool:
     time, for reception and office planning a new visit; otherwise it stays out of the way."""
     if visit is not None or "different_group" not in form:
         return False
-    if not (form.organisation.data and form.expected_arrival.data and form.expected_departure.data):
+    data = form.checkable_data()
+    if data is None or not data.organisation:
         return False
-    return services.duplicate_of(form.to_data()) is not None
+    return services.duplicate_of(data) is not None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -117,7 +119,8 @@ def edit(visit_id: int):
         _load_visit(form, visit)
     elif form.validate_on_submit():
         try:
-            services.update_visit(current_user, visit, form.to_data(), int(form.version.data or 0))
+            # A version that is not a number is a form from nowhere: it can only be out of date.
+            services.update_visit(current_user, visit, form.to_data(), to_int(form.version.data) or 0)
         except Conflict as error:
             attach_error(form, error)
             return render_template("visits/form.html", form=form, visit=visit), 409
@@ -217,4 +220,11 @@ def accept(visit_id: int):
 @login_required
 def cancel(visit_id: int):
     form = ReasonForm()
-    return _act(visit_id, "cancel", lambda v: services.cancel(current_user, v, form.reason.data or ""))
+
+    def run(visit):
+        # A missing reason is the service's to explain; a reason the form refused (a NUL, too long) never
+        # reaches it.
+        if not form.validate_on_submit() and (form.reason.data or "").strip():
+            raise services.VisitError(" ".join(str(e) for e in form.reason.errors), "reason")
+        services.cancel(current_user, visit, form.reason.data or "")
+    return _act(visit_id, "cancel", run)

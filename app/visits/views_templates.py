@@ -63,9 +63,15 @@ def edit_template_step(template_step_id: int):
     return render_form("visits/template_step.html", "visits/template_step.html", form, step=step)
 
 
-def _after_template_change(template):
+def _after_template_change(template, conflict: checklist.TemplateConflict | None = None):
+    """The template's list as it is now; after a lost race (the step was removed meanwhile) a 409 that says so."""
+    if conflict is not None:
+        flash(str(conflict), "error")
+    status = 409 if conflict else 200
     if wants_fragment():
-        return render_template("visits/_template_steps.html", template=template)
+        return render_template("visits/_template_steps.html", template=template), status
+    if conflict:
+        return _steps_response(template), status
     return redirect_after_post(url_for("visits.templates", type=template.visit_type))
 
 
@@ -75,8 +81,12 @@ def _after_template_change(template):
 def move_template_step(template_step_id: int):
     """Move a step one place up or down; htmx swaps the reordered list in place."""
     step = db.get_or_404(TemplateStep, template_step_id)
-    checklist.move_template_step(step, -1 if request.form.get("direction") == "up" else 1)
-    return _after_template_change(step.template)
+    template = step.template
+    try:
+        checklist.move_template_step(step, -1 if request.form.get("direction") == "up" else 1)
+    except checklist.TemplateConflict as conflict:
+        return _after_template_change(_template_or_404(template.visit_type), conflict)
+    return _after_template_change(template)
 
 
 @bp.post("/templates/steps/<int:template_step_id>/delete")
@@ -84,8 +94,11 @@ def move_template_step(template_step_id: int):
 @role_required(*EDITORS)
 def delete_template_step(template_step_id: int):
     step = db.get_or_404(TemplateStep, template_step_id)
-    template = step.template
-    checklist.remove_template_step(step)
+    visit_type = step.template.visit_type
+    try:
+        template = checklist.remove_template_step(step)
+    except checklist.TemplateConflict as conflict:
+        return _after_template_change(_template_or_404(visit_type), conflict)
     return _after_template_change(template)
 
 

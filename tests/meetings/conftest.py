@@ -52,6 +52,17 @@ def meeting(make_meeting):
 
 
 @pytest.fixture
+def thursday_meeting(app, office_user):
+    """A meeting on Thursday 7 March 2030 at 09:00: it and the Thursday a week later are working days, whatever
+    day the tests run (the next slot moves off holidays and weekends)."""
+    meeting = Meeting(starts_at=to_utc(datetime(2030, 3, 7, 9, 0)), place="Room 301", status="collecting",
+                      created_by_id=office_user.id)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+@pytest.fixture
 def add_item(app):
     """Add an agenda item through the service, as `user` would."""
     def add(meeting, user, title="需要20名临时工", department_id=None, **extra) -> AgendaItem:

@@ -1,5 +1,5 @@
 """Meeting rules without a client: scheduling, permissions, versions, order, closing and carry-over."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -21,12 +21,18 @@ def viewer(user, meeting):
     return services.Viewer(user, db.session.get(Meeting, meeting.id))
 
 
-def test_next_slot_is_one_week_after_the_last_meeting_same_time_and_place(meeting):
+def test_next_slot_is_one_week_after_the_last_meeting_same_time_and_place(thursday_meeting):
     start, place = services.next_slot()
-    last = to_local(meeting.starts_at).replace(tzinfo=None)
+    last = to_local(thursday_meeting.starts_at).replace(tzinfo=None)
     assert start == last + timedelta(days=7)
     assert start.weekday() == last.weekday() and start.time() == last.time()
     assert place == "Room 301"
+
+
+def test_a_weekly_slot_on_a_closed_day_moves_to_the_next_working_day(app, thursday_meeting):
+    app.config["CALENDAR_CLOSED_DAYS"] = ["2030-03-14"]  # the office closes that Thursday
+    start, _place = services.next_slot()
+    assert start == datetime(2030, 3, 15, 9, 0)  # Friday, same time
 
 
 def test_next_slot_is_never_in_the_past(make_meeting):
@@ -125,8 +131,9 @@ def close(office_user, meeting):
     closing.change_status(viewer(office_user, meeting), "close")
 
 
-def test_closing_moves_undiscussed_items_on_and_tells_every_liaison(app, meeting, office_user, prod_liaison,
+def test_closing_moves_undiscussed_items_on_and_tells_every_liaison(app, thursday_meeting, office_user, prod_liaison,
                                                                      hr_liaison, add_item):
+    meeting = thursday_meeting
     discussed = add_item(meeting, prod_liaison, title="讨论过")
     services.record_outcome(viewer(office_user, meeting), discussed, "好", "办", "discussed", discussed.version)
     add_item(meeting, prod_liaison, title="没讨论")
@@ -259,8 +266,9 @@ def test_assigning_tells_the_owner_and_their_liaison(app, meeting, office_user, 
     assert action.department_id == hr_liaison.department_id
 
 
-def test_overdue_reminder_is_sent_once_to_the_owner_and_their_liaison(meeting, office_user, prod_liaison,
+def test_overdue_reminder_is_sent_once_to_the_owner_and_their_liaison(app, meeting, office_user, prod_liaison,
                                                                        hr_liaison, make_user, add_item, assign):
+    app.config["CALENDAR_WORKING_DAYS"] = [today().isoformat()]  # whatever day the test runs
     owner = make_user(department=hr_liaison.department, name="HR Clerk")
     action = assign(office_user, add_item(meeting, prod_liaison), owner)
     action.deadline = today() - timedelta(days=2)

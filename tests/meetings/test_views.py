@@ -20,10 +20,10 @@ def item_post(prefix, title="线体改造需要临时工", version=None, **extra
     return data
 
 
-def test_office_schedules_next_weeks_meeting_in_one_click(client, login_as, meeting):
+def test_office_schedules_next_weeks_meeting_in_one_click(client, login_as, thursday_meeting):
     login_as(Role.OFFICE)
     page = client.get("/meetings/").get_data(as_text=True)
-    expected = to_local(meeting.starts_at) + timedelta(days=7)
+    expected = to_local(thursday_meeting.starts_at) + timedelta(days=7)
     assert expected.date().isoformat() in page and "Room 301" in page
     response = client.post("/meetings/new", data={"day": expected.date().isoformat(),
                                                   "time": expected.strftime("%H:%M"), "place": "Room 301"})

@@ -95,18 +95,47 @@ def test_move_swaps_neighbours_and_keeps_the_ends(app):
 
 
 @pytest.mark.parametrize("zone, local_arrival, offset, local_due", [
-    # Shanghai (no daylight saving): one day before 09:00 is 09:00 the day before.
+    # Shanghai (no daylight saving): one day before a Tuesday 09:00 is Monday 09:00; hours are exact.
     ("Asia/Shanghai", datetime(2026, 3, 10, 9, 0), -1440, datetime(2026, 3, 9, 9, 0)),
     ("Asia/Shanghai", datetime(2026, 3, 10, 9, 0), -60, datetime(2026, 3, 10, 8, 0)),
+    # Days are working days: "1 day before" a Monday is the Friday before, "2 days" the Thursday.
+    ("Asia/Shanghai", datetime(2026, 3, 9, 9, 0), -1440, datetime(2026, 3, 6, 9, 0)),
+    ("Asia/Shanghai", datetime(2026, 3, 9, 9, 0), -2880, datetime(2026, 3, 5, 9, 0)),
     # Berlin across the spring change (29 March 2026): days follow the wall clock, hours are exact.
-    ("Europe/Berlin", datetime(2026, 3, 30, 9, 0), -1440, datetime(2026, 3, 29, 9, 0)),
-    ("Europe/Berlin", datetime(2026, 3, 30, 9, 0), -2880, datetime(2026, 3, 28, 9, 0)),
+    ("Europe/Berlin", datetime(2026, 3, 31, 9, 0), -1440, datetime(2026, 3, 30, 9, 0)),
+    ("Europe/Berlin", datetime(2026, 3, 30, 9, 0), -1440, datetime(2026, 3, 27, 9, 0)),
     ("Europe/Berlin", datetime(2026, 3, 29, 4, 0), -180, datetime(2026, 3, 29, 0, 0)),
 ])
 def test_due_time_in_the_configured_time_zone(app, zone, local_arrival, offset, local_due):
     app.config["TIMEZONE"] = zone
     arrival = to_utc(local_arrival)
     assert checklist.due_time(arrival, offset) == to_utc(local_due)
+
+
+@pytest.mark.parametrize("local_anchor, offset, local_due", [
+    # National Day 2026 (1-7 October): a visit on Thursday 8 October is prepared on Wednesday 30 September.
+    (datetime(2026, 10, 8, 9, 30), -1440, datetime(2026, 9, 30, 9, 30)),
+    (datetime(2026, 10, 8, 9, 30), -2880, datetime(2026, 9, 29, 9, 30)),
+    # ... and the outcome of a visit that left on 30 September is noted on 8 October.
+    (datetime(2026, 9, 30, 16, 0), 1440, datetime(2026, 10, 8, 16, 0)),
+    # Saturday 10 October 2026 is a make-up working day (调休): it counts.
+    (datetime(2026, 10, 12, 10, 0), -1440, datetime(2026, 10, 10, 10, 0)),
+    # A visit on a Sunday: the day before that is a working day is the Friday.
+    (datetime(2026, 11, 29, 10, 0), -1440, datetime(2026, 11, 27, 10, 0)),
+    # Hours stay hours on any day: the projector is tested an hour before a holiday visit.
+    (datetime(2026, 10, 3, 10, 0), -60, datetime(2026, 10, 3, 9, 0)),
+])
+def test_day_offsets_count_working_days_of_chinas_calendar(app, local_anchor, offset, local_due):
+    assert checklist.due_time(to_utc(local_anchor), offset) == to_utc(local_due)
+
+
+def test_day_offsets_follow_the_offices_own_closures_beyond_the_known_years(app):
+    """chinesecalendar does not know 2027 yet: Monday to Friday, plus the Spring Festival closure the office set."""
+    app.config["CALENDAR_CLOSED_DAYS"] = [f"2027-02-{day:02d}" for day in range(8, 13)]  # Mon 8 to Fri 12
+    departure = to_utc(datetime(2027, 2, 5, 17, 0))  # Friday before the closure
+    assert checklist.due_time(departure, 1440) == to_utc(datetime(2027, 2, 15, 17, 0))
+    arrival = to_utc(datetime(2027, 2, 15, 9, 0))  # the Monday after it
+    assert checklist.due_time(arrival, -2 * 1440) == to_utc(datetime(2027, 2, 4, 9, 0))
 
 
 def test_due_times_follow_the_visits_own_arrival_and_departure(app, make_visit):
@@ -119,8 +148,8 @@ def test_due_times_follow_the_visits_own_arrival_and_departure(app, make_visit):
 def test_timing_labels_read_naturally(app):
     from flask_babel import force_locale
     with force_locale("en"):
-        assert str(checklist.timing_label("arrival", -2880)) == "2 days before arrival"
+        assert str(checklist.timing_label("arrival", -2880)) == "2 working days before arrival"
         assert str(checklist.timing_label("arrival", -60)) == "1 hour before arrival"
         assert str(checklist.timing_label("arrival", 0)) == "at arrival"
         assert str(checklist.timing_label("departure", 0)) == "at departure"
-        assert str(checklist.timing_label("departure", 1440)) == "1 day after departure"
+        assert str(checklist.timing_label("departure", 1440)) == "1 working day after departure"
