@@ -85,7 +85,7 @@ def generate(ctx: GenContext) -> None:
             steps.append({"visit_id": visit_id, "position": s.position, "title": s.title,
                           "description": s.description, "responsible": s.responsible, "anchor": s.anchor,
                           "offset_minutes": s.offset_minutes,
-                          "due_at": anchor + timedelta(minutes=s.offset_minutes),
+                          "due_at": checklist.due_time(anchor, s.offset_minutes),
                           "state": "done" if done else "open", "done_by_id": owner_id if done else None,
                           "done_at": anchor if done else None, "note": "", "skip_reason": "", "version": 1})
     for start in range(0, len(steps), 20000):

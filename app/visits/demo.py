@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.timeutil import to_local, to_utc, utcnow
+from app.timeutil import day_bounds, to_local, to_utc, today, utcnow
 
 from . import services
 from .models import Room, Visit
@@ -34,9 +34,12 @@ def seed_demo_visits() -> None:
     rooms = list(db.session.scalars(select(Room).order_by(Room.name)))
     now = utcnow().replace(second=0, microsecond=0)
     tomorrow_ten = to_utc(to_local(now).replace(tzinfo=None, hour=10, minute=0) + timedelta(days=1))
+    # Today's two visits stay on today's board even when the demo is seeded late in the evening.
+    last_today = day_bounds(today())[1] - timedelta(minutes=5)
     plans = [
-        ("华为技术有限公司 Huawei", "张伟\n李娜", "customer", now + timedelta(minutes=10), 3, rooms[0], True),
-        ("西门子 Siemens", "Anna Schmidt", "supplier", now + timedelta(hours=2), 2, rooms[1], False),
+        ("华为技术有限公司 Huawei", "张伟\n李娜", "customer", min(now + timedelta(minutes=10), last_today), 3, rooms[0],
+         True),
+        ("西门子 Siemens", "Anna Schmidt", "supplier", min(now + timedelta(hours=2), last_today), 2, rooms[1], False),
         ("博世 Bosch", "王强\nMarkus Weber\n刘洋", "audit", tomorrow_ten, 6, rooms[0], False),
     ]
     for organisation, names, kind, arrival, hours, room, vip in plans:

@@ -11,13 +11,16 @@ from app.htmx import redirect_after_post, render_form, wants_fragment
 from . import checklist, rooms
 from .blueprint import bp
 from .forms import RoomForm, TemplateStepForm
-from .models import Room, TemplateStep
+from .models import Room, TemplateStep, VisitType
 
 EDITORS = (Role.OFFICE, Role.ADMIN)
 
 
 def _template_or_404(visit_type: str):
-    """The visit type's template; every type has one from migration 0008 (or the seeder, in a test)."""
+    """The visit type's template; every type has one from migration 0008 (or the seeder, in a test). A type
+    that is none of ours (a NUL, a 100,000-character value) is not looked up at all."""
+    if VisitType.of(visit_type) is None:
+        abort(404)
     return checklist.template_for(visit_type) or abort(404)
 
 
@@ -32,7 +35,9 @@ def _steps_response(template, form=None):
 def templates():
     """One visit type's checklist (?type=…); a change here applies to visits created afterwards, never to
     existing ones."""
-    return _steps_response(_template_or_404(request.args.get("type", "customer")))
+    visit_type = request.args.get("type", "")
+    # An unknown type in the address is a filter to ignore: the page shows the first type.
+    return _steps_response(_template_or_404(visit_type if VisitType.of(visit_type) else VisitType.CUSTOMER.value))
 
 
 @bp.post("/templates/<visit_type>/steps")
