@@ -2,8 +2,10 @@
 malformed, out of range or hostile (NUL, a 100,000-character string, a number past the database's
 integer range, an impossible date) reads as "not given", so the page shows with that filter ignored.
 """
-from flask import request
+from flask import Request, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 # The largest id an INTEGER column holds (PostgreSQL refuses a larger number bound to one, so it must
 # never reach a query). Suggestions' random 12-digit ids live in BIGINT columns: `<bigint:…>` routes.
@@ -76,7 +78,20 @@ def link_args(args=None, **extra) -> dict:
     return {**found, **extra}
 
 
+class CleanArgsRequest(Request):
+    """Query-string values arrive without control characters (NUL included, which PostgreSQL refuses in
+    any text comparison) and at most 1,000 characters long: no filter a page passes on to a query can
+    break it, whichever parameter it reads."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        raw = super().args
+        return ImmutableMultiDict([(key.translate(_CONTROL)[:100], value.translate(_CONTROL)[:1000])
+                                   for key, value in raw.items(multi=True)])
+
+
 def init_app(app) -> None:
+    app.request_class = CleanArgsRequest
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["bigint"] = BigIdConverter
     app.add_template_global(link_args)

@@ -9,7 +9,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render
-from app.params import page_arg, to_int
+from app.params import page_arg, to_int, to_text
 from app.timeutil import parse_day, utcnow
 
 from . import answers, queries, services
@@ -24,7 +24,7 @@ from .workflow import Status, TransitionError, targets_for
 def filters_from(args) -> TriageFilters:
     return TriageFilters(status=args.get("status", ""), category=to_int(args.get("category")),
                          source=args.get("source", ""), start=parse_day(args.get("start")),
-                         end=parse_day(args.get("end")), q=args.get("q", "")[:100], overdue=args.get("overdue") == "1")
+                         end=parse_day(args.get("end")), q=to_text(args.get("q")), overdue=args.get("overdue") == "1")
 
 
 @bp.get("/triage")
