@@ -265,3 +265,21 @@ def test_unknown_equipment_in_a_qr_link_is_said_plainly_and_the_location_kept(cl
     login_as()
     html = client.get(f"/repairs/new?location={place.id}&equipment=99999").get_data(True)
     assert "points to equipment we do not know" in html and f'<option selected value="{place.id}">' in html
+
+
+def test_a_pixel_bomb_gets_the_field_message_without_decoding(app, client, login_as, make_equipment):
+    """A 79-megapixel PNG of a few hundred KB is refused from its header: 422, the text kept, and the
+    worker's peak memory does not grow by the gigabyte decoding it would take."""
+    import resource
+    equipment = make_equipment()
+    login_as()
+    bomb = io.BytesIO()
+    Image.new("1", (8900, 8900)).save(bomb, "PNG", optimize=True)
+    bomb.seek(0)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = _post(client, equipment, photos=[(bomb, "bomb.png")])
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert response.status_code == 422
+    html = response.get_data(True)
+    assert "more than 40 megapixels" in html and "实验室空调不制冷 🥵" in html
+    assert grown_mb < 100, f"the worker grew by {grown_mb:.0f} MB"
