@@ -132,7 +132,9 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="officehub-bench-"))
     env = {**os.environ, "FLASK_APP": "wsgi.py", "OFFICEHUB_INSTANCE": str(scratch),
            "DATABASE_URL": args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}",
-           "OFFICEHUB_QUERY_COUNT_HEADER": "1", "OFFICEHUB_LOGIN_RATE_LIMIT": "100000", "PYTHONPATH": str(ROOT)}
+           "OFFICEHUB_QUERY_COUNT_HEADER": "1", "OFFICEHUB_LOGIN_RATE_LIMIT": "100000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_ADDRESS": "100000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_NAME": "100000", "PYTHONPATH": str(ROOT)}
     modules = feature_modules()
     print(f"filling {env['DATABASE_URL']} (scale {args.scale}) …", flush=True)
     prepare_database(env, args.scale, modules)

@@ -219,6 +219,8 @@ def main() -> None:
     env = {**os.environ, "FLASK_APP": "wsgi.py", "OFFICEHUB_INSTANCE": str(scratch),
            "DATABASE_URL": args.database_url or f"sqlite:///{scratch / 'watchers.sqlite3'}",
            "OFFICEHUB_QUERY_COUNT_HEADER": "1", "OFFICEHUB_LOGIN_RATE_LIMIT": "100000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_ADDRESS": "100000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_NAME": "100000",
            "OFFICEHUB_DEFAULT_LOCALE": "en", "PYTHONPATH": str(ROOT)}
     print(f"filling {env['DATABASE_URL'].split('@')[-1]} …", flush=True)
     prepare(env)

@@ -83,7 +83,8 @@ def live_server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "OFFICEHUB_INSTANCE": str(tmp_dir),
            "FLASK_APP": "wsgi.py", "OFFICEHUB_DEFAULT_LOCALE": "en", "PYTHONPATH": str(ROOT),
-           "OFFICEHUB_LOGIN_RATE_LIMIT": "1000"}
+           "OFFICEHUB_LOGIN_RATE_LIMIT": "1000", "OFFICEHUB_LOGIN_RATE_LIMIT_PER_ADDRESS": "1000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_NAME": "1000"}
     server = LiveServer(f"http://127.0.0.1:{port}", env, database_url)
     server.flask("db", "upgrade")
     server.flask("seed-demo")

@@ -55,7 +55,8 @@ def instances(tmp_path_factory):
     database_url = _database(root)
     base_env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared-by-every-instance",
                 "FLASK_APP": "wsgi.py", "PYTHONPATH": str(ROOT), "OFFICEHUB_DEFAULT_LOCALE": "en",
-                "OFFICEHUB_LOGIN_RATE_LIMIT": "1000", "OFFICEHUB_SCHEDULER_INTERVAL_SECONDS": "1"}
+                "OFFICEHUB_LOGIN_RATE_LIMIT": "1000", "OFFICEHUB_LOGIN_RATE_LIMIT_PER_ADDRESS": "1000",
+           "OFFICEHUB_LOGIN_RATE_LIMIT_PER_NAME": "1000", "OFFICEHUB_SCHEDULER_INTERVAL_SECONDS": "1"}
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=base_env, check=True,
                    capture_output=True)
     subprocess.run([sys.executable, "-m", "flask", "seed-demo"], cwd=ROOT, env=base_env, check=True,

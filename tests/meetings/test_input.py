@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.calendar.services import next_working_day
 from app.extensions import db
-from app.forms import NUL_MESSAGE
 from app.meetings.models import ActionItem, AgendaItem, Amendment, Attendance, Meeting
 from app.timeutil import to_local, today
 from tests import PARTIAL
+
+# The client reads English (tests/conftest.py), whatever locale the test process itself last used.
+NUL_TEXT = "cannot be stored (NUL)"
 
 HOSTILE = {"NUL": "临时\x00工", "100,000 characters": "x" * 100_000}
 
@@ -23,7 +25,7 @@ def _count(model) -> int:
 
 def _field_error(page: str, field_id: str, kind: str) -> None:
     error = page.split(f'id="{field_id}-error">')[1].split("</small>")[0]
-    assert (str(NUL_MESSAGE) if kind == "NUL" else "cannot be longer than") in error
+    assert (NUL_TEXT if kind == "NUL" else "cannot be longer than") in error
 
 
 def _refused(response, field_id: str, kind: str, kept: dict) -> None:
