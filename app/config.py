@@ -108,6 +108,11 @@ class Config:
 def derive(config) -> None:
     """Settings computed from others, after the environment has been read."""
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # The app's statements are short; PostgreSQL's JIT spent 34 of triage's 42 ms compiling.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {**options.get("connect_args", {}), "options": "-c jit=off"}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]

@@ -7,10 +7,12 @@ import pytest
 from flask import flash, make_response
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from app import create_app, errors, htmx
 from app.choices import LabelledEnum, options
 from app.errors import Conflict, Refused
+from app.extensions import db
 from app.forms import attach_error
 from app.links import external_url, path_for
 from app.spreadsheets import csv_bytes, read_csv, xlsx_bytes
@@ -147,3 +149,10 @@ def test_exports_keep_formulas_as_text_and_drop_control_characters():
     assert "'=HYPERLINK" in text and "\v" not in text
     sheet = load_workbook(io.BytesIO(xlsx_bytes(rows, "Week 1"))).active
     assert [c.value for c in sheet["A"]] == ["title", "'=HYPERLINK(\"x\")", "tabbreak", 3]
+
+
+def test_postgresql_connections_do_not_jit_compile_short_statements(app):
+    """On PostgreSQL JIT compilation was most of triage's time; SQLite has no such setting."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    assert db.session.scalar(text("SHOW jit")) == "off"
