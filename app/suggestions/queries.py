@@ -80,8 +80,11 @@ def has_draft_expression():
 def unanswered_reply_expression():
     """True when the author's newest reply came after the office's newest published answer."""
     office = aliased(Answer)
+    # Tied to the reply's own suggestion: a subquery naming Suggestion here would not correlate
+    # through the EXISTS and would take the newest office answer of any suggestion.
     last_office = (select(func.max(office.thread_at))
-                   .where(office.suggestion_id == Suggestion.id, office.from_author.is_(False)).scalar_subquery())
+                   .where(office.suggestion_id == Answer.suggestion_id, office.from_author.is_(False))
+                   .scalar_subquery())
     return exists().where(Answer.suggestion_id == Suggestion.id, Answer.from_author.is_(True),
                           or_(last_office.is_(None), Answer.thread_at > last_office))
 

@@ -407,3 +407,20 @@ def test_triage_shows_when_the_author_replied_after_the_answer(client, login_as,
     assert "the author replied" in client.get("/suggestions/triage").get_data(as_text=True)
     publish(suggestion, "resolved", "已修好")
     assert "the author replied" not in client.get("/suggestions/triage").get_data(as_text=True)
+
+
+def test_an_authors_reply_stays_flagged_when_another_suggestion_is_answered_later(
+        client, login_as, make_suggestion, make_user, publish):
+    """The "author replied" badge compares a reply with the office's answers to the same suggestion,
+    not with the newest answer anywhere (it used to vanish as soon as any other note was answered)."""
+    author = make_user(name="刘工")
+    waiting = make_suggestion(author, title="打印机缺纸")
+    publish(waiting, body="下周补货。")
+    services.reply(waiting, "今天就没纸了。")
+    other = make_suggestion(make_user(name="赵工"), title="会议室太冷")
+    publish(other, body="已调高温度。")
+    login_as(Role.OFFICE)
+    rows = client.get("/suggestions/triage", headers=PARTIAL).get_data(as_text=True)
+    assert rows.count("the author replied") + rows.count("作者已回复") == 1
+    waiting_row = rows[rows.index("打印机缺纸"):]
+    assert "the author replied" in waiting_row[:600] or "作者已回复" in waiting_row[:600]
