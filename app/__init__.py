@@ -2,8 +2,9 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# database and idempotency are imported for their side effects: the SQLite connect hook, the form-token table.
-from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, params, security  # noqa: F401
+# database, idempotency and revisions are imported for their side effects: the SQLite connect hook, the
+# form-token table, the revision counters raised with every write.
+from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, params, revisions, security  # noqa: F401
 from app.config import ENV_PREFIX, Config, derive
 from app.extensions import compress, csrf, db, login_manager, migrate
 

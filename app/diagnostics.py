@@ -1,4 +1,5 @@
-"""Optional X-Query-Count header, so the benchmark can report queries per request over HTTP."""
+"""Optional X-Query-Count header, so the benchmark can report queries per request over HTTP, and
+X-Revision-Topics, so it can make the write that a page's next view must show."""
 from flask import g, has_request_context
 from sqlalchemy import event
 
@@ -12,6 +13,8 @@ def _count(*_args) -> None:
 
 def _header(response):
     response.headers["X-Query-Count"] = str(g.get("query_count", 0))
+    if g.get("revision_topics"):
+        response.headers["X-Revision-Topics"] = " ".join(g.revision_topics)
     return response
 
 

@@ -8,6 +8,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg, text_arg, to_int, to_text
 from app.timeutil import utcnow
 from app.uploads import photo_response
@@ -20,6 +21,7 @@ from .forms import ActionForm, RepairForm, ReportForm
 
 @bp.get("/")
 @login_required
+@cached_page("repairs", "calendar", seconds=60)
 def index():
     """My requests: status, who is on it, and the clock; those I only added a report to, as far as I may see."""
     page = queries.mine(current_user, page_arg())
@@ -129,6 +131,7 @@ def add_report(repair_id: int):
 
 @bp.get("/<int:repair_id>")
 @login_required
+@cached_page("repairs", "calendar", seconds=60)
 def detail(repair_id: int):
     """Everything about one request: photos, words, clock, timeline and the steps this viewer may take.
 

@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg
 from app.timeutil import utcnow
 
@@ -15,6 +16,7 @@ from .workflow import OPEN_STATUSES, Status
 @bp.get("/board")
 @login_required
 @role_required(Role.OFFICE)
+@cached_page("repairs", "calendar", seconds=60)
 def board():
     """For the office: open requests by status, overdue first, and a paginated list of closed ones."""
     filters = queries.Filters.from_args(request.args)
@@ -27,6 +29,7 @@ def board():
 @bp.get("/board/<status>")
 @login_required
 @role_required(Role.OFFICE)
+@cached_page("repairs", "calendar", seconds=60)
 def board_column(status: str):
     """The next slice of one board column, for its "show more" button (or as a page without htmx)."""
     column = Status.of(status)

@@ -7,6 +7,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg, text_arg
 
 from . import places, queries
@@ -121,6 +122,7 @@ def _save_equipment(form: EquipmentForm, equipment: Equipment) -> bool:
 @bp.get("/equipment/<int:equipment_id>")
 @login_required
 @role_required(*MANAGERS, Role.MAINTENANCE)
+@cached_page("repairs", "calendar", seconds=60)
 def equipment(equipment_id: int):
     """One piece of equipment and its repair history: how often it broke and how long each fix took."""
     item = db.get_or_404(Equipment, equipment_id)

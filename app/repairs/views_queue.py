@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.pagecache import cached_page
 from app.params import int_arg, link_args, page_arg
 from app.timeutil import utcnow
 
@@ -14,6 +15,7 @@ from .blueprint import bp
 @bp.get("/queue")
 @login_required
 @role_required(Role.MAINTENANCE)
+@cached_page("repairs", "calendar", seconds=60)
 def queue():
     """For maintenance on a phone: unassigned and my jobs, most urgent first, one tap per step."""
     filters = queries.Filters.from_args(request.args)
