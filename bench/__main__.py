@@ -1,8 +1,17 @@
-"""`make bench`: fill a scratch database, serve it with gunicorn as in production, load each page with wrk.
+"""`make bench`: fill a scratch database, serve it with gunicorn as in production, measure each page.
 
-Prints a table (requests/s, p50 and p95 latency, queries per request, throughput as a ratio to the
-trivial /healthz endpoint measured in the same run) and writes the same figures as JSON under
-bench/results/. Machines here are shared and noisy: compare the ratios, not the raw numbers.
+For every page, two views:
+- repeat view: the browser already has the page and sends its ETag back (If-None-Match), as a browser
+  does; wrk loads it with the run's connections. Reported as requests/s and as a ratio to /healthz,
+  which is measured again right before each page (the machine's load drifts during a run).
+- first view after a change: before each of a few sequential requests the bench makes the write the
+  page must show (it raises the page's revision counters, named by X-Revision-Topics), so every one is
+  rendered afresh. Reported as server CPU ms per request, read from the gunicorn workers' own CPU time
+  (steadier than wrk's requests/s on a shared machine), and as a multiple of the empty page in the
+  layout (a signed-in 404), measured the same way.
+The last line says how many pages meet the goals (repeat ≥ 0.35× /healthz; first view within its
+budget). `--compare-scale 0.01` fills a second database at that scale and prints each page's
+first-view CPU at full scale as a multiple of the small one (goal ≤ 1.3×). Figures go to bench/results/.
 """
 import argparse
 import importlib
@@ -91,21 +100,81 @@ def session_cookie(base: str, login: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def probe(base: str, path: str, cookie: str) -> dict:
-    request = urllib.request.Request(base + path, headers={"Cookie": cookie, "Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request) as response:
+REPEAT_GOAL = 0.35      # repeat view: at least this share of /healthz's requests/s
+FLAT_GOAL = 1.3         # first view at full scale: at most this multiple of the small scale's
+FIRST_VIEW_REQUESTS = 8
+WARM_UP_REQUESTS = 6
+LAYOUT_PATH = "/bench/an-empty-page-in-the-layout"  # a signed-in 404: the layout around nothing
+
+
+def probe(base: str, path: str, cookie: str, etag: str = "") -> dict:
+    headers = {"Cookie": cookie, "Accept-Encoding": "gzip", **({"If-None-Match": etag} if etag else {})}
+    request = urllib.request.Request(base + path, headers=headers)
+    try:
+        response = urllib.request.urlopen(request)
+    except urllib.error.HTTPError as error:  # 304 and the layout's 404 arrive as "errors"
+        response = error
+    with response:
         body = response.read()
-        return {"status": response.status, "bytes_gzip": len(body),
+        return {"status": response.status, "bytes_gzip": len(body), "etag": response.headers.get("ETag", ""),
+                "topics": response.headers.get("X-Revision-Topics", ""),
                 "queries": int(response.headers.get("X-Query-Count", "-1"))}
 
 
-def load(base: str, path: str, cookie: str, seconds: int, connections: int, script: Path) -> dict:
-    result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script),
-                             "-H", f"Cookie: {cookie}", "-H", "Accept-Encoding: gzip", base + path],
-                            capture_output=True, text=True, check=True)
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time of all gunicorn workers so far, every thread, from the scheduler's nanosecond counts
+    (/proc/<pid>/task/<tid>/schedstat; /proc/<pid>/stat counts in 10 ms ticks, too coarse for a page)."""
+    total = 0
+    for pid in subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split():
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (FileNotFoundError, ProcessLookupError):  # a thread that just ended
+                continue
+    return total / 1e9
+
+
+def load(base: str, path: str, headers: list[str], seconds: int, connections: int, script: Path,
+         master: int) -> dict:
+    before = worker_cpu_seconds(master)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "-s", str(script),
+               "-H", "Accept-Encoding: gzip"]
+    for header in headers:
+        command += ["-H", header]
+    result = subprocess.run(command + [base + path], capture_output=True, text=True, check=True)
     figures = json.loads(result.stdout.split("JSON ", 1)[1].splitlines()[0])
     figures["rps"] = figures["requests"] / figures["seconds"]
+    figures["cpu_ms"] = 1000 * (worker_cpu_seconds(master) - before) / max(figures["requests"], 1)
     return figures
+
+
+class Writer:
+    """Makes the write a page must show: raises its revision counters, as any saved change does."""
+
+    def __init__(self, database_url: str):
+        from sqlalchemy import create_engine
+        self.engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def touch(self, topics: str) -> None:
+        from sqlalchemy import text
+        if not topics:
+            return
+        with self.engine.begin() as connection:
+            for topic in topics.split():
+                connection.execute(text("UPDATE revisions SET n = n + 1 WHERE topic = :t"), {"t": topic})
+
+
+def first_view_cpu_ms(base: str, path: str, cookie: str, master: int, writer: Writer, topics: str) -> float:
+    """Server CPU per request when every request follows a change to what the page shows."""
+    for _ in range(WARM_UP_REQUESTS):  # every worker: templates compiled, connections open
+        probe(base, path, cookie)
+    spent = 0.0
+    for _ in range(FIRST_VIEW_REQUESTS):
+        writer.touch(topics)
+        before = worker_cpu_seconds(master)
+        probe(base, path, cookie)
+        spent += worker_cpu_seconds(master) - before
+    return 1000 * spent / FIRST_VIEW_REQUESTS
 
 
 def peak_memory_mb(master_pid: int) -> float:
@@ -118,73 +187,127 @@ def peak_memory_mb(master_pid: int) -> float:
     return max(peaks, default=0.0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the volumes the issues name")
     parser.add_argument("--seconds", type=int, default=5, help="load time per page")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: scratch SQLite)")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
-    args = parser.parse_args()
+    parser.add_argument("--compare-scale", type=float, default=0.0,
+                        help="also measure first views at this scale (e.g. 0.01) and print full/small")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
+    modules = feature_modules()
+    pages = [page for module in modules for page in module.PAGES if args.only in page.name]
+    rows, memory, database = serve_and_measure(args, args.scale, args.database_url, modules, pages, full=True)
+    if args.compare_scale:
+        small, _memory, _database = serve_and_measure(args, args.compare_scale, "", modules, pages, full=False)
+        for row, other in zip(rows[1:], small[1:], strict=True):
+            row["small_first_cpu_ms"] = other["first_cpu_ms"]
+            row["flat_ratio"] = row["first_cpu_ms"] / max(other["first_cpu_ms"], 0.01)
+    report(rows, memory, args, database)
+
+
+def serve_and_measure(args, scale: float, database_url: str, modules, pages, *, full: bool):
     scratch = Path(tempfile.mkdtemp(prefix="officehub-bench-"))
     env = {**os.environ, "FLASK_APP": "wsgi.py", "OFFICEHUB_INSTANCE": str(scratch),
-           "DATABASE_URL": args.database_url or f"sqlite:///{scratch / 'bench.sqlite3'}",
+           "DATABASE_URL": database_url or f"sqlite:///{scratch / 'bench.sqlite3'}",
            "OFFICEHUB_QUERY_COUNT_HEADER": "1", "OFFICEHUB_LOGIN_RATE_LIMIT": "100000",
            "OFFICEHUB_LOGIN_RATE_LIMIT_PER_ADDRESS": "100000",
            "OFFICEHUB_LOGIN_RATE_LIMIT_PER_NAME": "100000", "PYTHONPATH": str(ROOT)}
-    modules = feature_modules()
-    print(f"filling {env['DATABASE_URL']} (scale {args.scale}) …", flush=True)
-    prepare_database(env, args.scale, modules)
-    port = 5600 + os.getpid() % 300
+    print(f"filling {env['DATABASE_URL']} (scale {scale}) …", flush=True)
+    prepare_database(env, scale, modules)
+    port = 5600 + (os.getpid() + int(full)) % 300
     server = start_server(env, port, args.workers, scratch / "gunicorn.log")
-    base = f"http://127.0.0.1:{port}"
     script = scratch / "report.lua"
     script.write_text(WRK_SCRIPT)
+    bench = Bench(f"http://127.0.0.1:{port}", args, script, server.pid, Writer(env["DATABASE_URL"]))
     try:
-        rows = run_pages(base, args, modules, script)
+        rows = bench.run(pages, repeat=full)
         memory = peak_memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(rows, memory, args, env)
+    return rows, memory, env["DATABASE_URL"].split(":")[0]
 
 
-def run_pages(base: str, args, modules, script: Path) -> list:
-    cookies: dict = {}
-    baseline = load(base, "/healthz", "", args.seconds, args.connections, script)
-    rows = [{"page": "trivial: /healthz", "path": "/healthz", **probe(base, "/healthz", ""), **baseline}]
-    pages = [page for module in modules for page in module.PAGES if args.only in page.name]
-    for page in pages:
-        cookie = cookies.setdefault(page.login, session_cookie(base, page.login))
-        row = {"page": page.name, "path": page.path, "login": page.login, **probe(base, page.path, cookie)}
-        row.update(load(base, page.path, cookie, args.seconds, args.connections, script))
-        rows.append(row)
-        print(f"  {page.name}: {row['rps']:.0f} req/s", flush=True)
+class Bench:
+    def __init__(self, base: str, args, script: Path, master: int, writer: Writer):
+        self.base, self.args, self.script, self.master, self.writer = base, args, script, master, writer
+        self.cookies: dict = {}
+
+    def cookie(self, login: str) -> str:
+        return self.cookies.setdefault(login, session_cookie(self.base, login))
+
+    def healthz(self) -> dict:
+        return load(self.base, "/healthz", [], max(1, self.args.seconds // 2), self.args.connections,
+                    self.script, self.master)
+
+    def run(self, pages, *, repeat: bool) -> list:
+        layout_cookie = self.cookie("employee")
+        layout = first_view_cpu_ms(self.base, LAYOUT_PATH, layout_cookie, self.master, self.writer, "")
+        baseline = self.healthz()
+        rows = [{"page": "trivial: /healthz", "path": "/healthz", **probe(self.base, "/healthz", ""),
+                 **baseline, "repeat_ratio": 1.0, "first_cpu_ms": baseline["cpu_ms"], "layout_cpu_ms": layout}]
+        for page in pages:
+            rows.append(self.page(page, layout, repeat))
+        return rows
+
+    def page(self, page, layout: float, repeat: bool) -> dict:
+        cookie = self.cookie(page.login)
+        row = {"page": page.name, "path": page.path, "login": page.login, "budget": page.budget,
+               **probe(self.base, page.path, cookie), "layout_cpu_ms": layout}
+        row["first_cpu_ms"] = first_view_cpu_ms(self.base, page.path, cookie, self.master, self.writer,
+                                                row["topics"])
+        row["first_vs_layout"] = row["first_cpu_ms"] / layout
+        if repeat:
+            healthz = self.healthz()
+            row["repeat_status"] = probe(self.base, page.path, cookie, row["etag"])["status"]
+            headers = [f"Cookie: {cookie}"] + ([f"If-None-Match: {row['etag']}"] if row["etag"] else [])
+            figures = load(self.base, page.path, headers, self.args.seconds, self.args.connections,
+                           self.script, self.master)
+            row.update(figures, healthz_rps=healthz["rps"], repeat_ratio=figures["rps"] / healthz["rps"])
+            print(f"  {page.name}: repeat {row['repeat_ratio']:.2f}× /healthz, first view "
+                  f"{row['first_cpu_ms']:.1f} ms CPU", flush=True)
+        return row
+
+
+def meets_goals(row: dict) -> bool:
+    flat = row.get("flat_ratio", 0.0) <= FLAT_GOAL
+    return row["repeat_ratio"] >= REPEAT_GOAL and row["first_vs_layout"] <= row["budget"] and flat
+
+
+def report(rows: list, memory: float, args, database: str) -> None:
+    print(f"\n{'page':44} {'status':>6} {'rep req/s':>9} {'×hz':>5} {'p95 ms':>7} {'1st ms':>7} "
+          f"{'×lay':>5} {'×1%':>5} {'queries':>7} {'KB gz':>6}")
     for row in rows:
-        row["ratio"] = row["rps"] / baseline["rps"]
-    return rows
-
-
-def report(rows: list, memory: float, args, env: dict) -> None:
-    print(f"\n{'page':34} {'status':>6} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'queries':>7} {'KB gz':>6}")
-    for row in rows:
-        print(f"{row['page'][:34]:34} {row['status']:>6} {row['rps']:>8.0f} {row['ratio']:>6.2f} "
-              f"{row['p50'] / 1000:>7.1f} {row['p95'] / 1000:>7.1f} {row['queries']:>7} "
-              f"{row['bytes_gzip'] / 1024:>6.1f}")
-    print(f"\npeak worker memory: {memory:.0f} MB · {args.workers} workers × 4 threads · "
-          f"{args.connections} connections · {args.seconds} s per page · scale {args.scale}")
+        flat = f"{row['flat_ratio']:>5.2f}" if "flat_ratio" in row else f"{'':>5}"
+        ratio = row.get("first_vs_layout", 0.0)
+        print(f"{row['page'][:44]:44} {row['status']:>6} {row['rps']:>9.0f} {row['repeat_ratio']:>5.2f} "
+              f"{row['p95'] / 1000:>7.1f} {row['first_cpu_ms']:>7.1f} {ratio:>5.1f} {flat} "
+              f"{row['queries']:>7} {row['bytes_gzip'] / 1024:>6.1f}")
+    layout = rows[0]["layout_cpu_ms"]
+    print(f"\nempty page in the layout: {layout:.1f} ms CPU · peak worker memory: {memory:.0f} MB · "
+          f"{args.workers} workers × 4 threads · {args.connections} connections · {args.seconds} s per page · "
+          f"scale {args.scale} · {database}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps({"rows": rows, "peak_worker_memory_mb": memory, "scale": args.scale,
-                                "workers": args.workers, "connections": args.connections,
-                                "seconds": args.seconds, "database": env["DATABASE_URL"].split(":")[0]},
-                               indent=2, ensure_ascii=False))
+                                "layout_cpu_ms": layout, "workers": args.workers, "connections": args.connections,
+                                "seconds": args.seconds, "database": database}, indent=2, ensure_ascii=False))
     print(f"written: {path.relative_to(ROOT)}")
+    pages = rows[1:]
+    print(f"{sum(meets_goals(row) for row in pages)} of {len(pages)} pages meet the goals "
+          f"(repeat ≥ {REPEAT_GOAL}× /healthz, first view within budget"
+          f"{f', ≤ {FLAT_GOAL}× scale {args.compare_scale}' if args.compare_scale else ''}).")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Each feature adds bench/<feature>.py with
     PAGES = [Page("repairs: board", "office", "/repairs/board"), ...]
+    (a Page's `budget`: its first view may cost this many times the empty page in the layout)
     def generate(ctx: GenContext) -> None: ...   # bulk-insert the feature's volume
 The runner (python -m bench) seeds the demo users first, then calls every generate(), then
 serves the database with gunicorn and measures every page signed in as Page.login.
@@ -15,6 +16,7 @@ class Page:
     name: str
     login: str  # a demo login: admin, office, reception, maint, employee, liaison-prod …
     path: str
+    budget: float = 4.0  # first-view CPU goal, as a multiple of the empty page in the layout
 
 
 @dataclass
