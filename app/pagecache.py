@@ -14,6 +14,7 @@ from functools import wraps
 from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from app.revisions import current
 from app.timeutil import utcnow
@@ -27,7 +28,9 @@ HX_HEADERS = ("HX-Request", "HX-Request-Type", "HX-Boosted", "HX-History-Restore
 def _reader() -> str:
     if not current_user.is_authenticated:
         return "-"
-    return f"{current_user.id}:{session.get('csrf_token', '')}"
+    if "csrf_token" not in session:
+        generate_csrf()  # what rendering the page would do: the token must be part of the tag
+    return f"{current_user.id}:{session['csrf_token']}"
 
 
 def page_tag(topics: tuple[str, ...], seconds: int | None) -> str:

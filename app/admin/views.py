@@ -9,6 +9,7 @@ from app.auth.roles import GRANTABLE_ROLES, Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.pagecache import cached_page
 from app.params import page_arg, to_int, to_text
 
 from . import services
@@ -29,6 +30,7 @@ def index():
 
 
 @bp.get("/users")
+@cached_page("auth")
 def users():
     args = request.args
     page = services.search_users(to_text(args.get("q")), to_int(args.get("department")),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role, role_required
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form
+from app.pagecache import cached_page
 from app.params import int_arg
 from app.timeutil import parse_day, today
 
@@ -29,6 +30,7 @@ def _year() -> int:
 @bp.get("/")
 @login_required
 @role_required(Role.OFFICE, Role.ADMIN)
+@cached_page("calendar", seconds=60)
 def index():
     return _page(DayForm(), _year())
 
