@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy import select, text
 
 from app.extensions import db
+from app.revisions import Revision
 from app.suggestions import models
 from app.suggestions.models import Answer, Rating, Suggestion
 from app.timeutil import day_bounds, to_local, today
@@ -23,16 +24,23 @@ ADDRESS = "10.20.30.40"
 
 
 def _snapshot() -> dict:
-    """Every row of every table, as tuples of all their columns."""
+    """Every row of every table, as tuples of all their columns — but the revision counters, which
+    hold a topic and a number (no row, id, time or person; see _counters_after)."""
     db.session.expire_all()
     with db.engine.connect() as connection:
         return {table.name: {tuple(row) for row in connection.execute(select(table))}
-                for table in db.metadata.sorted_tables}
+                for table in db.metadata.sorted_tables if table.name != "revisions"}
+
+
+def _counters_after(before: dict) -> set[str]:
+    """The topics whose counter a write raised: a feature's name or a reader's notifications."""
+    return {topic for topic, n in db.session.execute(select(Revision.topic, Revision.n)) if before.get(topic) != n}
 
 
 def _submit_anonymously(app, client, login_as, categories, caplog, department):
     author = login_as(name="陈匿名", login="chen-anon", department=department)
     before = _snapshot()
+    before["revisions"] = dict(db.session.execute(select(Revision.topic, Revision.n)).all())
     photo = jpeg_bytes()
     with caplog.at_level(logging.DEBUG):
         response = client.post("/suggestions/new", data={
@@ -54,6 +62,9 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
     new_rows = {name: after[name] - before[name] for name in after if after[name] != before[name]}
     # Only the suggestion and its photo: no history, no notification, no form-token row, no user update.
     assert set(new_rows) == {"suggestions", "stored_photos"}, new_rows
+    # The only other change: the suggestion box's page counter went up, as with any note; nothing of
+    # the author's (their notifications, the people pages) was touched.
+    assert _counters_after(before["revisions"]) == {"suggestions"}
     (row,) = new_rows["suggestions"]
     columns = [c.name for c in Suggestion.__table__.columns]
     record = dict(zip(columns, row, strict=True))
