@@ -22,7 +22,8 @@ ALWAYS = {"notifications", "revisions"}
 
 
 def _cached(app, route) -> tuple[str, ...] | None:
-    endpoint = next(r.endpoint for r in app.url_map.iter_rules() if r.rule == route.rule.split("?")[0] and "GET" in r.methods)
+    rule = route.rule.split("?")[0]
+    endpoint = next(r.endpoint for r in app.url_map.iter_rules() if r.rule == rule and "GET" in r.methods)
     return getattr(app.view_functions[endpoint], "revision_topics", None)
 
 
