@@ -25,7 +25,12 @@ ROUTES = [
     # Someone else's notification is "not found" for everyone, including admins.
     Route("POST", "/notifications/<int:notification_id>/open", everyone(404)),
     Route("POST", "/notifications/read-all", everyone(303)),
-    Route("GET", "/admin/", allow(ADMIN, status=302)),
+    Route("GET", "/notifications/settings", everyone()),
+    # An empty post is a valid choice: no channels outside the app, no quiet hours.
+    Route("POST", "/notifications/settings", everyone(303)),
+    Route("GET", "/admin/deliveries", allow(ADMIN)),
+    Route("POST", "/admin/deliveries/test", allow(ADMIN, status=422)),
+    Route("GET", "/admin/", allow(ADMIN)),
     Route("GET", "/admin/users", allow(ADMIN)),
     Route("GET", "/admin/users/new", allow(ADMIN)),
     Route("POST", "/admin/users/new", allow(ADMIN, status=422)),

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.roles import Role
 from app.navigation import NavItem, Tab, register_nav, register_tabs
 
-from . import views  # noqa: F401  (its routes join the blueprint)
+from . import views, views_deliveries  # noqa: F401  (their routes join the blueprint)
 from .blueprint import bp
 
 
@@ -16,4 +16,5 @@ def init_app(app) -> None:
         Tab("admin.users", _l("Users"), also=("admin.new_user", "admin.edit_user")),
         Tab("admin.departments", _l("Departments"), also=("admin.edit_department",)),
         Tab("admin.import_users", _l("Import users")),
+        Tab("admin.deliveries", _l("Deliveries")),
     ])

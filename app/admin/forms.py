@@ -10,7 +10,7 @@ from app.auth.roles import GRANTABLE_ROLES
 from app.choices import options
 from app.forms import Form
 
-from .services import LOGIN_PATTERN
+from .services import CHANNEL_ID_PATTERN, EMAIL_PATTERN, LOGIN_PATTERN
 
 
 class CheckboxListField(SelectMultipleField):
@@ -29,6 +29,13 @@ class UserForm(Form):
     roles = CheckboxListField(_l("Roles"), description=_l("Everyone is an employee; tick the extra roles."))
     password = StringField(_l("Temporary password"), validators=PASSWORD_RULES,
                            description=_l("Tell it to the person; they must change it at first sign-in."))
+    email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254), Regexp(
+        EMAIL_PATTERN, message=_l("Enter an e-mail address such as name@example.com."))])
+    wecom_userid = StringField(_l("WeCom user ID"), validators=[Optional(), Length(max=64), Regexp(
+        CHANNEL_ID_PATTERN, message=_l("Use the ID shown in the WeCom or DingTalk admin console."))],
+        description=_l("As shown in the WeCom admin console (企业微信账号)."))
+    dingtalk_userid = StringField(_l("DingTalk user ID"), validators=[Optional(), Length(max=64), Regexp(
+        CHANNEL_ID_PATTERN, message=_l("Use the ID shown in the WeCom or DingTalk admin console."))])
 
     def __init__(self, *args, departments=(), creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,11 +9,14 @@ from app.auth.models import Department, User, UserRole
 from app.auth.roles import GRANTABLE_ROLES, Role
 from app.auth.services import AccountError, find_by_login, liaison_of
 from app.extensions import db
+from app.notifications.channels import CHANNEL_ID_PATTERN, EMAIL_PATTERN
 from app.spreadsheets import ImportResult, read_csv
 
 PAGE_SIZE = 25
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,40}$")
 IMPORT_COLUMNS = ("login", "name", "department", "roles")
+# Optional import columns: where messages reach the person (app/notifications).
+CONTACT_COLUMNS = ("email", "wecom_userid", "dingtalk_userid")
 
 
 def temporary_password() -> str:
@@ -84,11 +87,25 @@ def _check_row(line: int, row: dict, departments: dict, seen_logins: set, liaiso
     department = departments.get(code.lower()) if code else None
     if code and department is None:
         errors.append(_l("line %(line)d: no active department has the code %(code)s", line=line, code=code))
+    errors.extend(_check_contact(line, row))
     roles = _parse_roles(row.get("roles", ""))
     if roles is None:
         errors.append(_l("line %(line)d: unknown role in “%(roles)s”", line=line, roles=row.get("roles")))
     elif Role.LIAISON in roles:
         errors.extend(_check_liaison(line, department, liaisons))
+    return errors
+
+
+def _check_contact(line: int, row: dict) -> list:
+    errors = []
+    email = row.get("email", "")
+    if email and (len(email) > 254 or not EMAIL_PATTERN.match(email)):
+        errors.append(_l("line %(line)d: “%(email)s” is not an e-mail address", line=line, email=email))
+    for column in ("wecom_userid", "dingtalk_userid"):
+        value = row.get(column, "")
+        if value and not CHANNEL_ID_PATTERN.match(value):
+            errors.append(_l("line %(line)d: the %(column)s must be 1–64 letters, digits or . _ @ -",
+                             line=line, column=column))
     return errors
 
 
@@ -127,6 +144,8 @@ def _create_imported(row: dict, departments: dict) -> tuple[User, str]:
     password = temporary_password()
     user = User(login=row["login"], name=row["name"], department=departments.get(row.get("department", "").lower()),
                 must_change_password=True)
+    for column in CONTACT_COLUMNS:
+        setattr(user, column, row.get(column) or None)
     user.set_password(password)
     user.set_roles(_parse_roles(row.get("roles", "")))
     db.session.add(user)

@@ -54,6 +54,12 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Where messages reach this person outside the app (app/notifications), and when not to push.
+    email: Mapped[str | None] = mapped_column(String(254))
+    wecom_userid: Mapped[str | None] = mapped_column(String(64))
+    dingtalk_userid: Mapped[str | None] = mapped_column(String(64))
+    quiet_start: Mapped[str | None] = mapped_column(String(5))  # "22:00", office time
+    quiet_end: Mapped[str | None] = mapped_column(String(5))    # "07:00"
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

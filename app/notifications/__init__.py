@@ -1,10 +1,11 @@
 """Notifications shared by every feature: notify() and the bell."""
 from flask_login import current_user
 
+from .kinds import Kind
 from .services import notify, unread_count
 from .views import bp
 
-__all__ = ["notify", "init_app"]
+__all__ = ["Kind", "notify", "init_app"]
 
 
 def _current_user_unread() -> int:
@@ -12,5 +13,10 @@ def _current_user_unread() -> int:
 
 
 def init_app(app) -> None:
+    from app.cli import register_periodic
+
+    from . import outbox
     app.register_blueprint(bp)
+    outbox.init_app(app)
+    register_periodic(app, "notifications: deliver", outbox.deliver_pending)
     app.jinja_env.globals["current_user_unread"] = _current_user_unread

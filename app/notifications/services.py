@@ -1,23 +1,30 @@
 """notify() for every feature, and the reader's side: unread count, list, mark read."""
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.timeutil import utcnow
 
+from . import outbox
+from .kinds import Kind
 from .models import Notification
 
 PAGE_SIZE = 30
 
 
-def notify(users, message, link: str = "", *, commit: bool = True) -> int:
+def notify(users, message, link: str = "", *, kind: str = Kind.GENERAL, commit: bool = True,
+           attachment: str | None = None) -> int:
     """Send `message` to each distinct active user, in that user's own language.
 
-    `message` may be a plain string or a lazy_gettext(...) string; a lazy one is rendered
-    once per recipient under their locale. Returns how many notifications were written.
+    `message` may be a plain string or a lazy_gettext(...) string; a lazy one is rendered once per
+    recipient under their locale, and also kept untranslated so the bell shows it in whatever
+    language the reader uses later. Besides the in-app notification, one delivery row per outside
+    channel the recipient uses for this `kind` is written in the same transaction (see outbox.py);
+    `attachment` (iCalendar text) goes with the e-mail. Returns how many notifications were written.
     """
     default = current_app.config["DEFAULT_LOCALE"]
+    message_id, message_args = _untranslated(message)
     seen: set[int] = set()
     for user in users:
         if user is None or user.id in seen or not user.active:
@@ -25,10 +32,23 @@ def notify(users, message, link: str = "", *, commit: bool = True) -> int:
         seen.add(user.id)
         with force_locale(user.locale or default):
             text = str(message)[:500]
-        db.session.add(Notification(user_id=user.id, message=text, link=link[:500]))
+        note = Notification(user_id=user.id, message=text, link=link[:500], kind=str(kind),
+                            message_id=message_id, message_args=message_args)
+        db.session.add(note)
+        outbox.queue(note, user, kind, attachment)
     if commit:
         db.session.commit()
     return len(seen)
+
+
+def _untranslated(message) -> tuple[str | None, dict | None]:
+    """A lazy_gettext message's msgid and arguments (as JSON-safe values), else (None, None)."""
+    if not isinstance(message, LazyString) or getattr(message, "_func", None) is not gettext:
+        return None, None
+    if len(message._args) != 1 or len(message._args[0]) > 500:
+        return None, None
+    args = {key: value if isinstance(value, int | float) else str(value) for key, value in message._kwargs.items()}
+    return message._args[0], args
 
 
 def unread_count(user) -> int:

@@ -1,0 +1,65 @@
+"""Liaisons hear of a meeting when it is created or moved, and again shortly before it; the e-mail
+carries an .ics file so the meeting lands in their calendar (issue 11)."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app.auth.roles import Role
+from app.auth.services import users_with_role
+from app.extensions import db
+from app.links import path_for
+from app.notifications import Kind, ics, notify
+from app.notifications.outbox import absolute
+from app.timeutil import to_local, utcnow
+
+from .models import Meeting
+from .workflow import MeetingStatus
+
+LENGTH = timedelta(hours=1)  # the calendar entry's length; the meeting itself has no set end
+
+
+def calendar_file(meeting: Meeting, sequence: int = 0) -> str:
+    link = path_for("meetings.detail", meeting_id=meeting.id)
+    return ics.event(uid=f"meeting-{meeting.id}@officehub", starts=meeting.starts_at, ends=meeting.starts_at + LENGTH,
+                     summary="部门联络员会议 / Liaison meeting", location=meeting.place, url=absolute(link),
+                     sequence=sequence, now=utcnow())
+
+
+def _when(meeting: Meeting) -> str:
+    return to_local(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+
+
+def announce(meeting: Meeting, moved: bool = False) -> None:
+    """Tell every liaison (in the caller's transaction)."""
+    if moved:
+        message = _l("The liaison meeting has moved to %(when)s, %(place)s.", when=_when(meeting), place=meeting.place)
+    else:
+        message = _l("Liaison meeting on %(when)s, %(place)s: add your items to the agenda.",
+                     when=_when(meeting), place=meeting.place)
+    notify(users_with_role(Role.LIAISON), message, link=path_for("meetings.detail", meeting_id=meeting.id),
+           kind=Kind.MEETING_NOTICE, attachment=calendar_file(meeting, sequence=int(moved)), commit=False)
+
+
+def remind_upcoming() -> str:
+    """Remind every liaison of a meeting starting within MEETINGS_REMINDER_MINUTES, once per meeting:
+    claimed with a conditional UPDATE so two runs at once send one reminder."""
+    now = utcnow()
+    soon = now + timedelta(minutes=int(current_app.config["MEETINGS_REMINDER_MINUTES"]))
+    due = (Meeting.starts_at > now, Meeting.starts_at <= soon, Meeting.reminded_at.is_(None),
+           Meeting.status != MeetingStatus.CLOSED)
+    sent = 0
+    for meeting in list(db.session.scalars(select(Meeting).where(*due).order_by(Meeting.id))):
+        claimed = db.session.execute(update(Meeting).where(Meeting.id == meeting.id, *due).values(reminded_at=now)
+                                     .execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            continue
+        notify(users_with_role(Role.LIAISON),
+               _l("Reminder: the liaison meeting starts at %(when)s, %(place)s.", when=_when(meeting),
+                  place=meeting.place),
+               link=path_for("meetings.detail", meeting_id=meeting.id), kind=Kind.MEETING_REMINDER,
+               attachment=calendar_file(meeting), commit=False)
+        sent += 1
+    db.session.commit()
+    return f"{sent} meeting reminder(s)"
