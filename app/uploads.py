@@ -8,6 +8,7 @@ import io
 import re
 import secrets
 import threading
+import zipfile
 from dataclasses import dataclass
 
 from flask import make_response, request
@@ -25,7 +26,10 @@ register_heif_opener()
 # limit from the header itself, before any pixel is decoded.
 Image.MAX_IMAGE_PIXELS = None
 
-MAX_BYTES = 8 * 1024 * 1024
+# Phones' photos are shrunk in the browser before the upload (static/photos.js); this is for a photo sent
+# as it is (no JavaScript, or a format the browser cannot draw), so a large phone photo is still taken.
+MAX_MB = 25
+MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "HEIC", "MPO"}
@@ -39,14 +43,15 @@ UNREADABLE = _l("This file is not a photo we can read.")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb)?\.jpg$")
 
 
-TOO_LARGE = _l("The photo is larger than 8 MB. Choose a smaller one.")
+TOO_LARGE = _l("The photo is larger than %(mb)d MB. Choose a smaller one.", mb=MAX_MB)
 
 
 def photo_input_attrs(max_files: int = 1, too_many=None) -> dict:
     """Attributes that let static/app.js refuse, in the browser, a photo the server would refuse. A body over
     MAX_CONTENT_LENGTH can only be answered with the 413 page, which loses what was typed; caught before the
     upload, the user keeps the form and is told which rule the photo broke."""
-    attrs = {"accept": "image/*", "data-max-bytes": MAX_BYTES, "data-too-large": TOO_LARGE}
+    attrs = {"accept": "image/*", "data-max-bytes": MAX_BYTES, "data-too-large": TOO_LARGE,
+             "data-shrink-side": MAX_SIDE}
     if max_files > 1:
         attrs.update({"multiple": True, "data-max-files": max_files, "data-too-many": too_many})
     return attrs
@@ -170,3 +175,60 @@ def delete_image(kind: str, name: str) -> None:
     """Remove a photo and its thumbnail (within the caller's transaction)."""
     names = [name, name.replace(".jpg", ".thumb.jpg")]
     db.session.execute(delete(StoredPhoto).where(StoredPhoto.kind == kind, StoredPhoto.name.in_(names)))
+
+
+# Documents (PDF and office files) attached to requests: kept as sent, after their bytes proved the type.
+DOCUMENT_MAX_MB = 10
+DOCUMENT_MAX_BYTES = DOCUMENT_MAX_MB * 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt
+_OOXML = {"word/": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+          "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+          "ppt/": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation")}
+_OLE_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
+DOCUMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    data: bytes
+    extension: str
+    content_type: str
+
+
+def _ooxml_type(data: bytes) -> tuple[str, str] | None:
+    """The Office Open XML kind of a zip, from the parts it holds; None for any other zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    return next((found for prefix, found in _OOXML.items() if any(n.startswith(prefix) for n in names)), None)
+
+
+def _document_type(data: bytes, filename: str) -> tuple[str, str] | None:
+    """(extension, content type) proved by the file's first bytes, never by its name alone."""
+    if data.startswith(b"%PDF-"):
+        return "pdf", "application/pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _ooxml_type(data)
+    if data.startswith(_OLE):
+        # An OLE file's kind is deep inside it; the name tells which of the three, the magic that it is one.
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return (extension, _OLE_TYPES[extension]) if extension in _OLE_TYPES else None
+    return None
+
+
+def check_document(file_storage) -> CheckedDocument:
+    """Read an uploaded PDF or office document, refusing (ImageRejected, its message for the field) one
+    that is empty, over DOCUMENT_MAX_MB, or whose bytes are not a PDF, Word, Excel or PowerPoint file."""
+    data = file_storage.stream.read(DOCUMENT_MAX_BYTES + 1)
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise ImageRejected(_l("The file is larger than %(mb)d MB. Choose a smaller one.", mb=DOCUMENT_MAX_MB))
+    if not data:
+        raise ImageRejected(_l("The file is empty."))
+    found = _document_type(data, file_storage.filename or "")
+    if found is None:
+        raise ImageRejected(_l("Only photos, PDF, Word, Excel or PowerPoint files can be attached."))
+    return CheckedDocument(data=data, extension=found[0], content_type=found[1])

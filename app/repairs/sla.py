@@ -9,77 +9,21 @@ Settings (declared with their defaults in app/config.py; `rule()` and `calendar(
 Which days are working days is the one working calendar's answer (app.calendar.services.is_working_day):
 statutory holidays, make-up working days (调休) and the office's own closures and extra days.
 """
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 
-from app.calendar import services as working_calendar
-from app.timeutil import office_tz, to_local, to_utc
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """The working hours of a working day, with the lunch break cut out of them."""
-    start: time
-    end: time
-    lunch: tuple[time, time] | None = None
-
-    @property
-    def periods(self) -> tuple[tuple[time, time], ...]:
-        """The stretches of working time in a working day: morning and afternoon around lunch."""
-        if self.lunch is None:
-            return ((self.start, self.end),)
-        # A break configured partly outside the working hours only cuts the part inside them.
-        lunch_start, lunch_end = max(self.lunch[0], self.start), min(self.lunch[1], self.end)
-        if lunch_start >= lunch_end:
-            return ((self.start, self.end),)
-        return tuple((a, b) for a, b in ((self.start, lunch_start), (lunch_end, self.end)) if a < b)
-
-    @property
-    def day_length(self) -> timedelta:
-        """The working time of one working day: what a "1d" span means on a working-time clock."""
-        return sum((_on(date.min, b) - _on(date.min, a) for a, b in self.periods), timedelta())
-
-    @staticmethod
-    def is_working_day(day: date) -> bool:
-        return working_calendar.is_working_day(day)
-
-    def spans(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The day's working time as local (naive) moments; none on a day off."""
-        if not self.is_working_day(day):
-            return []
-        return [(_on(day, a), _on(day, b)) for a, b in self.periods]
-
-    def is_open(self, local: datetime) -> bool:
-        """Within the working day's hours; the lunch break counts as open (people are in the building)."""
-        return self.is_working_day(local.date()) and self.start <= local.time() < self.end
-
-
-def _on(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment)
-
-
-def _clock(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-def calendar() -> Calendar:
-    config = current_app.config
-    start, end = config["CALENDAR_WORKING_HOURS"]
-    lunch = config["CALENDAR_LUNCH_BREAK"]
-    return Calendar(start=_clock(start), end=_clock(end),
-                    lunch=(_clock(lunch[0]), _clock(lunch[1])) if lunch else None)
-
-
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-
-
-def parse_span(text) -> timedelta:
-    """A configured span such as "30m", "4h" or "1d" (on a working-time clock, a working day)."""
-    text = str(text).strip().lower()
-    return timedelta(**{_UNITS[text[-1]]: float(text[:-1])})
+# The clock itself is shared with cross-department requests; the names stay importable from here.
+from app.calendar.clock import (  # noqa: F401
+    Calendar,
+    add_working_time,
+    calendar,
+    naive_local,
+    parse_span,
+    pause_extension,
+    working_span,
+    working_time_between,
+)
 
 
 def rule(urgency: str) -> tuple[timedelta, timedelta, bool]:
@@ -88,68 +32,20 @@ def rule(urgency: str) -> tuple[timedelta, timedelta, bool]:
     return parse_span(response), parse_span(fix), bool(working_time)
 
 
-def _working_span(span: timedelta, cal: Calendar) -> timedelta:
-    """A configured span in working time: whole days are working days of `day_length` each."""
-    return span.days * cal.day_length + timedelta(seconds=span.seconds)
-
-
-def _naive_local(moment_utc: datetime) -> datetime:
-    return to_local(moment_utc).replace(tzinfo=None)
-
-
-# Ten years of calendar days: a bound, never reached with a sane calendar.
-_SEARCH_LIMIT = 3660
-
-
-def add_working_time(start_utc: datetime, span: timedelta, cal: Calendar) -> datetime:
-    """The UTC moment when `span` of working time has passed after `start_utc`."""
-    local = _naive_local(start_utc)
-    remaining = span
-    for _ in range(_SEARCH_LIMIT):
-        day = local.date()
-        for opens, closes in cal.spans(day):
-            begin = max(local, opens)
-            if begin >= closes:
-                continue
-            if begin + remaining <= closes:
-                return to_utc((begin + remaining).replace(tzinfo=office_tz()))
-            remaining -= closes - begin
-        local = _on(day + timedelta(days=1), time.min)
-    raise ValueError("the working calendar has no working time")
-
-
-def working_time_between(start_utc: datetime, end_utc: datetime, cal: Calendar) -> timedelta:
-    """How much working time lies between two UTC moments (zero if end is before start)."""
-    local, end = _naive_local(start_utc), _naive_local(end_utc)
-    total = timedelta()
-    while local < end:
-        day = local.date()
-        for opens, closes in cal.spans(day):
-            begin, finish = max(local, opens), min(end, closes)
-            if finish > begin:
-                total += finish - begin
-        local = _on(day + timedelta(days=1), time.min)
-    return total
-
-
 def due_times(urgency: str, start_utc: datetime) -> tuple[datetime, datetime]:
     """(first response due, fix due) for a request filed at `start_utc`."""
     response, fix, working = rule(urgency)
     if not working:
         return start_utc + response, start_utc + fix
     cal = calendar()
-    return (add_working_time(start_utc, _working_span(response, cal), cal),
-            add_working_time(start_utc, _working_span(fix, cal), cal))
+    return (add_working_time(start_utc, working_span(response, cal), cal),
+            add_working_time(start_utc, working_span(fix, cal), cal))
 
 
 def extend_for_pause(urgency: str, fix_due: datetime, paused_from: datetime, paused_to: datetime) -> datetime:
     """The fix clock stood still while the request waited: push the due time by the clock time lost."""
     if rule(urgency)[2]:
-        cal = calendar()
-        lost = working_time_between(paused_from, paused_to, cal)
-        # A wait that cost no working time (a night, a holiday) leaves the due time as it was, rather
-        # than moving one due at closing time to the next opening.
-        return add_working_time(fix_due, lost, cal) if lost else fix_due
+        return pause_extension(fix_due, paused_from, paused_to)
     return fix_due + max(paused_to - paused_from, timedelta())
 
 
@@ -169,4 +65,4 @@ def fix_left_at_pause(urgency: str, fix_due: datetime, paused_at: datetime) -> t
 
 def is_after_hours(moment_utc: datetime) -> bool:
     """Outside the working day (nights, days off): new requests go to the person on duty first."""
-    return not calendar().is_open(_naive_local(moment_utc))
+    return not calendar().is_open(naive_local(moment_utc))
