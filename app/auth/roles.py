@@ -14,6 +14,7 @@ class Role(LabelledEnum):
     LIAISON = "liaison", _l("Department liaison")
     MAINTENANCE = "maintenance", _l("Maintenance")
     OFFICE = "office", _l("Office")
+    LEADER = "leader", _l("Leader")  # a decision-maker who assigns tasks (督办) and accepts them
     ADMIN = "admin", _l("Administrator")
 
 # Roles that can be granted; everybody is an employee without being granted it.

@@ -9,7 +9,7 @@ from app.auth.roles import Role
 from app.auth.services import liaison_of, users_with_role
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import today, utcnow
 
 from . import live
@@ -40,7 +40,7 @@ def add_action(viewer: Viewer, item: AgendaItem, *, task: str, owner_id: int, de
     notify([owner, liaison_of(owner.department_id)],
            _l("New action item for you from the liaison meeting: %(task)s (deadline %(deadline)s)",
               task=action.task, deadline=deadline.isoformat()),
-           link=path_for("actions.detail", action_id=action.id), commit=False)
+           link=path_for("actions.detail", action_id=action.id), kind=Kind.ACTION_ITEM, commit=False)
     db.session.commit()
     return action
 
@@ -60,8 +60,10 @@ def _check_action(owner_id: int, deadline: date, acceptance: str) -> User:
     return owner
 
 
-def make_move(user: User, action: ActionItem, move_name: str, note: str, version: int) -> None:
-    """Move an action item by the state table; a note is required where the table says so."""
+def make_move(user: User, action: ActionItem, move_name: str, note: str, version: int,
+              percent: int | None = None) -> None:
+    """Move an action item (or any task, app/tasks/) by the state table; a note is required where the table
+    says so. A progress report may give a percentage, which the task then shows."""
     move = ACTION_TRANSITIONS.get(move_name)
     if move is None or move not in moves_for(user, action):
         raise MeetingError(_l("This step is not possible now."))
@@ -69,9 +71,11 @@ def make_move(user: User, action: ActionItem, move_name: str, note: str, version
         raise MeetingError(_l("Write a short note for this step."), field="note")
     values = {"state": move.target, "updated_at": utcnow(), "version": ActionItem.version + 1,
               "accepted_at": utcnow() if move.target == ActionState.ACCEPTED else None}
+    if percent is not None:
+        values["percent"] = percent
     # Its meeting's row first, while open, as every change on a meeting's screen: a close freezing the
     # action items at the same moment waits for this move or this move for it, never both for each other.
-    revision = live.bump(action.meeting_id, open_only=True)
+    revision = live.bump(action.meeting_id, open_only=True) if action.meeting_id else None
     result = db.session.execute(update(ActionItem).where(ActionItem.id == action.id, ActionItem.version == version)
                                 .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -81,7 +85,7 @@ def make_move(user: User, action: ActionItem, move_name: str, note: str, version
         raise MeetingConflict(_l("Someone else moved this action item first; it is now: %(state)s. "
                                  "Check it and try again.", state=current.state_enum.label), current=current)
     db.session.add(ActionEvent(action_id=action.id, user_id=user.id, from_state=action.state,
-                               to_state=move.target, note=note.strip()))
+                               to_state=move.target, note=note.strip(), percent=percent))
     _announce(action, revision)
     _notify_move(action, move.target, note)
     db.session.commit()
@@ -90,7 +94,9 @@ def make_move(user: User, action: ActionItem, move_name: str, note: str, version
 
 def _announce(action: ActionItem, revision: int | None) -> None:
     """Open screens showing this action item (its own meeting, when still open and so bumped to `revision`;
-    later meetings' follow-ups) redraw it."""
+    later meetings' follow-ups) redraw it. A task from outside a meeting is on no meeting's screen."""
+    if action.meeting_id is None:
+        return
     if revision is not None:
         db.session.execute(update(AgendaItem).where(AgendaItem.id == action.item_id)
                            .values(revision=revision).execution_options(synchronize_session=False))
@@ -105,15 +111,19 @@ def _later_open_meetings(meeting: Meeting) -> list[int]:
 
 
 def _notify_move(action: ActionItem, target: str, note: str) -> None:
+    if action.meeting_id is None:
+        from app.tasks.services import notify_move  # a task outside a meeting tells its assigner instead
+        notify_move(action, target, note)
+        return
     link = path_for("actions.detail", action_id=action.id)
     if target == ActionState.DONE:
         notify(users_with_role(Role.OFFICE), _l("Action item reported done, please check it: %(task)s",
-                                                task=action.task), link=link, commit=False)
+                                                task=action.task), link=link, kind=Kind.ACTION_ITEM, commit=False)
     elif target == ActionState.STARTED and action.state == ActionState.DONE:
         notify([action.owner, liaison_of(action.department_id)],
                _l("The office sent an action item back: %(task)s — %(reason)s", task=action.task, reason=note),
-               link=link, commit=False)
+               link=link, kind=Kind.ACTION_ITEM, commit=False)
     elif target == ActionState.ACCEPTED:
         notify([action.owner, liaison_of(action.department_id)],
                _l("The office accepted your action item as done: %(task)s", task=action.task),
-               link=link, commit=False)
+               link=link, kind=Kind.ACTION_ITEM, commit=False)

@@ -7,6 +7,7 @@ from app.auth.services import active_departments
 from app.choices import options
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, wants_fragment
+from app.pagecache import cached_page
 from app.params import page_arg, to_int
 from app.timeutil import today
 
@@ -24,6 +25,7 @@ def guard():
 
 
 @actions_bp.get("/")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def index():
     """Filter by department, owner, state and overdue; a liaison's own department comes first."""
     args = request.args
@@ -41,6 +43,7 @@ def _visible_or_404(action_id: int):
 
 
 @actions_bp.get("/<int:action_id>")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def detail(action_id: int):
     action = _visible_or_404(action_id)
     moves = moves_for(current_user, action)
@@ -72,7 +75,8 @@ def move(action_id: int):
     form = _progress_form(action, moves, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         try:
-            actions.make_move(current_user, action, form.move.data, form.note.data or "", int(form.version.data or 0))
+            actions.make_move(current_user, action, form.move.data, form.note.data or "", int(form.version.data or 0),
+                              percent=form.percent.data)
         except MeetingConflict as conflict:
             return _move_form(conflict.current, _show_conflict(form, conflict), form, status=409)
         except MeetingError as exc:

@@ -1,8 +1,8 @@
 """The meeting and action-item state machines, as data: their statuses, allowed moves and who may make them.
 
 Actors: "office" (Role.OFFICE), "owner" (the action item's owner), "liaison" (liaison of the
-department that answers for the action item). Everything else reads these tables; no view decides
-a move by itself.
+department that answers for the action item), "assigner" (who handed the task out, e.g. a leader's task
+from app/tasks/). Everything else reads these tables; no view decides a move by itself.
 """
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,7 @@ from app.auth.roles import Role
 from app.choices import LabelledEnum
 from app.workflow import Transition, allowed, table
 
-OFFICE, OWNER, LIAISON = "office", "owner", "liaison"
+OFFICE, OWNER, LIAISON, ASSIGNER = "office", "owner", "liaison", "assigner"
 
 
 class MeetingStatus(LabelledEnum):
@@ -54,8 +54,8 @@ ACTION_TRANSITIONS = table(
     Transition("progress", _WORKING, ActionState.STARTED, (OWNER, LIAISON), _l("Report progress"),
                note_required=True),
     Transition("done", _WORKING, ActionState.DONE, (OWNER, LIAISON), _l("Report done"), note_required=True),
-    Transition("accept", (ActionState.DONE,), ActionState.ACCEPTED, (OFFICE,), _l("Accept as done")),
-    Transition("send_back", (ActionState.DONE,), ActionState.STARTED, (OFFICE,), _l("Send back"),
+    Transition("accept", (ActionState.DONE,), ActionState.ACCEPTED, (OFFICE, ASSIGNER), _l("Accept as done")),
+    Transition("send_back", (ActionState.DONE,), ActionState.STARTED, (OFFICE, ASSIGNER), _l("Send back"),
                note_required=True),
 )
 
@@ -68,6 +68,8 @@ def actors_of(user, action=None) -> set[str]:
         return found
     if action.owner_id == user.id:
         found.add(OWNER)
+    if action.created_by_id == user.id:
+        found.add(ASSIGNER)
     if user.has_any_role(Role.LIAISON) and user.department_id == action.department_id:
         found.add(LIAISON)
     return found
