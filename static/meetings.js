@@ -28,6 +28,16 @@
       });
     });
   }
+  // An edit conflict arrives inside the item's edit slot, often above the visible window: bring it to where
+  // the person is looking and focus it (role=alert announces it), once per note.
+  function showConflict() {
+    var note = document.querySelector(".conflict[autofocus]:not([data-shown])");
+    if (!note) return;
+    note.setAttribute("data-shown", "");
+    note.scrollIntoView({block: "start"});
+    note.focus({preventScroll: true});
+  }
+
   // The poll's own partial replaces the element that sent it, so htmx's swap events do not reach the
   // document; watching the page for changes (one sort per burst of changes) does not depend on that.
   var scheduled = false;
@@ -35,6 +45,6 @@
     if (scheduled) return;
     scheduled = true;
     // A timeout, not requestAnimationFrame: a screen in a background tab must still be in order.
-    window.setTimeout(function () { scheduled = false; sortAgenda(); }, 0);
+    window.setTimeout(function () { scheduled = false; sortAgenda(); showConflict(); }, 0);
   }).observe(document.body, {childList: true, subtree: true});
 })();

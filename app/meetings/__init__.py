@@ -13,6 +13,7 @@ from .blueprint import actions_bp, bp
 from .card import render_card
 from .demo import seed_demo
 from .jobs import remind_overdue
+from .notices import remind_upcoming
 
 
 def init_app(app) -> None:
@@ -24,4 +25,5 @@ def init_app(app) -> None:
     register_nav(app, NavItem("actions.index", _l("Action items"), (Role.OFFICE, Role.LIAISON), order=41))
     register_card(app, Card("meetings", (Role.OFFICE, Role.LIAISON), render=render_card, order=40))
     register_periodic(app, "meetings: overdue action items", remind_overdue)
+    register_periodic(app, "meetings: reminders", remind_upcoming)
     register_demo_seeder(app, seed_demo)

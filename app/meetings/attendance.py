@@ -1,18 +1,25 @@
-"""Attendance: which departments' liaisons came (or sent someone), named per department, frozen at the close."""
+"""Attendance: which departments' liaisons came (or sent someone), named per department, frozen at the close.
+
+Until the office confirms it, attendance is proposed from presence: whoever had the live screen open while
+the meeting ran counts as there (the department's liaison as present, anyone else of the department as its
+substitute), so minutes no longer record a department that took part as absent."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.auth.models import Department
+from app.auth.models import Department, User
 from app.auth.services import active_departments, liaison_names
 from app.extensions import db
 from app.forms import clean_text
 
-from .models import Attendance, AttendanceStatus, Meeting
+from .models import Attendance, AttendanceStatus, Meeting, Presence
 from .services import MeetingError, Viewer, bump_open, require_open
 
 SUBSTITUTE_LENGTH = 80
+# People open the live screen a little before the start; earlier visits (adding an item days before) do not count.
+EARLY_ARRIVAL = timedelta(minutes=30)
 
 
 def attendance(meeting: Meeting) -> dict[int, Attendance]:
@@ -20,12 +27,49 @@ def attendance(meeting: Meeting) -> dict[int, Attendance]:
     return {row.department_id: row for row in rows}
 
 
+def is_confirmed(meeting: Meeting) -> bool:
+    """Whether the office has saved attendance for this meeting (saving writes every department's row)."""
+    return db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id).limit(1)) is not None
+
+
+def seen_during(meeting: Meeting) -> dict[int, list[User]]:
+    """People who had the live screen open from shortly before the meeting began on (the scheduled time, or
+    the office's start when it started earlier), by department."""
+    began = min(meeting.starts_at, meeting.started_at or meeting.starts_at)
+    rows = db.session.scalars(select(Presence).where(Presence.meeting_id == meeting.id,
+                                                     Presence.seen_at >= began - EARLY_ARRIVAL))
+    seen: dict[int, list[User]] = {}
+    for row in rows:
+        if row.user.department_id is not None:
+            seen.setdefault(row.user.department_id, []).append(row.user)
+    return seen
+
+
 @dataclass(frozen=True)
 class Attendee:
-    """A department at a meeting: its liaison's name ("" when it has none) and the office's record."""
+    """A department at a meeting: its liaison's name ("" when it has none), the office's record, and the
+    people of the department seen on the live screen while it ran."""
     department: Department
     liaison: str
     record: Attendance | None
+    seen: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """The recorded status, else the one presence suggests."""
+        if self.record is not None:
+            return self.record.status
+        if not self.seen:
+            return AttendanceStatus.ABSENT.value
+        return AttendanceStatus.PRESENT.value if self.liaison in self.seen else AttendanceStatus.SUBSTITUTE.value
+
+    @property
+    def substitute(self) -> str:
+        if self.record is not None:
+            return self.record.substitute
+        if self.status != AttendanceStatus.SUBSTITUTE:
+            return ""
+        return ", ".join(self.seen)[:SUBSTITUTE_LENGTH]
 
 
 def attendees(meeting: Meeting) -> list[Attendee]:
@@ -42,15 +86,17 @@ def _current_attendees(meeting: Meeting) -> list[Attendee]:
     departments = {d.id: d for d in active_departments()}
     departments.update({row.department_id: row.department for row in records.values()})
     names = liaison_names(departments)
-    return [Attendee(d, names.get(d.id, ""), records.get(d.id))
+    seen = seen_during(meeting)
+    return [Attendee(d, names.get(d.id, ""), records.get(d.id), tuple(sorted(u.name for u in seen.get(d.id, []))))
             for d in sorted(departments.values(), key=lambda d: d.code)]
 
 
 def freeze_attendance(meeting: Meeting) -> None:
-    """At the close: give every department a row (absent unless recorded) that keeps its liaison's name."""
+    """At the close: give every department a row (as presence suggests unless recorded) that keeps its
+    liaison's name."""
     for attendee in _current_attendees(meeting):
         row = attendee.record or Attendance(meeting_id=meeting.id, department_id=attendee.department.id,
-                                            status=AttendanceStatus.ABSENT, substitute="")
+                                            status=attendee.status, substitute=attendee.substitute)
         row.liaison_name = attendee.liaison[:80]
         db.session.add(row)
 

@@ -7,25 +7,33 @@ from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import to_local, to_utc, utcnow
 
-from . import live, queries
-from .attendance import freeze_attendance
+from . import live, notices, queries
+from .attendance import freeze_attendance, is_confirmed
 from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
 from .services import MeetingConflict, MeetingError, Viewer, next_slot
 from .workflow import MEETING_TRANSITIONS, ItemStatus, MeetingStatus
 
 
-def change_status(viewer: Viewer, move_name: str) -> None:
-    """Start or close the meeting, as the meeting table allows this person."""
+class AttendanceUnconfirmed(MeetingError):
+    """Closing would freeze attendance nobody confirmed: the office is asked first (the close page)."""
+
+
+def change_status(viewer: Viewer, move_name: str, *, attendance_accepted: bool = False) -> None:
+    """Start or close the meeting, as the meeting table allows this person. Closing with attendance nobody
+    confirmed needs `attendance_accepted` (the office saw the proposed attendance and chose to keep it)."""
     move = MEETING_TRANSITIONS.get(move_name)
     if move is None or move not in viewer.moves():
         raise MeetingError(_l("This step is not possible now."))
+    if move.target == MeetingStatus.CLOSED and not attendance_accepted and not is_confirmed(viewer.meeting):
+        raise AttendanceUnconfirmed(_l("Nobody has confirmed the attendance yet."))
     _claim_status(viewer.meeting, move)
     if move.target == MeetingStatus.CLOSED:
         return close_meeting(viewer)
     viewer.meeting.status = move.target
+    viewer.meeting.started_at = utcnow()
     live.bump(viewer.meeting.id, layout=True)
     db.session.commit()
 
@@ -54,6 +62,7 @@ def following_meeting(meeting: Meeting) -> Meeting:
         nxt = Meeting(starts_at=to_utc(start), place=place, created_by_id=meeting.created_by_id)
         db.session.add(nxt)
         db.session.flush()
+        notices.announce(nxt)  # a meeting created for the carried-over items: liaisons get the notice
     return nxt
 
 
@@ -83,7 +92,7 @@ def close_meeting(viewer: Viewer) -> None:
     notify(users_with_role(Role.LIAISON),
            _l("The liaison meeting of %(day)s is closed; the minutes are ready.",
               day=to_local(meeting.starts_at).strftime("%Y-%m-%d")),
-           link=path_for("meetings.minutes", meeting_id=meeting.id), commit=False)
+           link=path_for("meetings.minutes", meeting_id=meeting.id), kind=Kind.MINUTES, commit=False)
     db.session.commit()
 
 

@@ -1,6 +1,8 @@
 """A 409 on an inline form: which fields of the version saved first differ from the one being saved.
 
-Shown above the form so that "Save again" never undoes someone's change without them seeing it.
+Shown above the form, scrolled into view and focused; Save keeps refusing (the form still holds the version
+first shown), and replacing theirs is its own button ("use my version", which tells them), next to "take
+theirs". Free text is shown side by side (theirs / yours) to merge by hand in the form below.
 """
 from dataclasses import dataclass
 
@@ -12,7 +14,7 @@ from app.extensions import db
 from .models import AgendaItem, Kind, Urgency
 from .workflow import ItemStatus
 
-# Free text: the person's own version stays in the form right below, so only theirs is repeated.
+# Free text: shown side by side in full, to merge.
 TEXT_FIELDS = {"title", "details", "outcome", "decision"}
 LABELLED = {"kind": Kind, "urgency": Urgency, "status": ItemStatus}
 
@@ -21,7 +23,8 @@ LABELLED = {"kind": Kind, "urgency": Urgency, "status": ItemStatus}
 class Difference:
     label: str
     theirs: str
-    yours: str | None  # None for free text (see TEXT_FIELDS)
+    yours: str
+    is_text: bool  # free text (TEXT_FIELDS): shown side by side in full
 
 
 def _shown(name: str, value) -> str:
@@ -44,6 +47,6 @@ def differences(form, theirs: AgendaItem, mine: dict) -> list[Difference]:
         name = field.short_name
         if name not in mine or getattr(theirs, name, None) == mine[name]:
             continue
-        yours = None if name in TEXT_FIELDS else _shown(name, mine[name])
-        found.append(Difference(str(field.label.text), _shown(name, getattr(theirs, name)), yours))
+        found.append(Difference(str(field.label.text), _shown(name, getattr(theirs, name)), _shown(name, mine[name]),
+                                name in TEXT_FIELDS))
     return found

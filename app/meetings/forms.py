@@ -99,6 +99,8 @@ class ProgressForm(VersionedForm):
     move = RadioField(_l("What happened?"), validators=[DataRequired(message=_l("Choose what happened."))])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)],
                          description=_l("Progress, what was done, or why it goes back."))
+    percent = IntegerField(_l("Progress in %"), validators=[Optional(), NumberRange(min=0, max=100)],
+                           description=_l("Optional, 0 to 100."))
     version = HiddenField(validators=VERSION)
 
     def __init__(self, *args, moves=(), **kwargs):

@@ -12,7 +12,7 @@ from app.auth.services import liaison_of
 from app.calendar.services import is_working_day
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import today, utcnow
 
 from .models import ActionItem
@@ -20,9 +20,10 @@ from .workflow import ActionState
 
 
 def _overdue(day):
-    """Still to be done, deadline before `day`, owner not told yet."""
-    return (ActionItem.state.in_((ActionState.OPEN, ActionState.STARTED)), ActionItem.deadline < day,
-            ActionItem.overdue_notified_at.is_(None))
+    """A meeting's action item still to be done, deadline before `day`, owner not told yet. (Tasks assigned
+    outside a meeting share the table; app/tasks/jobs.py reminds those, per overdue step.)"""
+    return (ActionItem.meeting_id.is_not(None), ActionItem.state.in_((ActionState.OPEN, ActionState.STARTED)),
+            ActionItem.deadline < day, ActionItem.overdue_notified_at.is_(None))
 
 
 def _claim(action_id: int, day, now) -> bool:
@@ -50,7 +51,7 @@ def remind_overdue() -> str:
         notify([action.owner, liaison_of(action.department_id)],
                _l("Action item overdue since %(deadline)s: %(task)s", deadline=action.deadline.isoformat(),
                   task=action.task),
-               link=path_for("actions.detail", action_id=action.id), commit=False)
+               link=path_for("actions.detail", action_id=action.id), kind=Kind.ACTION_ITEM, commit=False)
         sent += 1
     db.session.commit()
     return f"{sent} overdue action item(s) reminded"

@@ -58,8 +58,10 @@ class Meeting(db.Model):
     followup_revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime | None]  # the office's "start"; presence from then on proposes attendance
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None]  # when liaisons were reminded of it (app/meetings/notices.py)
 
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
 
@@ -171,9 +173,17 @@ class ActionItem(db.Model):
     __table_args__ = (Index("ix_meeting_actions_state_deadline", "state", "deadline"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_items.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    # Empty for a task assigned outside a meeting (app/tasks/): action items are the tasks of one source.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_items.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     task: Mapped[str] = mapped_column(String(500))
+    # Where the task came from: app.tasks.workflow.TaskSource ("meeting" for an action item), and a free text.
+    source: Mapped[str] = mapped_column(String(20), default="meeting", server_default="meeting", index=True)
+    source_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    details: Mapped[str] = mapped_column(Text, default="", server_default="")
+    percent: Mapped[int | None]  # the last progress report's percentage, if it gave one
+    # How many overdue steps the owner and assigner were reminded of (app/tasks/jobs.py), so each step once.
+    overdue_step: Mapped[int] = mapped_column(default=0, server_default="0")
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     deadline: Mapped[date] = mapped_column(Date)
@@ -181,7 +191,7 @@ class ActionItem(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=ActionState.OPEN.value)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # the assigner
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(index=True)
     # Set when `flask tick` told the owner the deadline passed, so they are told once, not every run.
@@ -193,6 +203,7 @@ class ActionItem(db.Model):
     meeting: Mapped[Meeting] = relationship()
     department: Mapped[Department] = relationship(lazy="joined")
     owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+    assigner: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     events: Mapped[list["ActionEvent"]] = relationship(order_by="ActionEvent.id", cascade="all, delete-orphan")
 
     def is_overdue(self, today: date) -> bool:
@@ -222,6 +233,7 @@ class ActionEvent(db.Model):
     from_state: Mapped[str] = mapped_column(String(20), default="")
     to_state: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(1000), default="")
+    percent: Mapped[int | None]  # a progress report's optional percentage
 
     user: Mapped[User] = relationship(lazy="joined")
 

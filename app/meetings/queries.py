@@ -122,10 +122,11 @@ def followups(meeting: Meeting) -> list[ActionItem]:
 
 
 def visible(user: User):
-    """Office and liaisons see every action item; anyone else only those they own."""
+    """Office and liaisons see every action item and task; anyone else (a leader too) those they own or
+    assigned."""
     query = select(ActionItem)
     if not user.has_any_role(Role.OFFICE, Role.LIAISON):
-        query = query.where(ActionItem.owner_id == user.id)
+        query = query.where((ActionItem.owner_id == user.id) | (ActionItem.created_by_id == user.id))
     return query
 
 
@@ -133,9 +134,11 @@ def get_visible(user: User, action_id: int) -> ActionItem | None:
     return db.session.scalar(_with_details(visible(user).where(ActionItem.id == action_id)))
 
 
-def search(user: User, *, department_id=None, owner_id=None, state="", overdue=False, page=1):
-    """The /actions/ list with its filters; a liaison's own department comes first."""
+def search(user: User, *, department_id=None, owner_id=None, state="", overdue=False, page=1, source=""):
+    """The /actions/ and /tasks/ list with its filters; a liaison's own department comes first."""
     query = visible(user)
+    if source:
+        query = query.where(ActionItem.source == source)
     if department_id:
         query = query.where(ActionItem.department_id == department_id)
     if owner_id:

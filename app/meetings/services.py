@@ -10,10 +10,12 @@ from app.auth.roles import Role
 from app.calendar.services import next_working_day
 from app.errors import Conflict, Refused
 from app.extensions import db
+from app.links import path_for
+from app.notifications import Kind, notify
 from app.timeutil import MAX_DAY, to_local, to_utc, utcnow
 from app.workflow import allowed
 
-from . import live
+from . import live, notices
 from .models import AgendaItem, Meeting
 from .workflow import MEETING_TRANSITIONS, ItemStatus, actors_of
 
@@ -89,6 +91,8 @@ def _on_a_working_day(start: datetime) -> datetime:
 def create_meeting(user: User, starts_local: datetime, place: str) -> Meeting:
     meeting = Meeting(starts_at=to_utc(starts_local), place=place.strip(), created_by_id=user.id)
     db.session.add(meeting)
+    db.session.flush()
+    notices.announce(meeting)
     db.session.commit()
     return meeting
 
@@ -152,9 +156,12 @@ def add_item(viewer: Viewer, data: dict) -> AgendaItem:
     return item
 
 
-def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layout: bool = False) -> None:
+def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layout: bool = False,
+                     replaced_by: User | None = None) -> None:
     """Write only if nobody saved this form's part of the item (its `counter` column) since `version`
-    was read; else raise MeetingConflict with theirs."""
+    was read; else raise MeetingConflict with theirs. `replaced_by`: the save knowingly replaces the version
+    `version` (the "use my version" of a conflict), whose author is told."""
+    replaced_author = item.updated_by_id
     revision = bump_open(item.meeting_id, layout=layout)
     result = db.session.execute(
         update(AgendaItem).where(AgendaItem.id == item.id, counter == version)
@@ -164,12 +171,24 @@ def _compare_and_set(item: AgendaItem, counter, version: int, values: dict, layo
         db.session.rollback()
         db.session.expire_all()
         raise MeetingConflict(current=db.session.get(AgendaItem, item.id))
+    if replaced_by is not None and replaced_author not in (None, replaced_by.id):
+        _tell_replaced(item, replaced_author, replaced_by)
     db.session.commit()
     db.session.expire_all()
 
 
-def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int) -> None:
-    """Save an edit made from an inline form that showed `version`, by someone who owns the item.
+def _tell_replaced(item: AgendaItem, author_id: int, by: User) -> None:
+    """The person whose saved text was knowingly replaced after an edit conflict hears of it, with a link."""
+    notify([db.session.get(User, author_id)],
+           _l("%(name)s replaced your version of the agenda item “%(title)s” with theirs after an edit conflict.",
+              name=by.name, title=item.title),
+           link=path_for("meetings.detail", meeting_id=item.meeting_id) + f"#item-{item.id}",
+           kind=Kind.GENERAL, commit=False)
+
+
+def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int, overwriting: bool = False) -> None:
+    """Save an edit made from an inline form that showed `version`, by someone who owns the item;
+    `overwriting`: after a conflict, the person chose to replace the version shown to them.
 
     Who may edit is checked once, by the view (`Viewer.owns`, 403) before it reads the form; this
     checks what only the service knows: that the meeting is still open.
@@ -181,11 +200,14 @@ def update_item(viewer: Viewer, item: AgendaItem, data: dict, version: int) -> N
         data["department_id"] = _department_for(viewer, department_id)
     # In the grouped view an item that changes department moves to another group: redraw the agenda.
     moved = data.get("department_id", item.department_id) != item.department_id
-    _compare_and_set(item, AgendaItem.version, version, {**data, "updated_by_id": viewer.user.id}, layout=moved)
+    _compare_and_set(item, AgendaItem.version, version, {**data, "updated_by_id": viewer.user.id}, layout=moved,
+                     replaced_by=viewer.user if overwriting else None)
 
 
-def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str, status: str, version: int) -> None:
-    """Save the outcome form, which showed `version` of the item's outcome (not of its text)."""
+def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str, status: str, version: int,
+                   overwriting: bool = False) -> None:
+    """Save the outcome form, which showed `version` of the item's outcome (not of its text); `overwriting` as
+    in update_item."""
     require_open(viewer.meeting)
     status = ItemStatus.DISCUSSED if status == ItemStatus.DISCUSSED else ItemStatus.OPEN
     if status == ItemStatus.OPEN and item.actions:
@@ -193,7 +215,7 @@ def record_outcome(viewer: Viewer, item: AgendaItem, outcome: str, decision: str
                               "as not yet discussed."))
     _compare_and_set(item, AgendaItem.outcome_version, version,
                      {"outcome": outcome.strip(), "decision": decision.strip(), "status": status,
-                      "updated_by_id": viewer.user.id})
+                      "updated_by_id": viewer.user.id}, replaced_by=viewer.user if overwriting else None)
 
 
 def move_item(viewer: Viewer, item: AgendaItem, direction: str) -> None:

@@ -10,6 +10,7 @@ from app.auth.services import active_departments
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg
 from app.timeutil import today
 
@@ -33,6 +34,7 @@ def viewer_for(meeting_id: int) -> services.Viewer:
 
 
 @bp.get("/")
+@cached_page("meetings", "calendar", seconds=60)
 def index():
     upcoming = queries.upcoming()
     page = queries.past(page_arg())
@@ -89,6 +91,7 @@ def new_item_form(viewer: services.Viewer, formdata=None) -> ItemForm:
 
 
 @bp.get("/<int:meeting_id>")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def detail(meeting_id: int):
     """The shared screen: agenda, follow-ups and the add form, kept current by a one-second poll."""
     viewer = viewer_for(meeting_id)
@@ -137,12 +140,26 @@ def presence(meeting_id: int):
 def status(meeting_id: int):
     viewer = viewer_for(meeting_id)
     try:
-        closing.change_status(viewer, request.form.get("move", ""))
+        closing.change_status(viewer, request.form.get("move", ""),
+                              attendance_accepted=request.form.get("attendance") == "accepted")
+    except closing.AttendanceUnconfirmed:
+        return redirect_after_post(url_for("meetings.close", meeting_id=meeting_id))
     except services.MeetingError as exc:
         flash(str(exc), "error")
     else:
         flash(_("The meeting is now: %(status)s.", status=viewer.meeting.status_enum.label), "success")
     return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
+
+
+@bp.get("/<int:meeting_id>/close")
+@role_required(Role.OFFICE)
+def close(meeting_id: int):
+    """Asked before closing with attendance nobody confirmed: what the minutes would record, and the choice
+    between checking it first and closing with it."""
+    viewer = viewer_for(meeting_id)
+    return render_template("meetings/close.html", meeting=viewer.meeting, viewer=viewer,
+                           attendees=attendance_rules.attendees(viewer.meeting),
+                           confirmed=attendance_rules.is_confirmed(viewer.meeting))
 
 
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -162,4 +179,5 @@ def attendance(meeting_id: int):
             flash(_("Attendance is saved."), "success")
             return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
     return render_form("meetings/attendance.html", "meetings/attendance.html", form=form, meeting=viewer.meeting,
-                       attendees=attendees, choices=AttendanceStatus)
+                       attendees=attendees, choices=AttendanceStatus,
+                       confirmed=attendance_rules.is_confirmed(viewer.meeting))

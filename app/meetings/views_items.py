@@ -60,12 +60,22 @@ def _panel(fragment: str, form, **context):
     return render_form("meetings/panel.html", fragment, form=form, fragment=fragment, **context)
 
 
-def _conflict(fragment: str, form, conflict: services.MeetingConflict, mine: dict):
-    """409: their version above the form, this person's text kept in it, ready to save again knowingly."""
+def _conflict(fragment: str, form, conflict: services.MeetingConflict, mine: dict, theirs_version: int):
+    """409: their version above the form, this person's text kept in it. The form keeps the version first
+    shown, so Save meets the conflict again; replacing theirs is "use my version" (theirs_version)."""
     theirs = conflict.current
     response = render("meetings/panel.html", fragment, status=409, fragment=fragment, form=form, item=theirs,
-                      theirs=theirs, differences=differences(form, theirs, mine))
+                      theirs=theirs, theirs_version=theirs_version, differences=differences(form, theirs, mine))
     return _refreshing(response)  # the item above the form shows their version at once
+
+
+def _version_to_check(form) -> tuple[int, bool]:
+    """The version the save expects to replace, and whether it knowingly replaces someone's ("use my
+    version": the one shown in the conflict, else the one the form was opened with)."""
+    if request.form.get("resolve") == "mine":
+        shown = request.form.get("theirs_version", "")
+        return (int(shown) if shown.isdigit() else 0), True
+    return int(form.version.data or 0), False
 
 
 def _saved(item: AgendaItem, viewer):
@@ -113,11 +123,11 @@ def save_item(item_id: int):
     form = _item_form(viewer, item, formdata=request.form)
     if form.validate_on_submit():
         mine = services.cleaned_item(_item_data(form))  # as it would be stored, to compare with theirs
+        version, overwriting = _version_to_check(form)
         try:
-            services.update_item(viewer, item, dict(mine), int(form.version.data or 0))
+            services.update_item(viewer, item, dict(mine), version, overwriting=overwriting)
         except services.MeetingConflict as conflict:
-            form.version.data = conflict.current.version
-            return _conflict("meetings/_item_form.html", form, conflict, mine)
+            return _conflict("meetings/_item_form.html", form, conflict, mine, conflict.current.version)
         except services.MeetingError as exc:
             attach_error(form, exc)
         else:
@@ -149,11 +159,11 @@ def outcome(item_id: int):
         form.version.data, form.status.data = item.outcome_version, "discussed"
     elif form.validate_on_submit():
         mine = _outcome_data(form)
+        version, overwriting = _version_to_check(form)
         try:
-            services.record_outcome(viewer, item, **mine, version=int(form.version.data or 0))
+            services.record_outcome(viewer, item, **mine, version=version, overwriting=overwriting)
         except services.MeetingConflict as conflict:
-            form.version.data = conflict.current.outcome_version
-            return _conflict("meetings/_outcome_form.html", form, conflict, mine)
+            return _conflict("meetings/_outcome_form.html", form, conflict, mine, conflict.current.outcome_version)
         except services.MeetingError as exc:
             attach_error(form, exc)
         else:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.auth.roles import Role, role_required
 from app.htmx import redirect_after_post, render_form
+from app.pagecache import cached_page
 
 from . import closing
 from .blueprint import bp
@@ -24,6 +25,7 @@ def _refused_correction(viewer, form):
 
 
 @bp.get("/<int:meeting_id>/minutes")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def minutes(meeting_id: int):
     """The printable minutes; a closed meeting's are locked, later corrections appear as amendments."""
     viewer = viewer_for(meeting_id)
@@ -42,6 +44,7 @@ def minutes_markdown(meeting_id: int):
 
 
 @bp.get("/<int:meeting_id>/minutes.docx")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def minutes_docx(meeting_id: int):
     data = gather(viewer_for(meeting_id).meeting)
     return send_file(io.BytesIO(as_docx(data)), as_attachment=True, download_name=f"minutes-{data.day}.docx",

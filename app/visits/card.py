@@ -6,5 +6,4 @@ from . import queries
 
 
 def front_desk_card(user):
-    board = queries.board()
-    return Markup(render_template("visits/_home_card.html", board=board))
+    return Markup(render_template("visits/_home_card.html", counts=queries.board_counts()))

@@ -219,12 +219,14 @@ def started(visit: Visit) -> bool:
 
 
 def reschedule(visit: Visit) -> None:
-    """Set every step's due time from the expected times. A step already late when the visit is planned
-    shows red on the board but sends no overdue reminder: people planning it at short notice know."""
+    """Set every step's due time from the expected times. A step already past when the visit is planned is
+    marked late-planned: still doable, but never alarmed on the board nor reminded (nobody could have done it
+    in time, and the people planning at short notice know)."""
     now = utcnow()
     for step in visit.steps:
         step.due_at = due_time(_anchor_time(visit, step.anchor), step.offset_minutes)
-        step.overdue_notified_at = now if step.due_at < now else None
+        step.late_planned = step.due_at < now
+        step.overdue_notified_at = now if step.late_planned else None
 
 
 def _anchor_time(visit: Visit, anchor: str) -> datetime:

@@ -22,13 +22,22 @@ from .services import VisitData
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+class Needed:
+    """Marks a field required (starred by render_field) whose rule the service checks and explains: the visitor
+    names (one per line), the host and the owner (chosen from lists the form cannot judge alone)."""
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        """Nothing here: services.visit_problems refuses, with a message naming what to do."""
+
+
 class VisitForm(OnceForm):
     """Serves creating, requesting and editing a visit; a request has no owner field (the office names one).
     Its token makes a double tap on "Plan the visit" create one visit."""
     organisation = StringField(_l("Visitor organisation"), validators=[DataRequired(), Length(max=120)])
     different_group = BooleanField(_l("This is a different group"), description=_l(
         "Another group from the same organisation at the same time, received in a visit of its own."))
-    visitor_names = TextAreaField(_l("Visitor names"), validators=[Length(max=2000)],
+    visitor_names = TextAreaField(_l("Visitor names"), validators=[Needed(), Length(max=2000)],
                                   description=_l("One name per line."))
     visitor_count = IntegerField(_l("Number of visitors"), validators=[Optional(), NumberRange(1, 500)],
                                  description=_l("Leave empty to count the names."))
@@ -38,7 +47,7 @@ class VisitForm(OnceForm):
     purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=500)])
     visit_type = SelectField(_l("Visit type"), choices=options(VisitType),
                              description=_l("Picks the reception checklist."))
-    host_id = SelectField(_l("Host"), coerce=int, validate_choice=False)
+    host_id = SelectField(_l("Host"), coerce=int, validate_choice=False, validators=[Needed()])
     host_department_id = SelectField(_l("Host department"), coerce=int, validate_choice=False,
                                      description=_l("Lists the department's employees to choose the host."))
     expected_arrival = DateTimeLocalField(_l("Expected arrival"), format=DATETIME_FORMAT,
@@ -57,13 +66,14 @@ class VisitForm(OnceForm):
     cohost_department = SelectField(_l("Co-hosts from"), coerce=int, validate_choice=False,
                                     description=_l("Co-hosts may come from any department."))
     cohost_ids = SelectMultipleField(_l("Co-hosts"), coerce=int, validate_choice=False)
-    owner_id = SelectField(_l("Visit owner"), coerce=int, validate_choice=False,
+    owner_id = SelectField(_l("Visit owner"), coerce=int, validate_choice=False, validators=[Needed()],
                            description=_l("One office staff member responsible end to end."))
     version = HiddenField()
 
     def __init__(self, *args, hosts=(), cohosts=(), departments=(), rooms=(), owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.host_id.choices = options([(0, _l("— choose —"))] + [(u.id, _person(u)) for u in hosts])
+        # A required select's placeholder has an empty value (HTML); it reads as 0, "nobody chosen".
+        self.host_id.choices = options([("", _l("— choose —"))] + [(u.id, _person(u)) for u in hosts])
         self.cohost_ids.choices = options((u.id, _person(u)) for u in cohosts)
         self.host_department_id.choices = options([(0, _l("— choose —"))] + [(d.id, str(d)) for d in departments])
         self.cohost_department.choices = list(self.host_department_id.choices)
@@ -74,17 +84,18 @@ class VisitForm(OnceForm):
             del self.owner_id
             del self.different_group
         else:
-            self.owner_id.choices = options([(0, _l("— choose —"))] + [(u.id, u.name) for u in owners])
+            self.owner_id.choices = options([("", _l("— choose —"))] + [(u.id, u.name) for u in owners])
 
     def to_data(self) -> VisitData:
+        """What the form says; the times may be None only for `people_problems` (see checkable_data)."""
         names = [n for n in (self.visitor_names.data or "").splitlines() if n.strip()]
         return VisitData(
             organisation=self.organisation.data or "", visitor_names=self.visitor_names.data or "",
             visitor_count=self.visitor_count.data or len(names), purpose=self.purpose.data or "",
             visit_type=self.visit_type.data, host_id=self.host_id.data or 0,
             host_department_id=self.host_department_id.data or None,
-            expected_arrival=to_utc(self.expected_arrival.data),
-            expected_departure=to_utc(self.expected_departure.data), lead_phone=self.lead_phone.data or "",
+            expected_arrival=_utc_or_none(self.expected_arrival.data),
+            expected_departure=_utc_or_none(self.expected_departure.data), lead_phone=self.lead_phone.data or "",
             room_id=self.room_id.data or None, room_text=self.room_text.data or "",
             meals_count=self.meals_count.data or 0, dietary_notes=self.dietary_notes.data or "",
             materials=self.materials.data or "", licence_plates=self.licence_plates.data or "",
@@ -111,6 +122,14 @@ class VisitForm(OnceForm):
             if isinstance(getattr(data, name, None), str):
                 setattr(data, name, "")
         return data
+
+
+def _utc_or_none(moment):
+    """None for a missing time or one the form refused at the ends of the calendar (year 1 or 9999)."""
+    try:
+        return to_utc(moment) if moment else None
+    except OverflowError:
+        return None
 
 
 def _person(user) -> str:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.roles import Role
@@ -36,9 +36,13 @@ def _claim(model, row_id: int, column, now, *conditions) -> bool:
 
 
 def _step_overdue(now):
-    """Open, past due, not reported yet, on a visit still planned or under way."""
+    """Open, past due, not reported yet, on a visit still planned or under way; neither already past when the
+    visit was planned nor due after the visitors had left (VisitStep.is_overdue)."""
     active = select(Visit.id).where(Visit.status.in_(stored((VisitStatus.PLANNED, VisitStatus.IN_PROGRESS))))
-    return (VisitStep.state == StepState.OPEN.value, VisitStep.due_at < now, VisitStep.visit_id.in_(active))
+    left_before = exists().where(Visit.id == VisitStep.visit_id, Visit.departed_at.is_not(None),
+                                 Visit.departed_at >= VisitStep.due_at)
+    return (VisitStep.state == StepState.OPEN.value, VisitStep.due_at < now, VisitStep.visit_id.in_(active),
+            VisitStep.late_planned.is_(False), ~left_before)
 
 
 def remind_overdue_steps() -> str:

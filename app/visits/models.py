@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Department, User
@@ -201,6 +201,8 @@ class VisitStep(StepTiming, db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     skip_reason: Mapped[str] = mapped_column(String(500), default="")
     overdue_notified_at: Mapped[datetime | None]
+    # Already past when the visit was planned (a visit booked at short notice): still doable, never overdue.
+    late_planned: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
 
     visit: Mapped[Visit] = relationship(back_populates="steps")
@@ -211,7 +213,12 @@ class VisitStep(StepTiming, db.Model):
         return _label(StepState, self.state)
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.state == "open" and self.due_at < now
+        """Open and past due, unless it was already past when the visit was planned (nobody could have done
+        it in time) or the visitors have left before it was due (a step for their stay cannot be done now)."""
+        if self.state != "open" or self.late_planned or self.due_at >= now:
+            return False
+        departed = self.visit.departed_at
+        return departed is None or departed < self.due_at
 
 
 class VisitEvent(db.Model):

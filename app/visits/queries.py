@@ -3,7 +3,7 @@ the people and rooms a visit form offers. Nothing here writes."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
@@ -97,6 +97,25 @@ def board(day: date | None = None) -> Board:
                  stamp=board_stamp(day), now=utcnow())
 
 
+@dataclass(frozen=True)
+class BoardCounts:
+    today: int
+    on_site: int
+    tomorrow: int
+
+
+def board_counts(day: date | None = None) -> BoardCounts:
+    """The board's three list lengths (home card), counted by the database instead of loading the visits."""
+    start, end, end2 = _board_window(day or today())
+    shown = Visit.status.in_(stored((VisitStatus.PLANNED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)))
+    expected = Visit.expected_arrival < end
+    on_site = and_(expected, Visit.arrived_at.is_not(None), Visit.departed_at.is_(None))
+    tomorrow = and_(Visit.expected_arrival >= end, Visit.status == VisitStatus.PLANNED.value)
+    counted = [func.count(case((condition, 1))) for condition in (expected, on_site, tomorrow)]
+    counts = db.session.execute(select(*counted).where(shown, _on_board(start, end2))).one()
+    return BoardCounts(*counts)
+
+
 def next_due(visit: Visit, responsible: str | None = None) -> VisitStep | None:
     """The open step due first, whoever does it, or only among the steps of one responsible."""
     open_steps = [s for s in visit.steps if s.state == StepState.OPEN and responsible in (None, s.responsible)]
@@ -115,8 +134,9 @@ def undoable_tick(visit: Visit, user, now: datetime) -> VisitStep | None:
     return max(mine, key=lambda s: s.done_at) if mine else None
 
 
-def overdue_steps(visit: Visit, now: datetime) -> list[VisitStep]:
-    return [s for s in visit.steps if s.is_overdue(now)]
+def overdue_steps(visit: Visit, now: datetime, responsible: str | None = None) -> list[VisitStep]:
+    """The steps past due (see VisitStep.is_overdue), of everyone or only of one responsible."""
+    return [s for s in visit.steps if s.is_overdue(now) and responsible in (None, s.responsible)]
 
 
 @dataclass

@@ -15,7 +15,7 @@ from app.auth.services import users_with_role
 from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import utcnow
 
 from . import checklist, workflow
@@ -136,6 +136,12 @@ def _time_problems(data: VisitData, visit: Visit) -> list[VisitError]:
     if arrival_changed and data.expected_arrival < utcnow() - PAST_TOLERANCE:
         problems.append(VisitError(_l("The arrival is in the past; check the date."), "expected_arrival"))
     return problems
+
+
+def untimed_problems(data: VisitData, requires_owner: bool) -> list[VisitError]:
+    """The rules that need no valid times (visitor names, host, owner): checked on a submit whose times the
+    form refused, so those errors come in the same answer."""
+    return _visitor_problems(data) + _people_problems(data, requires_owner)
 
 
 def _people_problems(data: VisitData, requires_owner: bool) -> list[VisitError]:
@@ -367,7 +373,7 @@ def record_arrival(user, visit: Visit) -> None:
     _move(visit, "arrive", user, arrived_at=utcnow())
     notify([visit.host, visit.owner, *visit.cohosts],
            _l("Your visitors from %(organisation)s have arrived.", organisation=visit.organisation),
-           link=_link(visit), commit=False)
+           link=_link(visit), kind=Kind.VISITOR_ARRIVAL, commit=False)
     db.session.commit()
 
 

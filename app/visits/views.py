@@ -8,6 +8,7 @@ from app.auth.services import active_departments
 from app.errors import Conflict, Refused
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form, wants_fragment
+from app.pagecache import cached_page
 from app.params import page_arg, to_int
 from app.timeutil import to_local, utcnow
 
@@ -20,6 +21,7 @@ from .views_board import board_card
 
 @bp.get("/")
 @login_required
+@cached_page("visits", "calendar", seconds=60)
 def index():
     """The visits I host, co-host, own or asked for; reception and office see all upcoming visits."""
     show = request.args.get("show", "upcoming")
@@ -57,9 +59,7 @@ def _inline_check(form: VisitForm, visit=None):
     form.validate()
     data = form.checkable_data()
     if data is not None:
-        stored = visit or Visit()
-        requires_owner = "owner_id" in form and (visit is None or visit.status != workflow.VisitStatus.REQUESTED)
-        for problem in services.visit_problems(data, stored, requires_owner):
+        for problem in services.visit_problems(data, visit or Visit(), _requires_owner(form, visit)):
             attach_error(form, problem)
     for field in form:
         if not any(str(value).strip() not in ("", "0") for value in (field.raw_data or [])):
@@ -67,6 +67,35 @@ def _inline_check(form: VisitForm, visit=None):
     form.form_errors = []
     return render_form("visits/form.html", "visits/_visit_fields.html", form, visit=visit,
                        offer_different_group=_offers_different_group(form, visit))
+
+
+def _requires_owner(form: VisitForm, visit=None) -> bool:
+    return "owner_id" in form and (visit is None or visit.status != workflow.VisitStatus.REQUESTED)
+
+
+def _service_problems(form: VisitForm, visit=None) -> int:
+    """Put every rule of the service the form breaks (room clash, duplicate, host...) on its field, checked on
+    what could be read; how many there were."""
+    data, requires_owner = form.checkable_data(), _requires_owner(form, visit)
+    if data is not None:
+        problems = services.visit_problems(data, visit or Visit(), requires_owner)
+    else:
+        problems = services.untimed_problems(form.to_data(), requires_owner)
+    for problem in problems:
+        attach_error(form, problem)
+    return len(problems)
+
+
+def _submitted_and_valid(form: VisitForm, visit=None) -> bool:
+    """On a submit, every error at once: when the form refuses a field, the service's rules are checked too, so
+    nobody sends a 20-field form three times to see them all. A valid form goes to the service, which checks
+    its rules on saving (and gives a resent form the visit created the first time)."""
+    if request.method != "POST":
+        return False
+    if form.validate_on_submit():
+        return True
+    _service_problems(form, visit)
+    return False
 
 
 def _offers_different_group(form: VisitForm, visit=None) -> bool:
@@ -90,11 +119,12 @@ def new():
     if request.method == "GET":
         form.host_id.data = 0 if current_user.has_any_role(*services.STAFF) else current_user.id
         form.host_department_id.data = form.cohost_department.data = current_user.department_id or 0
-    if form.validate_on_submit():
+    if _submitted_and_valid(form):
         try:
             visit = services.create_visit(current_user, form.to_data(), form.token.data)
         except Refused as error:
-            attach_error(form, error)
+            if not _service_problems(form):  # all of them, not only the first the service met
+                attach_error(form, error)
         else:
             flash(_("The visit is planned.") if visit.status == workflow.VisitStatus.PLANNED
                   else _("Your request is sent; the office will name an owner."), "success")
@@ -117,7 +147,7 @@ def edit(visit_id: int):
         return _inline_check(form, visit)
     if request.method == "GET":
         _load_visit(form, visit)
-    elif form.validate_on_submit():
+    elif _submitted_and_valid(form, visit):
         try:
             # A version that is not a number is a form from nowhere: it can only be out of date.
             services.update_visit(current_user, visit, form.to_data(), to_int(form.version.data) or 0)
@@ -125,7 +155,8 @@ def edit(visit_id: int):
             attach_error(form, error)
             return render_template("visits/form.html", form=form, visit=visit), 409
         except Refused as error:
-            attach_error(form, error)
+            if not _service_problems(form, visit):
+                attach_error(form, error)
         else:
             flash(_("The visit is saved."), "success")
             return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
@@ -160,6 +191,7 @@ def detail_context(visit) -> dict:
 
 @bp.get("/<int:visit_id>")
 @login_required
+@cached_page("visits", "calendar", seconds=60)
 def detail(visit_id: int):
     visit = visit_or_404(visit_id)
     return render("visits/detail.html", "visits/_live.html", **detail_context(visit))

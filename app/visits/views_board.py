@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.htmx import render, wants_fragment
+from app.pagecache import cached_page
 from app.params import page_arg
 from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from app.timeutil import utcnow
@@ -21,7 +22,8 @@ def card_helpers() -> dict:
     calls these per visit: the rules stay in Python, only their answers reach the template)."""
     now = utcnow()
     return {"now": now, "next_due": queries.next_due, "next_for_reception": queries.next_for_reception,
-            "overdue_steps": lambda visit: queries.overdue_steps(visit, now),
+            # The board alarms only what reception must do now; the owner's and host's steps are theirs.
+            "overdue_steps": lambda visit: queries.overdue_steps(visit, now, "reception"),
             "undoable": lambda visit: queries.undoable_tick(visit, current_user, now),
             "personal": lambda visit: services.sees_personal_data(current_user, visit)}
 
@@ -34,6 +36,7 @@ def board_card(visit) -> str:
 @bp.get("/today")
 @login_required
 @role_required(*FRONT_DESK)
+@cached_page("visits", "calendar", seconds=60)
 def today():
     """Today's visits by time, who is still in the building, and tomorrow's; the page polls every 5 seconds
     and an unchanged board answers 204 after a single query."""
@@ -45,6 +48,7 @@ def today():
 @bp.get("/register")
 @login_required
 @role_required(*FRONT_DESK)
+@cached_page("visits", "calendar", seconds=60)
 def register():
     """Every visit with its arrival and departure, searchable and filtered, as security and audits ask."""
     register_filter = queries.RegisterFilter.from_args(request.args)

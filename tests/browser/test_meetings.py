@@ -111,7 +111,20 @@ def test_two_saves_of_the_same_item_end_in_a_conflict_message(desktop, new_page)
     expect(conflict).to_contain_text("办公室：已派后勤检修")
     expect(conflict.locator("dt")).to_have_text(["Title"])  # the only field they changed
     expect(phone.locator(".item-edit input[name$='-title']")).to_have_value("联络员：今晚又坏了")
+    # Seen where the person is looking: in the viewport and focused (role=alert announces it).
+    expect(conflict).to_be_in_viewport()
+    expect(conflict).to_be_focused()
+    expect(conflict).to_have_attribute("role", "alert")
+    # Save is gone; replacing theirs is its own action, next to taking theirs.
+    edit = phone.locator(".item-edit")
+    expect(edit.get_by_role("button", name="Save", exact=True)).to_have_count(0)
+    expect(edit.get_by_role("button", name="Take theirs")).to_be_visible()
     check_page(phone, "meeting-conflict-phone")
+    edit.get_by_role("button", name="Use my version (replaces theirs)").click()
+    expect(item(desktop, "联络员：今晚又坏了")).to_be_visible(timeout=PROPAGATION_MS)
+    # The office, whose text was replaced, is told.
+    desktop.goto("/notifications/")
+    expect(desktop.locator("#content")).to_contain_text("replaced your version of the agenda item")
 
 
 def test_action_item_and_minutes(desktop):
@@ -149,8 +162,11 @@ def test_closing_reaches_the_liaison_and_carries_undiscussed_items_on(desktop, n
     open_as(phone, "liaison-qa", url)
     add_item(phone, "检测报告模板需要更新")
     expect(item(desktop, "检测报告模板需要更新")).to_be_visible(timeout=PROPAGATION_MS)
-    desktop.once("dialog", lambda dialog: dialog.accept())
+    # Nobody confirmed attendance: closing asks first, showing the liaison seen on the live screen as present.
     desktop.get_by_role("button", name="Close the meeting").click()
+    expect(desktop.locator("#attendance-unconfirmed")).to_contain_text("Nobody has confirmed the attendance yet.")
+    check_page(desktop, "meeting-close-desktop")
+    desktop.get_by_role("button", name="Close with this attendance").click()
     expect(desktop.locator(".badge-closed")).to_be_visible()
     # The liaison's screen shows the closed meeting without a reload, and editing is gone.
     expect(phone.locator(".badge-closed")).to_be_visible(timeout=PROPAGATION_MS)

@@ -2,6 +2,7 @@
 tablet while a colleague's board follows by itself, and the host hears about the arrival."""
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -195,3 +196,41 @@ def test_removing_a_template_step_asks_first(desktop):
     steps.first.get_by_role("button", name=re.compile("^Remove")).click()
     expect(steps).to_have_count(count - 1)
     expect(desktop.locator("#template-steps")).not_to_contain_text(first)
+
+
+def test_a_long_form_shows_every_error_at_once_and_a_short_notice_visit_is_not_red(phone):
+    """Issue 13, items 3 and 4: required fields starred, one submit lists every error at the top (each linked
+    to its field), and a visit planned for later today does not turn the board red with steps due days ago."""
+    login(phone, "office")
+    phone.goto("/visits/new")
+    expect(phone.locator("label[for=visitor_names]")).to_contain_text("*")
+    expect(phone.locator("label[for=host_id]")).to_contain_text("*")
+    phone.fill("#organisation", "Short Notice Ltd")
+    phone.click("form.visit-form button[type=submit]")
+    summary = phone.locator(".error-summary")
+    expect(summary).to_be_visible()
+    for field in ("visitor_names", "purpose", "host_id", "owner_id"):
+        expect(summary.locator(f"a[href='#{field}']")).to_have_count(1)
+    assert phone.input_value("#organisation") == "Short Notice Ltd"
+    check_page(phone, "visits-new-all-errors-phone")
+
+    soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=1)  # the office's wall clock (TIMEZONE)
+    phone.fill("#visitor_names", "李雷")
+    phone.fill("#purpose", "临时来访")
+    phone.select_option("#host_department_id", label="R&D")
+    expect(phone.locator("#host_id option", has_text="Chen")).to_have_count(1)
+    phone.select_option("#host_id", _option(phone, "#host_id", "Chen"))
+    phone.fill("#expected_arrival", soon.strftime("%Y-%m-%dT%H:%M"))
+    phone.fill("#expected_departure", (soon + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    phone.select_option("#owner_id", _option(phone, "#owner_id", "Wang"))
+    # The inline check follows each change: the list at the top empties as the fields are put right.
+    expect(phone.locator(".error-summary")).to_have_count(0)
+    phone.click("form.visit-form button[type=submit]")
+    phone.wait_for_url(re.compile(r"/visits/\d+$"))
+    expect(phone.locator(".late-planned").first).to_be_visible()
+    phone.goto("/visits/today")
+    card = phone.locator(".visit-card", has_text="Short Notice Ltd")
+    expect(card).to_be_visible()
+    expect(card).not_to_have_class(re.compile("has-overdue"))
+    expect(card.locator(".overdue-list")).to_have_count(0)
+    check_page(phone, "visits-board-short-notice-phone")

@@ -24,6 +24,7 @@ ROUTES = [
     Route("GET", "/meetings/<int:meeting_id>/changes", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/presence", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/status", allow(OFFICE, status=303), data={"move": "nonsense"}),
+    Route("GET", "/meetings/<int:meeting_id>/close", allow(OFFICE)),
     Route("GET", "/meetings/<int:meeting_id>/attendance", allow(OFFICE)),
     Route("POST", "/meetings/<int:meeting_id>/attendance", allow(OFFICE, status=303)),
     Route("POST", "/meetings/<int:meeting_id>/items", allow(*BOTH, status=422)),

@@ -25,7 +25,7 @@ def _count(model) -> int:
 
 def _field_error(page: str, field_id: str, kind: str) -> None:
     error = page.split(f'id="{field_id}-error">')[1].split("</small>")[0]
-    assert (NUL_TEXT if kind == "NUL" else "cannot be longer than") in error
+    assert (NUL_TEXT if kind == "NUL" else "too long: shorten it to at most") in error
 
 
 def _refused(response, field_id: str, kind: str, kept: dict) -> None:

@@ -57,10 +57,17 @@ def test_markdown_and_docx_downloads(app, client, login_as, make_meeting, office
     assert "- 旧任务未验收" in text and "&amp;" not in text
     docx = client.get(f"/meetings/{meeting.id}/minutes.docx")
     assert docx.status_code == 200 and docx.headers["Content-Disposition"].endswith('.docx')
-    paragraphs = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    document = Document(io.BytesIO(docx.data))
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "下月产线改造需要20名临时工" in paragraphs
     assert "Human Resources (liaison: HR Liaison): substitute: 赵敏" in paragraphs
-    assert "旧任务未验收" in paragraphs and "Follow-ups reviewed" in paragraphs
+    assert "Follow-ups reviewed" in paragraphs
+    # Action items are tables (事项 / 责任人 / 完成时限 / 验收标准), not one long line each (issue 13, item 18).
+    decided, followups = ([[cell.text for cell in row.cells] for row in table.rows] for table in document.tables)
+    assert decided[0] == ["What is to be done", "Responsible person", "Deadline", "Acceptance criterion"]
+    assert decided[1][0].startswith("招聘20名临时工") and decided[1][1] == "HR Liaison (Human Resources)"
+    assert decided[1][3] == "20人到岗" and len(decided[1][2]) == 10  # the deadline as yyyy-mm-dd
+    assert followups[1][0].startswith("旧任务未验收")
 
 
 def test_minutes_in_chinese(app, client, login_as, make_meeting, office_user, prod_liaison, hr_liaison, prod, hr,
@@ -71,6 +78,8 @@ def test_minutes_in_chinese(app, client, login_as, make_meeting, office_user, pr
     client.post("/language", data={"locale": "zh_CN", "next": "/"})
     text = client.get(f"/meetings/{meeting.id}/minutes.md").get_data(as_text=True)
     assert "会议纪要" in text and "生产部" in text
+    header = Document(io.BytesIO(client.get(f"/meetings/{meeting.id}/minutes.docx").data)).tables[0].rows[0]
+    assert [cell.text for cell in header.cells] == ["事项", "责任人", "完成时限", "验收标准"]
 
 
 def test_closed_minutes_take_amendments_with_who_and_when(app, client, login_as, make_meeting, office_user,

@@ -65,8 +65,8 @@ def test_two_office_staff_closing_the_same_meeting_close_it_once(app, make_user,
     first, second = make_user(Role.OFFICE, name="Office Li"), make_user(Role.OFFICE, name="Office Wang")
     url = f"/meetings/{meeting.id}/status"
     answers = _at_once(app, monkeypatch, closing, "_claim_status",
-                       [(_browser(app, first), url, {"move": "close"}, {}),
-                        (_browser(app, second), url, {"move": "close"}, {})])
+                       [(_browser(app, first), url, {"move": "close", "attendance": "accepted"}, {}),
+                        (_browser(app, second), url, {"move": "close", "attendance": "accepted"}, {})])
     assert sorted(a.status_code for a in answers) == [303, 409]
     lost = next(a for a in answers if a.status_code == 409).get_data(as_text=True)
     assert "Someone else changed this meeting first; it is now: closed." in lost

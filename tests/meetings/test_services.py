@@ -128,7 +128,7 @@ def test_status_moves_follow_the_table(meeting, office_user, prod_liaison):
 
 
 def close(office_user, meeting):
-    closing.change_status(viewer(office_user, meeting), "close")
+    closing.change_status(viewer(office_user, meeting), "close", attendance_accepted=True)
 
 
 def test_closing_moves_undiscussed_items_on_and_tells_every_liaison(app, thursday_meeting, office_user, prod_liaison,

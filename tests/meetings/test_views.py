@@ -7,6 +7,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import live
 from app.meetings.models import AgendaItem, Meeting
+from app.notifications.models import Notification
 from app.timeutil import to_local, today
 from tests import PARTIAL
 
@@ -110,12 +111,21 @@ def test_second_save_of_the_same_version_gets_a_conflict_and_keeps_its_text(clie
     assert second.status_code == 409 and second.headers["HX-Trigger"] == "meeting-changed"
     assert "Someone else saved this item" in body and "办公室改的" in body and "Office Wang" in body
     assert body.count("<dt>") == 1 and "<dt>Title</dt>" in body  # the one field they changed
-    assert 'value="联络员改的"' in body and 'value="2"' in body
+    assert 'value="联络员改的"' in body
     assert db.session.get(AgendaItem, item.id).title == "办公室改的"
-    # Saving again, now knowingly over version 2, goes through.
-    third = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "联络员改的", version=2),
+    # The note is focused (htmx scrolls it into view) and announced; Save is replaced by two other actions.
+    assert 'class="conflict" role="alert" tabindex="-1" autofocus' in body
+    assert "Use my version (replaces theirs)" in body and "Take theirs" in body and ">Save</button>" not in body
+    # The natural second tap on Save (the same form, read at version 1) never replaces theirs.
+    again = client.post(f"/meetings/items/{item.id}", data=item_post(f"item{item.id}", "联络员改的", version=1),
                         headers=PARTIAL)
+    assert again.status_code == 409 and db.session.get(AgendaItem, item.id).title == "办公室改的"
+    # "Use my version" replaces the version shown in the conflict, and Office Wang is told.
+    mine = {**item_post(f"item{item.id}", "联络员改的", version=1), "resolve": "mine", "theirs_version": "2"}
+    third = client.post(f"/meetings/items/{item.id}", data=mine, headers=PARTIAL)
     assert third.status_code == 200 and db.session.get(AgendaItem, item.id).title == "联络员改的"
+    told = db.session.scalars(select(Notification.message).where(Notification.user_id == office.id)).all()
+    assert any("replaced your version of the agenda item “办公室改的”" in message for message in told)
 
 
 def test_a_form_without_its_version_is_refused(client, login_as, meeting, add_item):
@@ -298,7 +308,7 @@ def test_a_conflict_shows_every_field_they_changed(client, login_as, prod, hr, m
     response = client.post(f"/meetings/items/{item.id}", headers=PARTIAL,
                            data=item_post(f"item{item.id}", "联络员改的标题", version=1))
     body = response.get_data(as_text=True)
-    note = body.split('class="conflict"')[1].split("</div>")[0]
+    note = body.split('class="conflict"')[1].split("<form")[0]
     assert response.status_code == 409
     for shown in ("<dt>Title</dt>", "原标题", "<dt>Urgency</dt>", "urgent", "(yours: high)",
                   "<dt>Addressed to</dt>", "Human Resources", "(yours: — nobody in particular —)",
@@ -342,10 +352,12 @@ def test_two_outcome_saves_conflict_and_show_what_the_other_wrote(client, login_
     client.post("/logout")
     login_as(Role.OFFICE, name="Office Li")
     second = save("行政负责")
-    note = second.get_data(as_text=True).split('class="conflict"')[1].split("</div>")[0]
+    note = second.get_data(as_text=True).split('class="conflict"')[1].split("<form")[0]
     assert second.status_code == 409 and "outcome while you were editing" in note
     assert "<dt>Outcome notes</dt>" in note and "HR 负责" in note and "<dt>Decision</dt>" not in note
-    assert "行政负责" in second.get_data(as_text=True)
+    # The merge view: both texts side by side.
+    assert '<span class="merge-label">Theirs</span><p>HR 负责</p>' in note
+    assert '<span class="merge-label">Yours</span><p>行政负责</p>' in note
 
 
 def test_the_totals_follow_an_edited_time_budget(client, login_as, prod, hr_liaison, meeting, add_item):
@@ -387,7 +399,7 @@ def test_closing_removes_the_add_form_from_open_screens(client, login_as, meetin
     revision = live.revisions(meeting.id).revision
     client.post("/logout")
     login_as(Role.OFFICE)
-    client.post(f"/meetings/{meeting.id}/status", data={"move": "close"})
+    client.post(f"/meetings/{meeting.id}/status", data={"move": "close", "attendance": "accepted"})
     client.post("/logout")
     login_as(Role.LIAISON)  # another liaison's screen, opened before the close
     body = client.get(f"/meetings/{meeting.id}/changes?since={revision}").get_data(as_text=True)

@@ -104,7 +104,7 @@ def test_meeting_move_by_each_actor(app, people, move, status):
         db.session.commit()
         viewer = services.Viewer(user, meeting)
         if actor in MEETING_ALLOWED.get((move, status), set()):
-            closing.change_status(viewer, move)
+            closing.change_status(viewer, move, attendance_accepted=True)
             assert db.session.get(Meeting, meeting.id).status == MEETING_TARGET[move]
         else:
             with force_locale("en"), pytest.raises(services.MeetingError, match="not possible now"):

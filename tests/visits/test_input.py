@@ -50,7 +50,7 @@ def test_a_hostile_value_is_refused_on_its_field_and_the_rest_is_kept(client, lo
     if kind == "NUL":
         assert NUL_TEXT in error
     else:
-        assert "cannot be longer than" in error
+        assert "too long: shorten it to at most" in error
     assert _kept(page, field) == []
     assert _count() == 0
 
