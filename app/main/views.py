@@ -5,7 +5,11 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.notifications import services as notifications
+from app.notifications.queries import failing_channels
+from app.pagecache import cached_page
+from app.timeutil import utcnow
 
+from . import home as home_lists
 from .dashboard import cards_for
 
 bp = Blueprint("main", __name__)
@@ -13,9 +17,12 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 @login_required
+@cached_page("suggestions", "repairs", "visits", "meetings", "requests", "tasks", "calendar", seconds=60)
 def home():
     latest = notifications.page_for(current_user, 1).items[:5]
-    return render_template("main/home.html", cards=cards_for(current_user), latest=latest)
+    return render_template("main/home.html", cards=cards_for(current_user), latest=latest, now=utcnow(),
+                           repairs=home_lists.open_repairs(current_user),
+                           suggestions=home_lists.open_suggestions(current_user))
 
 
 @bp.get("/healthz")
@@ -31,4 +38,7 @@ def healthz():
     status = 200 if database == "ok" else 503
     body = {"status": "ok" if status == 200 else "error", "version": current_app.config["VERSION"],
             "database": database}
+    if database == "ok":
+        # A messaging channel down for a while is reported, but the app itself still serves: 200.
+        body["channels_failing"] = failing_channels(int(current_app.config["NOTIFY_HEALTH_MINUTES"]))
     return jsonify(body), status, {"Cache-Control": "no-store"}

@@ -18,6 +18,7 @@ from .blueprint import bp
 from .card import render_card
 from .demo import seed_demo
 from .jobs import remind_overdue
+from .numbers import number_earlier_days
 from .services import seed_default_categories
 from .workflow import event_label
 
@@ -48,7 +49,7 @@ def init_app(app) -> None:
     """Registers the blueprint, navigation and tabs, the office's card, the overdue reminder, the
     default categories and the demo data."""
     app.register_blueprint(bp)
-    register_assets(app, "suggestions.css")
+    register_assets(app, "suggestions.css", "suggestions.js")
     app.add_template_filter(suggestion_day)
     app.add_template_global(event_label)
     # At DEBUG level Pillow logs every EXIF tag it reads — camera model, GPS — of anonymous photos too.
@@ -60,3 +61,4 @@ def init_app(app) -> None:
     register_reference_data(app, seed_default_categories)
     register_demo_seeder(app, seed_demo)
     register_periodic(app, "suggestions: overdue answers", remind_overdue)
+    register_periodic(app, "suggestions: numbers of earlier days' anonymous notes", number_earlier_days)

@@ -10,14 +10,15 @@ from sqlalchemy.orm import selectinload, with_expression
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import utcnow
 
 from . import workflow
-from .models import Answer, Event, Note, Suggestion
+from .models import Answer, Event, MeToo, Note, Suggestion
 from .queries import has_draft_expression
 from .services import SuggestionError
 from .workflow import Status, TransitionError
@@ -101,13 +102,15 @@ def _publish(suggestion: Suggestion, draft: Answer, user) -> None:
     flag_modified(suggestion, "status")  # every answer bumps the version, even one without a status change
     detail = f"{draft.status_from} → {draft.status_to}" if draft.status_to else ""
     db.session.add(Event(suggestion_id=suggestion.id, actor_id=user.id, kind="answer", detail=detail))
-    for own in followed_by(suggestion):
+    authors = followed_by(suggestion)
+    for own in authors:
         if own.id == suggestion.id:
             message = _l("The office answered your suggestion “%(title)s”.", title=own.title)
         else:
             message = _l("The office answered your suggestion “%(title)s” (merged with one on the same topic).",
                          title=own.title)
         _tell_author(own, message)
+    _tell_supporters(suggestion, {own.author_id for own in authors})
 
 
 def followed_by(suggestion: Suggestion) -> list[Suggestion]:
@@ -125,7 +128,19 @@ def followed_by(suggestion: Suggestion) -> list[Suggestion]:
 def _tell_author(own: Suggestion, message) -> None:
     """Notify the author of `own` with a link to `own`: the one page of the thread they may open
     (a merged duplicate's page shows the survivor's status and answers)."""
-    notify([own.author], message, link=path_for("suggestions.detail", suggestion_id=own.id), commit=False)
+    notify([own.author], message, link=path_for("suggestions.detail", suggestion_id=own.id),
+           kind=Kind.ANSWER_PUBLISHED, commit=False)
+
+
+def _tell_supporters(suggestion: Suggestion, told: set) -> None:
+    """Everyone who said "me too" on the board hears of the answer, with a link to the board (the public
+    page they saw it on). Named authors, told above, are skipped; an anonymous author has no author id,
+    so nothing here tells them apart from any other supporter."""
+    supporters = db.session.scalars(select(User).join(MeToo, MeToo.user_id == User.id)
+                                    .where(MeToo.suggestion_id == suggestion.id).order_by(User.id))
+    notify([u for u in supporters if u.id not in told],
+           _l("A suggestion you supported on the board was answered: “%(title)s”.", title=suggestion.title),
+           link=path_for("suggestions.board"), kind=Kind.ANSWER_PUBLISHED, commit=False)
 
 
 def publish_draft(suggestion: Suggestion, user, version: int) -> None:

@@ -7,11 +7,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.choices import options
 from app.forms import Form, OnceForm
 from app.timeutil import today
-from app.uploads import MAX_BYTES, photo_input_attrs
+from app.uploads import MAX_BYTES, TOO_LARGE, photo_input_attrs
 
 from . import codes
 from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
-from .queries import parse_number
+from .queries import id_of
 from .workflow import Status
 
 
@@ -20,7 +20,7 @@ class SuggestionForm(OnceForm):
 
     Its `token` makes a resent form find the note it already created (`services.file_suggestion`).
     """
-    category_id = SelectField(_l("Category"), coerce=int, validators=[InputRequired()])
+    category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])  # 0: the placeholder
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)],
                         description=_l("In a few words, for example “The canteen closes before the late shift”."))
     details = TextAreaField(_l("Details"), validators=[DataRequired(), Length(max=DETAILS_MAX)],
@@ -33,7 +33,9 @@ class SuggestionForm(OnceForm):
 
     def __init__(self, *args, categories=(), paper: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_id.choices = options((c.id, str(c)) for c in categories)
+        # An empty first choice: a required select must not preselect a real category (HTML), or a user
+        # who skips it files under the first one.
+        self.category_id.choices = options([("", _l("— choose —")), *((c.id, str(c)) for c in categories)])
         if paper:
             del self.anonymous
             self.slip_date.validators = [DataRequired()]
@@ -43,7 +45,7 @@ class SuggestionForm(OnceForm):
     def validate_photo(self, field):
         data = field.data
         if data and getattr(data, "content_length", 0) and data.content_length > MAX_BYTES:
-            raise ValidationError(_l("The photo is larger than 8 MB. Choose a smaller one."))
+            raise ValidationError(TOO_LARGE)
 
     def validate_slip_date(self, field):
         if field.data and field.data > today():
@@ -79,22 +81,23 @@ class AnswerForm(Form):
 
 
 class NoteForm(Form):
-    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=NOTE_MAX)],
+    # Its own id: the answer form on the same page has a `body` too, and a label must find its own box.
+    body = TextAreaField(_l("Internal note"), id="note-body", validators=[DataRequired(), Length(max=NOTE_MAX)],
                          description=_l("Only the office sees internal notes."))
 
 
 class MergeForm(Form):
     target_id = StringField(_l("Number of the suggestion to keep"), validators=[DataRequired(), Length(max=40)],
-                            description=_l("The 12-digit number shown on each row of the triage list; "
+                            description=_l("The number shown on each row of the triage list, like S-2026-0412; "
                                            "search the list for words to find it."))
 
     @property
     def target_number(self) -> int | None:
-        return parse_number(self.target_id.data)
+        return id_of(self.target_id.data)
 
     def validate_target_id(self, field):
         if self.target_number is None:
-            raise ValidationError(_l("Enter the 12-digit number of the suggestion to keep."))
+            raise ValidationError(_l("Enter the number of the suggestion to keep, like S-2026-0412."))
 
 
 class ReplyForm(Form):

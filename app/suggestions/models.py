@@ -60,7 +60,13 @@ class Suggestion(db.Model):
     __table_args__ = (
         Index("ix_suggestions_status_created_at", "status", "created_at"),
         Index("ix_suggestions_on_board_created_at", "on_board", "created_at"),
+        # The office card's month figures (answered on time) read only this index, not a month of rows.
+        Index("ix_suggestions_created_at_answers", "created_at", "first_answered_at", "answer_due_at"),
+        # An employee's home page: their own suggestions still open, newest first.
+        Index("ix_suggestions_author_id_created_at_status", "author_id", "created_at", "status"),
         CheckConstraint("source IN ('online', 'paper')", name="source"),
+        # A unique index rather than a constraint: SQLite adds it without rebuilding the table.
+        Index("ix_suggestions_number", "number_year", "number_seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(RandomKey, primary_key=True, autoincrement=False, default=random_id)
@@ -87,6 +93,11 @@ class Suggestion(db.Model):
     form_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     on_board: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("suggestions.id"), index=True)
+    # The short number people read out (S-2026-0412): a per-year sequence, see numbers.py. A named
+    # note gets it when filed; an anonymous note or paper slip only the next day, in a batch ordered
+    # by the day and the random id, so the number tells no more than the day already does.
+    number_year: Mapped[int | None] = mapped_column(Integer)
+    number_seq: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -106,6 +117,13 @@ class Suggestion(db.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @property
+    def reference(self) -> str | None:
+        """"S-2026-0412", or None while an anonymous note waits for the next day's numbering."""
+        if self.number_seq is None:
+            return None
+        return f"S-{self.number_year}-{self.number_seq:04d}"
 
     def is_overdue(self, now: datetime) -> bool:
         return self.first_answered_at is None and self.answer_due_at < now and self.status_enum.is_open

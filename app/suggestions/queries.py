@@ -11,6 +11,7 @@ from app.extensions import db
 from app.timeutil import day_bounds, utcnow
 
 from .models import Answer, AnswerTemplate, MeToo, Suggestion
+from .numbers import parse_reference
 from .workflow import Status
 
 PAGE_SIZE = 25
@@ -28,11 +29,14 @@ def parse_number(text: str) -> int | None:
 
 
 def text_filter(q: str):
-    """A number finds that one suggestion by its key; other text is matched in the title and details,
-    with % and _ taken literally."""
+    """A number (S-2026-0412, or the 12-digit key) finds that one suggestion; other text is matched in
+    the title and details, with % and _ taken literally."""
     number = parse_number(q)
     if number is not None:
         return Suggestion.id == number
+    reference = parse_reference(q)
+    if reference is not None:
+        return and_(Suggestion.number_year == reference[0], Suggestion.number_seq == reference[1])
     escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{escaped}%"
     return or_(Suggestion.title.ilike(like, escape="\\"), Suggestion.details.ilike(like, escape="\\"))
@@ -46,6 +50,18 @@ def received_between(start: date | None, end: date | None):
     if end:
         conditions.append(Suggestion.created_at < day_bounds(end)[1])
     return and_(*conditions) if conditions else None
+
+
+def id_of(text: str) -> int | None:
+    """The key of the suggestion a typed number (S-2026-0412 or the 12-digit key) names, else None."""
+    number = parse_number(text)
+    if number is not None:
+        return number
+    reference = parse_reference(text)
+    if reference is None:
+        return None
+    return db.session.scalar(select(Suggestion.id).where(Suggestion.number_year == reference[0],
+                                                         Suggestion.number_seq == reference[1]))
 
 
 # ---------------------------------------------------------------- the author's own

@@ -16,11 +16,12 @@ from .workflow import Status
 
 # ---------------------------------------------------------------- weekly digest
 
+DIGEST_PAGE_SIZE = 50
+
+
 def week_start(day: date | None = None) -> date:
-    """The Monday of the week before `day`'s week (the digest's default), or of `day`'s own week."""
-    if day is None:
-        day = today()
-        return day - timedelta(days=day.weekday() + 7)
+    """The Monday of `day`'s week, by default of the current one: a slip typed in today is in it."""
+    day = day or today()
     return day - timedelta(days=day.weekday())
 
 
@@ -36,12 +37,13 @@ class Digest:
     rows: list              # (category, {status: count}, total)
     totals: dict            # status -> count
     total: int
-    items: list             # every suggestion of the week, oldest first
+    items: list             # the suggestions listed: the whole week, or one page of it (see `page`)
+    page: object = None     # the Pagination on screen; None for the whole week (print, CSV, Excel)
 
 
-def digest(monday: date) -> Digest:
-    """What came in during one Monday–Sunday week, counted by category and status, and listed whole:
-    the printed digest is the week's record, and a week brings a few hundred at most."""
+def digest(monday: date, page: int | None = None) -> Digest:
+    """What came in during one Monday–Sunday week, counted by category and status, and listed: one page
+    of it on screen (`page`), the whole week for the print page and the downloads (the week's record)."""
     sunday = monday + timedelta(days=6)
     in_week = received_between(monday, sunday)
     counts = db.session.execute(select(Suggestion.category_id, Suggestion.status, func.count())
@@ -53,9 +55,11 @@ def digest(monday: date) -> Digest:
     rows = [(c, by_category[c.id], sum(by_category[c.id].values()))
             for c in categories(active_only=False) if c.id in by_category]
     totals = {s: sum(r[1].get(s, 0) for r in rows) for s in statuses}
-    listing = list(db.session.scalars(select(Suggestion).where(in_week)
-                                      .order_by(Suggestion.created_at, Suggestion.id)))
-    return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), listing)
+    listing = select(Suggestion).where(in_week).order_by(Suggestion.created_at, Suggestion.id)
+    if page is None:
+        return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), list(db.session.scalars(listing)))
+    shown = db.paginate(listing, page=page, per_page=DIGEST_PAGE_SIZE, error_out=False)
+    return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), shown.items, shown)
 
 
 def _export_rows(result: Digest) -> list[list]:
@@ -68,7 +72,7 @@ def _export_rows(result: Digest) -> list[list]:
     lines.append([_("Total")] + [result.totals[s] for s in result.statuses] + [result.total])
     lines += [[], [_("Number"), _("Received on"), _("Category"), _("Status"), _("Source"), _("Title")]]
     for s in result.items:
-        lines.append([str(s.id), _local_day(s).isoformat(), str(s.category), str(s.status_enum.label),
+        lines.append([s.reference or str(s.id), _local_day(s).isoformat(), str(s.category), str(s.status_enum.label),
                       _("paper slip") if s.source == "paper" else _("online"), s.title])
     return lines
 

@@ -17,6 +17,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.timeutil import day_bounds, today, utcnow
 
+from . import numbers
 from .codes import digest, tracking_code_for
 from .models import Answer, AnswerTemplate, Category, Event, MeToo, Rating, Suggestion
 from .workflow import Status
@@ -135,6 +136,8 @@ def file_suggestion(*, author, anonymous: bool, category: Category, title: str, 
         # The same form won a race on another worker a moment ago; the rollback drops this photo too.
         db.session.rollback()
         return Filed(_existing(token_hash), code, True)
+    if not suggestion.anonymous:
+        numbers.number_named(suggestion)
     return Filed(suggestion, code, False)
 
 
@@ -271,6 +274,11 @@ def rate(suggestion: Suggestion, score: int, comment: str) -> Rating:
         db.session.rollback()
         raise SuggestionError(_l("This suggestion is already rated. Thank you!")) from None
     return rating
+
+
+def me_too_count(suggestion: Suggestion) -> int:
+    """How many colleagues said "me too" (shown to the author; the board shows it to everyone)."""
+    return db.session.scalar(select(func.count(MeToo.id)).where(MeToo.suggestion_id == suggestion.id)) or 0
 
 
 def me_too(suggestion: Suggestion, user) -> bool:

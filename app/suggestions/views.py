@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg
 from app.timeutil import parse_day, to_local, utcnow
 from app.uploads import photo_response
@@ -40,6 +41,7 @@ def authors_own_or_404(suggestion_id: int):
 
 @bp.get("/")
 @login_required
+@cached_page("suggestions", "calendar", seconds=60)
 def index():
     """"Mine": the user's named suggestions with their status and office answers."""
     page = queries.mine(current_user, page_arg())
@@ -73,7 +75,9 @@ def new():
 def _flash_filed(filed, paper: bool) -> None:
     """The office typing a slip gets a record-keeping confirmation; an employee, a thank-you."""
     if paper:
-        flash(_("The paper slip is saved as No. %(number)s.", number=filed.suggestion.id), "success")
+        # Numbered tomorrow with the day's anonymous notes (numbers.py); the title identifies it until then.
+        flash(_("The paper slip “%(title)s” is saved; it gets its number tomorrow.", title=filed.suggestion.title),
+              "success")
     else:
         flash(_("Thank you! Your suggestion is sent; the office will answer it."), "success")
 
@@ -92,6 +96,7 @@ def _file(form: SuggestionForm, paper: bool):
 
 @bp.get("/<bigint:suggestion_id>")
 @login_required
+@cached_page("suggestions", "calendar", seconds=60)
 def detail(suggestion_id: int):
     """The author's view (answers, reply, rating) or the office's (plus answer form, notes, history)."""
     suggestion = suggestion_or_404(suggestion_id)
@@ -104,7 +109,7 @@ def _author_context(suggestion, code: str | None = None) -> dict:
     return {"suggestion": suggestion, "followed": services.followed(suggestion),
             "thread": services.thread(suggestion), "rating": services.rating_of(suggestion),
             "can_rate": services.can_rate(suggestion), "reply_form": ReplyForm(), "rating_form": RatingForm(),
-            "code": code}
+            "code": code, "me_too_count": services.me_too_count(suggestion)}
 
 
 def office_context(suggestion, **forms) -> dict:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.htmx import redirect_after_post, render, wants_fragment
+from app.pagecache import cached_page
 from app.params import page_arg
 
 from . import queries, services
@@ -14,6 +15,7 @@ from .models import Suggestion
 
 @bp.get("/board")
 @login_required
+@cached_page("suggestions", "calendar", seconds=60)
 def board():
     """Published suggestions with the office's answers; never their authors."""
     page = queries.board(current_user, page_arg())

@@ -1,9 +1,11 @@
-"""The weekly digest: on screen (printable), as CSV and as an Excel workbook."""
-from flask import Response, request
+"""The weekly digest: on screen (its list paged), the whole week to print, as CSV and as an Excel workbook."""
+from flask import Response, render_template, request
 from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.htmx import render
+from app.pagecache import cached_page
+from app.params import page_arg
 from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from app.timeutil import parse_day
 
@@ -12,7 +14,7 @@ from .blueprint import bp
 
 
 def _week():
-    """The Monday of the asked week (`?week=` any day in it), else of last week."""
+    """The Monday of the asked week (`?week=` any day in it), else of the current week."""
     day = parse_day(request.args.get("week"))
     return reports.week_start(day) if day else reports.week_start()
 
@@ -20,10 +22,19 @@ def _week():
 @bp.get("/digest")
 @login_required
 @role_required(Role.OFFICE)
+@cached_page("suggestions", "calendar", seconds=60)
 def digest():
-    result = reports.digest(_week())
+    result = reports.digest(_week(), page=page_arg())
     return render("suggestions/digest.html", "suggestions/_digest_list.html", digest=result,
                   previous=reports.shift(result.monday, -7), following=reports.shift(result.monday, 7))
+
+
+@bp.get("/digest/print")
+@login_required
+@role_required(Role.OFFICE)
+def digest_print():
+    """The whole week on one page, laid out for paper: the record the office files."""
+    return render_template("suggestions/digest_print.html", digest=reports.digest(_week()))
 
 
 @bp.get("/digest.csv")

@@ -9,6 +9,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render
+from app.pagecache import cached_page
 from app.params import page_arg, to_int, to_text
 from app.timeutil import parse_day, utcnow
 
@@ -30,13 +31,21 @@ def filters_from(args) -> TriageFilters:
 @bp.get("/triage")
 @login_required
 @role_required(Role.OFFICE)
+@cached_page("suggestions", "calendar", seconds=60)
 def triage():
     """Every suggestion, filtered in place; the URL keeps the filters so a view can be shared."""
-    page = queries.triage(filters_from(request.args), page_arg())
+    filters = filters_from(request.args)
+    page = queries.triage(filters, page_arg())
     categories = [(c.id, str(c)) for c in services.categories(active_only=False)]
     return render("suggestions/triage.html", "suggestions/_triage_rows.html", page=page, args=request.args,
                   category_options=categories, status_options=[(s.value, s.label) for s in Status],
-                  now=utcnow(), drafts_waiting=answers.draft_count())
+                  now=utcnow(), drafts_waiting=answers.draft_count(), active_filters=active_filters(filters))
+
+
+def active_filters(filters: TriageFilters) -> int:
+    """How many filters besides the search are on: the "Filters" toggle says so while they are folded away."""
+    return sum(map(bool, (filters.status, filters.category, filters.source, filters.start, filters.end,
+                          filters.overdue)))
 
 
 def _office_page(suggestion, status: int = 422, **forms):
@@ -105,6 +114,7 @@ def discard_draft(suggestion_id: int):
 @bp.get("/drafts")
 @login_required
 @role_required(Role.OFFICE)
+@cached_page("suggestions", "calendar", seconds=60)
 def drafts():
     """The weekly triage: every drafted answer, ready to publish together."""
     return render_template("suggestions/drafts.html", suggestions=answers.drafts())

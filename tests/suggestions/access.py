@@ -56,6 +56,7 @@ ROUTES = [
     Route("GET", f"{S}/categories/<int:category_id>", _office()),
     Route("POST", f"{S}/categories/<int:category_id>", _office(303)),
     Route("GET", f"{S}/digest", _office()),
+    Route("GET", f"{S}/digest/print", _office()),
     Route("GET", f"{S}/digest.csv", _office()),
     Route("GET", f"{S}/digest.xlsx", _office()),
 ]

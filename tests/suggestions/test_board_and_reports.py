@@ -14,6 +14,7 @@ from app.suggestions import reports
 from app.suggestions.models import MeToo, Rating
 from app.timeutil import day_bounds, today
 from tests import PARTIAL
+from tests.conftest import PASSWORD
 
 
 def test_board_shows_answers_never_authors(client, login_as, make_suggestion, make_user, publish):
@@ -91,18 +92,19 @@ def test_card_shows_satisfaction_and_on_time_share(client, login_as, make_sugges
     assert "Satisfaction" not in client.get("/").get_data(as_text=True)
 
 
-def test_digest_defaults_to_last_week_and_counts_by_category_and_status(client, login_as, make_suggestion, categories):
+def test_digest_opens_on_the_current_week_and_counts_by_category_and_status(
+        client, login_as, make_suggestion, categories):
     day = today()
     last_monday = day - timedelta(days=day.weekday() + 7)
     in_week = make_suggestion(None, title="上周一的", category=categories[0])
     in_week.created_at = day_bounds(last_monday)[0]
-    make_suggestion(None, title="本周的")
+    make_suggestion(None, title="今天录入的纸条")
     db.session.commit()
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)
-    assert "上周一的" in page and "本周的" not in page and "Work environment" in page
-    page = client.get(f"/suggestions/digest?week={day.isoformat()}").get_data(as_text=True)
-    assert "本周的" in page and "上周一的" not in page
+    assert "今天录入的纸条" in page and "上周一的" not in page  # a slip typed today is in it
+    page = client.get(f"/suggestions/digest?week={last_monday.isoformat()}").get_data(as_text=True)
+    assert "上周一的" in page and "今天录入的纸条" not in page and "Work environment" in page
     assert client.get("/suggestions/digest?week=garbage").status_code == 200
 
 
@@ -122,25 +124,39 @@ def test_digest_downloads_as_csv_and_xlsx(client, login_as, make_suggestion, cat
     assert "Canteen and meals" in values
 
 
-def test_the_printable_digest_lists_the_whole_week(client, login_as, make_suggestion, count_queries):
+def test_the_digest_page_is_paged_and_the_print_page_lists_the_whole_week(
+        client, login_as, make_suggestion, count_queries):
     monday = reports.week_start()
-    for n in range(30):  # more than a page of any paginated list
+    for n in range(60):  # more than a page of the digest's list
         suggestion = make_suggestion(None, title=f"第{n:02d}条建议")
-        suggestion.created_at = day_bounds(monday + timedelta(days=n % 7))[0]
+        suggestion.created_at = day_bounds(monday)[0] + timedelta(minutes=n)
     db.session.commit()
     login_as(Role.OFFICE)
     page = client.get("/suggestions/digest").get_data(as_text=True)
-    assert all(f"第{n:02d}条建议" in page for n in range(30))
-    assert 'class="pager"' not in page
+    assert "第00条建议" in page and "第59条建议" not in page and 'class="pager"' in page
+    assert "60 suggestions received" in page  # the counts are the whole week's
+    second = client.get("/suggestions/digest?page=2", headers=PARTIAL).get_data(as_text=True)
+    assert "第59条建议" in second and "第00条建议" not in second
+    printed = client.get(f"/suggestions/digest/print?week={monday.isoformat()}").get_data(as_text=True)
+    assert all(f"第{n:02d}条建议" in printed for n in range(60)) and 'class="pager"' not in printed
     with count_queries() as few:
-        client.get("/suggestions/digest")
-    for n in range(30, 60):
+        client.get("/suggestions/digest/print")
+    for n in range(60, 90):
         suggestion = make_suggestion(None, title=f"第{n:02d}条建议")
         suggestion.created_at = day_bounds(monday)[0]
     db.session.commit()
     with count_queries() as many:
-        assert "第59条建议" in client.get("/suggestions/digest").get_data(as_text=True)
+        assert "第89条建议" in client.get("/suggestions/digest/print").get_data(as_text=True)
     assert few.count == many.count
+
+
+def test_the_digest_table_puts_the_total_first_and_scrolls_by_keyboard(client, login_as, make_suggestion):
+    make_suggestion(None, title="本周的")
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/digest").get_data(as_text=True)
+    assert 'tabindex="0" role="region" aria-labelledby="digest-table-caption"' in page
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert head.index("Total") < head.index("New")
 
 
 def test_digest_page_is_printable(client, login_as):
@@ -149,3 +165,16 @@ def test_digest_page_is_printable(client, login_as):
     assert "suggestions.css" in page
     fragment = client.get("/suggestions/digest?page=1", headers=PARTIAL)
     assert 'id="digest-list"' in fragment.get_data(as_text=True)
+
+
+def test_the_author_of_a_named_suggestion_sees_how_many_said_me_too(client, login_as, make_suggestion, make_user):
+    author = make_user(name="周作者", login="zhou")
+    suggestion = make_suggestion(author, title="增加自行车棚")
+    suggestion.on_board = True
+    db.session.commit()
+    for n in range(3):
+        db.session.add(MeToo(suggestion_id=suggestion.id, user_id=make_user(login=f"colleague{n}").id))
+    db.session.commit()
+    client.post("/login", data={"login": "zhou", "password": PASSWORD})
+    page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "3 colleagues said “me too”." in page

@@ -303,19 +303,22 @@ def test_an_author_of_both_survivor_and_duplicate_is_told_once(client, login_as,
     assert _latest_notification(author).link == f"/suggestions/{survivor.id}"
 
 
-def test_triage_rows_show_the_number_and_the_search_finds_it(client, login_as, make_suggestion):
-    wanted, other = make_suggestion(None, title="要找的这条"), make_suggestion(None, title="另一条")
+def test_triage_rows_show_the_short_number_and_the_search_finds_it(client, login_as, make_user, make_suggestion):
+    author = make_user(Role.EMPLOYEE)
+    other = make_suggestion(author, title="另一条")
+    wanted = make_suggestion(author, title="要找的这条")
+    year = today().year
+    assert (other.reference, wanted.reference) == (f"S-{year}-0001", f"S-{year}-0002")
     login_as(Role.OFFICE)
     page = client.get("/suggestions/triage").get_data(as_text=True)
-    assert f"No. {wanted.id}" in page and f"No. {other.id}" in page
-    spaced = " ".join(str(wanted.id)[i:i + 3] for i in range(0, 12, 3))
-    for query in (str(wanted.id), f"No. {wanted.id}", spaced):
+    assert wanted.reference in page and other.reference in page
+    for query in (wanted.reference, wanted.reference.lower(), f"S {year} 2", f"{year}-0002", str(wanted.id)):
         found = client.get("/suggestions/triage", query_string={"q": query}).get_data(as_text=True)
         assert "要找的这条" in found and "另一条" not in found, query
     partial = client.get("/suggestions/triage", query_string={"q": str(wanted.id)[:6]}).get_data(as_text=True)
     assert "要找的这条" not in partial  # only the whole number matches, not a fragment of it
     detail = client.get(f"/suggestions/{wanted.id}").get_data(as_text=True)
-    assert f"No. {wanted.id}" in detail
+    assert wanted.reference in detail
 
 
 def test_search_takes_percent_and_underscore_literally(client, login_as, make_suggestion):
@@ -332,7 +335,7 @@ def test_merge_takes_a_pasted_number_and_keeps_a_wrong_one_with_the_reason(clien
     login_as(Role.OFFICE)
     response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": "123456789"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "12-digit number" in page and 'value="123456789"' in page
+    assert response.status_code == 422 and "like S-2026-0412" in page and 'value="123456789"' in page
     missing = "999999999999" if survivor.id != 999999999999 else "100000000000"
     response = client.post(f"/suggestions/{duplicate.id}/merge", data={"target_id": missing})
     assert response.status_code == 422 and "No suggestion has this number" in response.get_data(as_text=True)
@@ -424,3 +427,12 @@ def test_an_authors_reply_stays_flagged_when_another_suggestion_is_answered_late
     assert rows.count("the author replied") + rows.count("作者已回复") == 1
     waiting_row = rows[rows.index("打印机缺纸"):]
     assert "the author replied" in waiting_row[:600] or "作者已回复" in waiting_row[:600]
+
+
+def test_triage_folds_the_filters_and_says_how_many_are_on(client, login_as, categories):
+    login_as(Role.OFFICE)
+    page = client.get("/suggestions/triage").get_data(as_text=True)
+    assert '<details class="more-filters" data-filter-count>' in page and 'name="q"' in page
+    assert page.index('name="q"') < page.index('<details class="more-filters"')  # the search stays in view
+    filtered = client.get("/suggestions/triage", query_string={"status": "new", "overdue": "1", "q": "食堂"})
+    assert ">2 active</span>" in filtered.get_data(as_text=True)  # the search itself is not counted
