@@ -3,10 +3,10 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 5000
-FEATURES := suggestions repairs visits meetings
+FEATURES := suggestions repairs visits meetings requests tasks
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup test lint chromium bench i18n-extract i18n-compile
+.PHONY: run setup test lint chromium bench audit i18n-extract i18n-compile
 
 # The scheduler (periodic jobs, see app/scheduler.py) runs beside gunicorn and stops with it.
 run: setup
@@ -45,16 +45,27 @@ chromium:
 	  fi; \
 	fi
 
+# The web's own checks on every role's main pages (audit/run.py): Lighthouse 12 mobile and the Nu HTML
+# Checker, both from npm as pinned in audit/package-lock.json; Lighthouse drives Debian's Chromium
+# (CHROME_PATH), and vnu-jar runs on the machine's Java (its Java-downloading install script is skipped).
+audit: $(VENV)/.dev-installed i18n-compile chromium audit/node_modules/.installed
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python audit/run.py
+
+audit/node_modules/.installed: audit/package.json audit/package-lock.json
+	cd audit && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 bench: $(VENV)/.dev-installed i18n-compile
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Each feature owns a catalog in app/<feature>/translations; the core catalog is app/translations.
+# --ignore-dirs: Babel skips folders starting with "_" by default, which would leave templates/_macros out.
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel -q extract --no-wrap -F babel.cfg -k _l -o app/translations/messages.pot app templates
+	$(BIN)/pybabel -q extract --no-wrap --ignore-dirs=".*" -F babel.cfg -k _l -o app/translations/messages.pot app templates
 	$(BIN)/pybabel -q update --no-wrap -i app/translations/messages.pot -d app/translations
 	@for f in $(FEATURES); do \
 	  if [ -d app/$$f/translations ]; then \
-	    $(BIN)/pybabel -q extract --no-wrap -F babel.cfg -k _l -o app/$$f/translations/messages.pot app/$$f templates/$$f && \
+	    $(BIN)/pybabel -q extract --no-wrap --ignore-dirs=".*" -F babel.cfg -k _l -o app/$$f/translations/messages.pot app/$$f templates/$$f && \
 	    $(BIN)/pybabel -q update --no-wrap -i app/$$f/translations/messages.pot -d app/$$f/translations; \
 	  fi; \
 	done

@@ -45,7 +45,8 @@ def redirect_after_post(url: str):
 
 
 def _append_flashes(response):
-    if (not session.get("_flashes") or not wants_fragment() or response.direct_passthrough
+    # wants_fragment() first: reading the session on every answer would add `Vary: Cookie` to all.
+    if (not wants_fragment() or not session.get("_flashes") or response.direct_passthrough
             or response.mimetype != "text/html" or "HX-Retarget" in response.headers
             or response.status_code in (204, 301, 302, 303, 304)):
         return response

@@ -48,10 +48,21 @@
     if (note) note.remove();
   });
 
-  // Live character counters: <textarea maxlength="2000" data-counter="#id">.
+  // Live character counters: <textarea data-maxlength="2000" data-counter="#id">, the counter with
+  // data-over="… %d …". No maxlength: it would cut a pasted text silently; over the limit the counter
+  // says by how much to shorten, and the server refuses it with the same number, keeping the text.
+  function textLength(value) {
+    // As the server counts: characters, not UTF-16 halves, and a line break is sent as two (CR LF).
+    return Array.from(value).length + (value.match(/\n/g) || []).length;
+  }
   function updateCounter(field) {
     var counter = document.querySelector(field.getAttribute("data-counter"));
-    if (counter) counter.textContent = field.value.length + " / " + field.getAttribute("maxlength");
+    if (!counter) return;
+    var max = Number(field.getAttribute("data-maxlength") || field.getAttribute("maxlength"));
+    var over = textLength(field.value) - max;
+    counter.classList.toggle("counter-over", over > 0);
+    counter.textContent = over > 0 ? (counter.getAttribute("data-over") || "-%d").split("%d").join(over)
+      : textLength(field.value) + " / " + max;
   }
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-counter]")) updateCounter(event.target);
@@ -116,4 +127,15 @@
     var form = event.target.closest && event.target.closest("form");
     if (form) delete form.dataset.submitting;
   });
+
+  // On a phone the main menu is one row that scrolls sideways (app.css): bring the current entry into
+  // view, after a full load and after a boosted navigation redraws the header.
+  function showCurrentMenuEntry() {
+    var nav = document.querySelector(".mainnav ul");
+    var current = nav && nav.querySelector("[aria-current=page]");
+    if (!current || nav.scrollWidth <= nav.clientWidth) return;
+    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+  document.addEventListener("DOMContentLoaded", showCurrentMenuEntry);
+  document.addEventListener("htmx:after:swap", showCurrentMenuEntry);
 })();

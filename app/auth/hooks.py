@@ -11,6 +11,11 @@ OPEN_DURING_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "auth.set_
 
 def require_password_change():
     """After an administrator reset, nothing else opens until the user picks a new password."""
+    if request.endpoint == "static":
+        # Static files are the same for everyone: reading the user here would cost two queries per
+        # file and touch the session, which makes Flask answer `Vary: Cookie` and so throws the
+        # phone's cache away whenever the session cookie changes (sign-in, language, a flash).
+        return None
     if (current_user.is_authenticated and current_user.must_change_password
             and request.endpoint not in OPEN_DURING_PASSWORD_CHANGE):
         if wants_fragment():
