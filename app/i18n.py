@@ -1,11 +1,22 @@
-"""Language and time-zone choice for each request, and the template filters that use them."""
+"""Language and time-zone choice for each request, and the template filters that use them.
+
+A list page calls gettext and formats times once per row (a thousand calls on a board), so both are
+resolved once: the request's merged catalog is kept beside flask-babel's own per-request state
+(`translations()`), and each date pattern is compiled once per language into a small formatter
+(`local_time`), with Babel's own output wherever a pattern has a field the formatter doesn't know.
+"""
+import re
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from babel import Locale
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from babel import Locale, dates, support
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, format_datetime, get_domain, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from app.extensions import babel
 from app.timeutil import to_local
@@ -52,16 +63,134 @@ def translation_directories(app_root: Path) -> str:
     return ";".join(str(d) for d in dirs if d.is_dir())
 
 
+def translations():
+    """This request's catalog, looked up once: flask-babel finds it again on every call (three context
+    lookups and the locale's name built anew), which a list page does a thousand times. The copy is kept
+    with the locale it was found for, so `force_locale` (a notification in the reader's language) and
+    `refresh()` are still obeyed."""
+    try:
+        state = g._flask_babel
+        kept = state.officehub_catalog
+        if kept[0] is state.babel_locale:
+            return kept[1]
+    except (AttributeError, RuntimeError):  # not looked up yet in this request, or outside any app context
+        pass
+    return _find_translations()
+
+
+def _find_translations():
+    if not has_app_context():
+        return support.NullTranslations()
+    found = Domain.get_translations(get_domain())  # flask-babel's own lookup; it sets the state and locale
+    state = g._flask_babel
+    state.officehub_catalog = (state.babel_locale, found)
+    return found
+
+
+class RequestDomain(Domain):
+    """flask-babel's domain (what `_`, `_l` and enum labels go through) with the request's catalog kept."""
+
+    def get_translations(self):
+        return translations()
+
+
+# Jinja's newstyle gettext (same behaviour: autoescaped, always %-formatted), without its second
+# trip through the template context for every call.
+@pass_eval_context
+def _gettext(eval_ctx, string, **variables):
+    text = translations().ugettext(string)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _ngettext(eval_ctx, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+def _install_template_gettext(env) -> None:
+    env.install_gettext_callables(gettext=lambda s: translations().ugettext(s), newstyle=True,
+                                  ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+                                  pgettext=lambda c, s: translations().upgettext(c, s),
+                                  npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n))
+    # `_` (which Jinja looks up as `gettext` again on every call), `gettext` and `ngettext` directly.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+
+
+# Date fields a compiled formatter computes itself; any other field sends the pattern to Babel.
+_NUMBERS = {"y": lambda t: t.year, "M": lambda t: t.month, "d": lambda t: t.day, "H": lambda t: t.hour,
+            "h": lambda t: t.hour % 12 or 12, "m": lambda t: t.minute, "s": lambda t: t.second}
+# Fields whose words depend on one part of the time only: read from Babel once for each value of it.
+_WORDS = {"a": (lambda t: t.hour >= 12, [datetime(2001, 1, 1, hour) for hour in (0, 12)]),
+          "E": (datetime.weekday, [datetime(2001, 1, day) for day in range(1, 8)]),
+          "M": (lambda t: t.month, [datetime(2001, month, 1) for month in range(1, 13)])}
+_FORMATTERS: dict = {}
+
+
+def _number(field: str, moment) -> str:
+    value = f"{_NUMBERS[field[0]](moment):0{len(field)}d}"
+    return value[-2:] if field == "yy" else value
+
+
+def _field(field: str, locale: Locale):
+    """A function of a time giving one field as Babel writes it, or None when it isn't one of ours."""
+    char = field[0]
+    if char in _WORDS and (char != "M" or len(field) > 2):
+        key, samples = _WORDS[char]
+        words = {key(sample): dates.DateTimeFormat(sample, locale)[field] for sample in samples}
+        return lambda moment: words[key(moment)]
+    if char in _NUMBERS:
+        return partial(_number, field)
+    return None
+
+
+def _compile(pattern: str, locale: Locale):
+    """A Babel pattern ("yyyy-MM-dd HH:mm") as a function of a naive time, or None."""
+    parsed = dates.parse_pattern(pattern)
+    fields = {name: _field(name, locale) for name in re.findall(r"%\((\w+)\)s", parsed.format)}
+    if None in fields.values():
+        return None
+    return lambda moment: parsed.format % {name: get(moment) for name, get in fields.items()}
+
+
+def _formatter(locale: Locale, fmt: str):
+    """local_time's formatter for a language and a format, compiled on first use (None: use Babel)."""
+    key = (locale, fmt)
+    if key not in _FORMATTERS:
+        _FORMATTERS[key] = _compile_format(locale, fmt)
+    return _FORMATTERS[key]
+
+
+def _compile_format(locale: Locale, fmt: str):
+    if fmt not in ("short", "medium", "long", "full"):
+        return _compile(fmt, locale)
+    # What babel.dates.format_datetime does with a named format: the language's date and time patterns
+    # put together by its date-time pattern.
+    date, time = _compile(str(locale.date_formats[fmt]), locale), _compile(str(locale.time_formats[fmt]), locale)
+    if date is None or time is None:
+        return None
+    joined = str(locale.datetime_formats[fmt]).replace("'", "")
+    return lambda moment: joined.replace("{0}", time(moment)).replace("{1}", date(moment))
+
+
 def local_time(moment, fmt: str = "short") -> str:
     """A stored UTC time as the office sees it, in the reader's language."""
     if moment is None:
         return ""
-    return format_datetime(to_local(moment).replace(tzinfo=None), fmt, rebase=False)
+    local = to_local(moment).replace(tzinfo=None)
+    locale = get_locale()
+    formatter = _formatter(locale, fmt) if locale is not None else None
+    if formatter is None:
+        return format_datetime(local, fmt, rebase=False)
+    return formatter(local)
 
 
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories(Path(app.root_path)))
     babel.init_app(app, locale_selector=_selected_locale, timezone_selector=select_timezone)
+    babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    _install_template_gettext(app.jinja_env)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["current_locale_code"] = current_locale_code

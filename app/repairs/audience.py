@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
 from app.links import path_for
-from app.notifications import notify
+from app.notifications import Kind, notify
 
 from . import roster, sla
 from .models import EventKind, RepairEvent, Urgency
@@ -48,9 +48,11 @@ def requesters(repair, reporters=None) -> list[User]:
 
 
 def alert_new(repair, now) -> None:
-    """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance."""
+    """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance.
+    The first two push to phones and ignore quiet hours (Kind.REPAIR_URGENT)."""
     link = detail_link(repair.id)
     on_duty = roster.on_duty_at(now)
+    kind = Kind.REPAIR_URGENT
     if repair.urgency == Urgency.EMERGENCY:
         people = [on_duty] + users_with_role(Role.MAINTENANCE) + users_with_role(Role.OFFICE)
         message = _l("EMERGENCY repair at %(place)s: %(text)s", place=repair.location.label,
@@ -60,10 +62,10 @@ def alert_new(repair, now) -> None:
         message = _l("You are on duty: new repair request at %(place)s: %(text)s", place=repair.location.label,
                      text=repair.description[:80])
     else:
-        people = users_with_role(Role.MAINTENANCE)
+        people, kind = users_with_role(Role.MAINTENANCE), Kind.REPAIR_UPDATE
         message = _l("New repair request at %(place)s: %(text)s", place=repair.location.label,
                      text=repair.description[:80])
-    notify([p for p in people if p and p.id != repair.requester_id], message, link=link, commit=False)
+    notify([p for p in people if p and p.id != repair.requester_id], message, link=link, kind=kind, commit=False)
 
 
 STEP_MESSAGES = {
@@ -98,11 +100,11 @@ def tell_step(repair, actor, action: str, note: str, co_reporters) -> None:
     people = [repair.requester, repair.assignee]
     co_reporters = [p for p in co_reporters if p not in people and p is not actor]
     if action in CO_REPORTER_MESSAGES:
-        notify(co_reporters, CO_REPORTER_MESSAGES[action](repair), link=link, commit=False)
+        notify(co_reporters, CO_REPORTER_MESSAGES[action](repair), link=link, kind=Kind.REPAIR_UPDATE, commit=False)
     else:
         people += co_reporters
     notify([p for p in people if p and p.id != actor.id], STEP_MESSAGES[action](repair, actor, note),
-           link=link, commit=False)
+           link=link, kind=Kind.REPAIR_UPDATE, commit=False)
 
 
 def tell_taken_off(repair, actor, previous) -> None:
@@ -111,4 +113,4 @@ def tell_taken_off(repair, actor, previous) -> None:
         return
     notify([previous], _l("Repair request #%(id)d was dispatched to %(name)s instead; you no longer need "
                           "to handle it.", id=repair.id, name=repair.assignee.name),
-           link=detail_link(repair.id), commit=False)
+           link=detail_link(repair.id), kind=Kind.REPAIR_UPDATE, commit=False)

@@ -33,7 +33,7 @@ class RepairForm(OnceForm):
 
     def __init__(self, *args, locations=(), equipment=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.location_id.choices = options([(0, _l("— choose —"))] + [(loc.id, loc.label) for loc in locations])
+        self.location_id.choices = options([("", _l("— choose —"))] + [(loc.id, loc.label) for loc in locations])
         self.equipment_id.choices = options([(0, _l("— not sure / none —"))] + [(e.id, str(e)) for e in equipment])
 
 

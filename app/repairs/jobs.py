@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import utcnow
 
 from . import audience
@@ -57,11 +57,13 @@ def escalate_overdue() -> str:
                                    status=Status.SUBMITTED))
         link = detail_link(repair.id)
         notify(people, _l("Escalated: nobody has taken repair request #%(id)d at %(place)s in time.",
-                          id=repair.id, place=repair.location.label), link=link, commit=False)
+                          id=repair.id, place=repair.location.label), link=link, kind=Kind.REPAIR_URGENT,
+               commit=False)
         # Staff who filed it already heard the escalation above.
         waiting = [p for p in audience.requesters(repair, reporters.get(repair.id, [])) if p.id not in staff]
         notify(waiting, _l("Your repair request #%(id)d was not taken in time, so the office and all maintenance "
-                           "staff have been alerted.", id=repair.id), link=link, commit=False)
+                           "staff have been alerted.", id=repair.id), link=link, kind=Kind.REPAIR_UPDATE,
+               commit=False)
     db.session.commit()
     return f"{escalated} escalated"
 
@@ -89,6 +91,6 @@ def auto_confirm() -> str:
                                    status=Status.CONFIRMED))
         notify([*audience.requesters(repair, reporters.get(repair.id, [])), repair.assignee],
                _l("Repair request #%(id)d was confirmed automatically after %(days)d days without an answer.",
-                  id=repair.id, days=days), link=detail_link(repair.id), commit=False)
+                  id=repair.id, days=days), link=detail_link(repair.id), kind=Kind.REPAIR_UPDATE, commit=False)
     db.session.commit()
     return f"{confirmed} auto-confirmed"

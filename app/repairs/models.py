@@ -117,6 +117,16 @@ class RepairRequest(db.Model):
         Index("ix_repair_requests_requester_id_created_at", "requester_id", "created_at"),
         Index("ix_repair_requests_equipment_id_status", "equipment_id", "status"),
         Index("ix_repair_requests_location_id_category_status", "location_id", "category", "status"),
+        # The office card's 30-day figures read only this index (no table rows): counts, medians, top equipment.
+        Index("ix_repair_requests_created_at_times", "created_at", "responded_at", "done_at", "equipment_id"),
+        # The closed list filtered by category, newest first, without sorting the category's closed requests,
+        # and the board's columns and counts filtered by category.
+        Index("ix_repair_requests_category_closed_at", "category", "closed_at"),
+        Index("ix_repair_requests_status_category", "status", "category"),
+        # The office card's overdue count: both clocks of the open requests read from the index alone.
+        Index("ix_repair_requests_status_clocks", "status", "response_due", "responded_at", "fix_due", "waiting_since"),
+        # The queue's "my jobs": the few open ones among everything a technician ever handled.
+        Index("ix_repair_requests_assignee_id_status", "assignee_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,6 +226,8 @@ class RepairPhoto(db.Model):
 class RepairEvent(db.Model):
     """One line of the timeline: who did what, when, and what they wrote."""
     __tablename__ = "repair_events"
+    # The queue's cursor: the newest take/assign/cancel, read from the end of each kind's run.
+    __table_args__ = (Index("ix_repair_events_kind_id", "kind", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"), index=True)

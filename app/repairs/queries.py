@@ -7,8 +7,9 @@ queries whatever its length.
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, selectinload
 
+from app.auth.models import User
 from app.extensions import db
 from app.params import to_int
 from app.timeutil import utcnow
@@ -20,8 +21,11 @@ from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
 R = RepairRequest
-# Every list row shows the first photo's thumbnail: one more query per list, not one per row.
-WITH_PHOTOS = selectinload(R.photos)
+# Every list row shows the first photo's thumbnail: one more query per list, not one per row. A row shows
+# its people's names only, so their roles and departments (loaded with every user elsewhere) are not fetched.
+PEOPLE_BY_NAME = (defaultload(R.requester).lazyload(User.role_rows), defaultload(R.requester).lazyload(User.department),
+                  defaultload(R.assignee).lazyload(User.role_rows), defaultload(R.assignee).lazyload(User.department))
+LIST_ROWS = (selectinload(R.photos), *PEOPLE_BY_NAME)
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,12 @@ class Filters:
         args = {"location": self.location_id, "category": self.category, "urgency": self.urgency}
         return {key: value for key, value in args.items() if value}
 
+    def clauses(self) -> list:
+        chosen = [(self.location_id, R.location_id), (self.category, R.category), (self.urgency, R.urgency)]
+        return [column == value for value, column in chosen if value]
+
     def apply(self, query):
-        if self.location_id:
-            query = query.where(R.location_id == self.location_id)
-        if self.category:
-            query = query.where(R.category == self.category)
-        if self.urgency:
-            query = query.where(R.urgency == self.urgency)
-        return query
+        return query.where(*self.clauses())
 
 
 def filter_options() -> dict:
@@ -70,18 +72,23 @@ DUE_ORDER = case((R.status == Status.SUBMITTED, R.response_due), else_=R.fix_due
 
 
 def mine(user, page: int = 1):
-    query = (select(R).options(WITH_PHOTOS).where(services.mine(user))
+    query = (select(R).options(*LIST_ROWS).where(services.mine(user))
              .order_by(R.created_at.desc(), R.id.desc()))
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def _in_queue(user):
-    return and_(R.status.in_(ACTIVE_STATUSES), or_(R.status == Status.SUBMITTED, R.assignee_id == user.id))
+def _in_queue(user, filters: Filters = Filters()):
+    # Written as two branches that each have an index (status + category; assignee_id + status), the
+    # filters repeated inside each, so the database need not visit every request a technician ever handled,
+    # or every request of a category, to find the few in the queue. SUBMITTED is one of the active statuses.
+    chosen = filters.clauses()
+    return or_(and_(R.status == Status.SUBMITTED, *chosen),
+               and_(R.assignee_id == user.id, R.status.in_(ACTIVE_STATUSES), *chosen))
 
 
 def queue(user, filters: Filters, page: int = 1):
     """Unassigned requests and the user's own jobs, most urgent and soonest due first."""
-    query = filters.apply(select(R).options(WITH_PHOTOS).where(_in_queue(user)))
+    query = select(R).options(*LIST_ROWS).where(_in_queue(user, filters))
     query = query.order_by(URGENCY_ORDER, DUE_ORDER, R.id)
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
@@ -101,9 +108,25 @@ def _queue_news(user, filters: Filters):
 
 
 def queue_cursor(user, filters: Filters) -> int:
-    """The newest such event when the queue is drawn; the page's poll asks whether anything came after it."""
-    newest = _queue_news(user, filters).order_by(RepairEvent.id.desc()).limit(1)
-    return db.session.scalar(newest) or 0
+    """The newest such event when the queue is drawn; the page's poll asks whether anything came after it.
+
+    The newest of the news as a whole is the newest of its parts, each found from an index: the events of
+    the requests in the queue now (few), and per kind the newest event that took a request out of the pool.
+    Asked as one condition, the database walks the whole timeline from its end (every automatic
+    confirmation of an old request comes first) to find one."""
+    not_mine = or_(RepairEvent.actor_id.is_(None), RepairEvent.actor_id != user.id)
+    news = select(RepairEvent.id).join(R, R.id == RepairEvent.repair_id).where(not_mine)
+    # The queue's part request by request (its newest event, from the repair_id index), then the newest of
+    # those: asked for "newest first, one", PostgreSQL walks the timeline from its end hoping to meet a
+    # queued request soon, and asked for a join it reads the whole timeline into a hash.
+    newest_of_each = (select(func.max(RepairEvent.id)).where(RepairEvent.repair_id == R.id, not_mine)
+                      .correlate(R).scalar_subquery())
+    per_request = select(newest_of_each.label("newest")).where(_in_queue(user, filters)).subquery()
+    parts = [select(func.max(per_request.c.newest))]
+    parts += [filters.apply(news.where(RepairEvent.kind == kind)).order_by(RepairEvent.id.desc()).limit(1)
+              for kind in LEAVES_THE_POOL]
+    newest = db.session.execute(select(*(part.scalar_subquery() for part in parts))).one()
+    return max((ident or 0 for ident in newest), default=0)
 
 
 def queue_changed_since(user, filters: Filters, cursor: int) -> bool:
@@ -121,7 +144,7 @@ def board(filters: Filters) -> dict:
 def board_slice(filters: Filters, status: str, offset: int, now=None) -> list:
     """One column's requests from `offset` on, BOARD_COLUMN_SIZE at a time, in the board's order."""
     overdue_first = case((overdue_clause(now or utcnow()), 0), else_=1)
-    query = filters.apply(select(R).options(WITH_PHOTOS).where(R.status == status))
+    query = filters.apply(select(R).options(*LIST_ROWS).where(R.status == status))
     query = query.order_by(overdue_first, URGENCY_ORDER, DUE_ORDER, R.id).offset(offset).limit(BOARD_COLUMN_SIZE)
     return list(db.session.scalars(query).unique())
 
@@ -133,13 +156,20 @@ def column_count(filters: Filters, status: str) -> int:
 def closed(filters: Filters, page: int = 1):
     # closed_at is set exactly when a request is confirmed or cancelled; filtering on it lets the
     # database walk the closed_at index newest first instead of sorting every closed request.
-    query = filters.apply(select(R).options(WITH_PHOTOS).where(R.closed_at.is_not(None)))
-    return db.paginate(query.order_by(R.closed_at.desc(), R.id.desc()), page=page, per_page=PAGE_SIZE,
-                       error_out=False)
+    # The page is found as ids first (from the index alone), then only its rows are read with their
+    # people and places: skipping to page 20 then costs index entries, not 475 joined rows.
+    ids = filters.apply(select(R.id).where(R.closed_at.is_not(None)))
+    pagination = db.paginate(ids.order_by(R.closed_at.desc(), R.id.desc()), page=page, per_page=PAGE_SIZE,
+                             error_out=False)
+    rows = {repair.id: repair for repair in db.session.scalars(
+        select(R).options(*LIST_ROWS).where(R.id.in_(pagination.items)))}
+    pagination.items = [rows[ident] for ident in pagination.items]
+    return pagination
 
 
 def equipment_history(equipment_id: int, page: int = 1):
-    query = select(R).where(R.equipment_id == equipment_id).order_by(R.created_at.desc(), R.id.desc())
+    query = (select(R).options(*PEOPLE_BY_NAME).where(R.equipment_id == equipment_id)
+             .order_by(R.created_at.desc(), R.id.desc()))
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 

@@ -11,7 +11,7 @@ from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.errors import Conflict, Refused
 from app.extensions import db
-from app.notifications import notify
+from app.notifications import Kind, notify
 from app.timeutil import utcnow
 from app.uploads import ImageRejected, delete_image, save_image
 
@@ -181,7 +181,7 @@ def add_report(repair, user, description: str, photos) -> None:
     _event(repair, user, EventKind.REPORT, description.strip())
     notify([p for p in people if p and p.id != user.id],
            _l("%(name)s added a report to repair request #%(id)d.", name=user.name, id=repair.id),
-           link=audience.detail_link(repair.id), commit=False)
+           link=audience.detail_link(repair.id), kind=Kind.REPAIR_UPDATE, commit=False)
     db.session.commit()
 
 

@@ -1,5 +1,5 @@
 """Locations and equipment for office and administrators: lists, forms, CSV import, QR labels, history."""
-from flask import abort, flash, render_template, url_for
+from flask import abort, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -64,7 +64,11 @@ def labels(location_id: int):
     items = [(location.label, "", places.qr_markup(places.filing_url(location.id)))]
     items += [(e.name, e.asset_number, places.qr_markup(places.filing_url(location.id, e.id)))
               for e in places.equipment_at(location.id)]
-    return render_template("repairs/labels.html", location=location, items=items)
+    # The sheet names the address its codes carry, so a label printed with the wrong one is caught before
+    # it is stuck on a wall (BASE_URL, else the address this page was opened at).
+    address = places.filing_url(location.id).split("/repairs/")[0]
+    return render_template("repairs/labels.html", location=location, items=items, address=address,
+                           base_url_set=bool(current_app.config["BASE_URL"]))
 
 
 @bp.get("/qr/<kind>/<int:ident>.svg")

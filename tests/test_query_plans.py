@@ -1,0 +1,104 @@
+"""The home cards and the main lists read the big tables through indexes, never by a whole-table scan.
+
+Each page is fetched while its statements are recorded; every statement is then explained by the database
+the suite runs on (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN). On PostgreSQL sequential scans are
+priced out for the explain (`enable_seqscan = off`): on a test's few rows the planner would rightly prefer
+one, so a "Seq Scan" that is still chosen means no index can serve the statement. A scan that walks an
+index from one end in the order a page shows (a newest-first list with LIMIT) is an index scan, allowed.
+"""
+import re
+
+import pytest
+from sqlalchemy import event, text
+
+from app.auth.roles import Role
+from app.extensions import db
+
+# Tables that grow with use (tens of thousands of rows at the benchmark's scale).
+BIG_TABLES = ("repair_requests", "repair_events", "suggestions", "suggestion_answers", "visits", "visit_steps",
+              "meeting_actions", "notifications", "service_requests", "request_events")
+
+PAGES = [
+    ("office home: every card", (Role.OFFICE,), "/"),
+    ("reception home: the front-desk card", (Role.RECEPTION,), "/"),
+    ("employee home: my open requests and suggestions", (Role.EMPLOYEE,), "/"),
+    ("repairs board", (Role.OFFICE,), "/repairs/board"),
+    ("repairs board by category, a closed page", (Role.OFFICE,), "/repairs/board?category=hvac&page=2"),
+    ("repairs queue", (Role.MAINTENANCE,), "/repairs/queue"),
+    ("my repairs", (Role.EMPLOYEE,), "/repairs/"),
+    ("suggestions triage", (Role.OFFICE,), "/suggestions/triage"),
+    ("front desk", (Role.RECEPTION,), "/visits/today"),
+    ("notifications", (Role.EMPLOYEE,), "/notifications/"),
+    ("my requests to other departments", (Role.EMPLOYEE,), "/requests/"),
+    ("all open requests, the office's figures", (Role.OFFICE,), "/requests/office"),
+    ("leader home: the tasks card", (Role.LEADER,), "/"),
+    ("tasks list", (Role.LEADER,), "/tasks/"),
+    ("a leader's task overview", (Role.LEADER,), "/tasks/overview"),
+]
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _record(client, path: str) -> list:
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert response.status_code == 200, path
+    return statements
+
+
+def _plan(statement: str, parameters) -> list[str]:
+    connection = db.session.connection().connection.driver_connection
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + statement, parameters)
+            return [row[0] for row in cursor.fetchall()]
+    return [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()]
+
+
+def whole_table_scans(plan: list[str]) -> list[str]:
+    """The plan's lines that read a big table row by row from start to end."""
+    pattern = (r"Seq Scan on (\w+)" if _postgres() else r"^SCAN (\w+)\b(?! USING (?:COVERING )?INDEX)")
+    return [line for line in plan for table in re.findall(pattern, line.strip()) if table in BIG_TABLES]
+
+
+@pytest.mark.parametrize(("name", "roles", "path"), PAGES, ids=[page[0] for page in PAGES])
+def test_cards_and_lists_use_an_index_on_the_big_tables(client, login_as, name, roles, path):
+    login_as(*roles)
+    statements = _record(client, path)
+    assert statements
+    scans = {}
+    for statement, parameters in statements:
+        found = whole_table_scans(_plan(statement, parameters))
+        if found:
+            scans[" ".join(statement.split())[:300]] = found
+    db.session.rollback()
+    assert scans == {}, f"{name}: whole-table scans"
+
+
+def test_the_check_sees_a_whole_table_scan(app):
+    """The test above would notice: a condition no index serves is reported."""
+    statement = "SELECT id FROM repair_requests WHERE description = 'x'"
+    parameters = {} if _postgres() else ()
+    assert whole_table_scans(_plan(statement, parameters))
+    db.session.rollback()
+
+
+def test_the_office_card_figures_come_from_the_index_alone(app):
+    """The 30-day repair figures read the created_at index only, not a month of request rows."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    plan = _plan("SELECT count(responded_at), count(done_at) FROM repair_requests WHERE created_at >= ?",
+                 ("2026-01-01",))
+    assert any("COVERING INDEX ix_repair_requests_created_at_times" in line for line in plan), plan
+    db.session.execute(text("SELECT 1"))
