@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("reception", "李前台 Li (Reception)", "OFFICE", [Role.RECEPTION]),
     ("maint", "张师傅 Zhang (Maintenance)", "LOG", [Role.MAINTENANCE]),
     ("employee", "陈员工 Chen (Employee)", "RD", []),
+    ("leader", "赵总 Zhao (Leader)", "OFFICE", [Role.LEADER]),
 ]
 
 users_cli = AppGroup("users", help="Create and import accounts.")

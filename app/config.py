@@ -71,6 +71,24 @@ class Config:
         # ---- scheduled work (app/scheduler.py)
         self.SCHEDULER_INTERVAL_SECONDS = 60   # how often `flask scheduler` runs the periodic jobs
         self.SCHEDULER_LEASE_SECONDS = 600     # a run that dies frees its jobs for the next run after this
+        # ---- messages outside the app (app/notifications): a channel is on when its settings are set
+        self.MAIL_URL = ""                     # smtp://user:pass@mail.example.com:587?starttls=1 (smtps:// for TLS)
+        self.MAIL_FROM = ""                    # the sender address, e.g. "Office Hub <hub@example.com>"
+        self.WECOM_CORP_ID = ""                # WeCom (企业微信) application messages
+        self.WECOM_AGENT_ID = ""
+        self.WECOM_SECRET = ""
+        self.WECOM_API_BASE = "https://qyapi.weixin.qq.com"
+        self.DINGTALK_APP_KEY = ""             # DingTalk (钉钉) work notifications
+        self.DINGTALK_APP_SECRET = ""
+        self.DINGTALK_AGENT_ID = ""
+        self.DINGTALK_API_BASE = "https://oapi.dingtalk.com"
+        self.NOTIFY_TIMEOUT_SECONDS = 10       # one call to a mail server or messaging API
+        self.NOTIFY_RETRY_SECONDS = 30         # wait before the first retry; doubles after each failure ...
+        self.NOTIFY_RETRY_MAX_SECONDS = 3600   # ... up to this
+        self.NOTIFY_MAX_ATTEMPTS = 12          # then the delivery is marked failed
+        self.NOTIFY_SEND_AT_ONCE = True        # deliver right after the request, in a background thread
+        self.NOTIFY_HEALTH_MINUTES = 15        # /healthz reports a channel that failed for this long
+        self.MEETINGS_REMINDER_MINUTES = 60    # liaisons are reminded this long before a meeting starts
         # ---- working calendar (app/calendar): the State Council's schedule from chinesecalendar, plus these
         self.CALENDAR_CLOSED_DAYS = []         # ISO dates the company is closed (also settable in the app)
         self.CALENDAR_WORKING_DAYS = []        # ISO dates that are extra working days
@@ -132,3 +150,4 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         # Thousands of sign-ins in the suite; scrypt's cost is proven in production, not here.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.NOTIFY_SEND_AT_ONCE = False  # tests run the sender themselves, in the test's thread

@@ -3,6 +3,7 @@ exactly-once posts. Every form derives from `Form` (or `OnceForm`)."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, StringField
 from wtforms.fields.core import UnboundField
@@ -39,8 +40,34 @@ def _day_in_range(form, field):
         raise ValidationError(DAY_MESSAGE % {"first": MIN_DAY.isoformat(), "last": MAX_DAY.isoformat()})
 
 
+class TextLength(Length):
+    """`Length` that keeps what was typed: no `maxlength` attribute (a browser silently cuts pasted text
+    at it; the form macro draws `data-maxlength` for the counter instead), and a too-long text is told
+    by how much to shorten it."""
+
+    def __init__(self, min=-1, max=-1, message=None):
+        super().__init__(min, max, message)
+        self.field_flags.pop("maxlength", None)
+
+    def __call__(self, form, field):
+        over = len(field.data or "") - self.max if self.max != -1 else 0
+        if over > 0 and self.message is None:
+            raise ValidationError(ngettext(
+                "This is %(num)d character too long: shorten it to at most %(max)d.",
+                "This is %(num)d characters too long: shorten it to at most %(max)d.", over, max=self.max))
+        super().__call__(form, field)
+
+
+def _keeping_text(validator):
+    """A plain `Length` becomes a `TextLength` (see there)."""
+    return TextLength(validator.min, validator.max, validator.message) if type(validator) is Length else validator
+
+
 def bounded_int(value) -> int:
-    """`int` for select fields, refusing what no id column holds (it would overflow the query)."""
+    """`int` for select fields, refusing what no id column holds (it would overflow the query). A required
+    select's placeholder ("— choose —") must carry an empty value in HTML; it reads as 0, "none"."""
+    if value == "":
+        return 0
     number = int(value)
     if not INT_RANGE[0] <= number <= INT_RANGE[1]:
         raise ValueError("out of range")
@@ -54,8 +81,9 @@ def _bounded(unbound: UnboundField) -> UnboundField:
     has = {type(v) for v in validators}
     if issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
         kwargs["filters"] = [clean_text, *kwargs.get("filters", ())]
-        if Length not in has:
-            validators.append(Length(max=TEXT_LIMIT))
+        validators = [_keeping_text(v) for v in validators]
+        if not has & {Length, TextLength}:
+            validators.append(TextLength(max=TEXT_LIMIT))
     elif issubclass(field_class, IntegerField) and NumberRange not in has:
         low, high = INT_RANGE
         validators.append(NumberRange(low, high, message=NUMBER_MESSAGE % {"min": low, "max": high}))
@@ -75,11 +103,21 @@ class Form(FlaskForm):
     columns and dates stay within the years the business can mean, so no stored value can break a page,
     a spreadsheet or a document."""
 
+    # The words of `form_summary` (templates/_macros/forms.html), read there from the form: babel skips
+    # folders starting with "_" when it extracts the core catalog, so text written in that macro is never
+    # translated.
+    required_note = _l("Fields marked * are required.")
+    errors_heading = _l("These fields need attention:")
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             bounded = _BOUNDED.get(unbound_field)
             if bounded is None:
                 bounded = _BOUNDED[unbound_field] = _bounded(unbound_field)
+            if issubclass(bounded.field_class, HiddenField):
+                # A hidden field has no label to point at it; its default id ("csrf_token", "token")
+                # would repeat on every page that carries two forms, which HTML forbids.
+                options = {**options, "render_kw": {"id": False, **(bounded.kwargs.get("render_kw") or {})}}
             return bounded.bind(form=form, **options)
 
 
