@@ -102,3 +102,17 @@ def test_the_office_card_figures_come_from_the_index_alone(app):
                  ("2026-01-01",))
     assert any("COVERING INDEX ix_repair_requests_created_at_times" in line for line in plan), plan
     db.session.execute(text("SELECT 1"))
+
+
+def test_the_office_request_figures_read_their_covering_index(client, login_as):
+    """The 30/90-day request figures (shares and medians per department and type) come from the covering
+    index alone; without the hint SQLite walked the department index, every request ever filed."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    login_as(Role.OFFICE)
+    figures = [(s, p) for s, p in _record(client, "/requests/office?days=90") if "service_requests.created_at >=" in s]
+    assert figures, "the office page computed no request figures"
+    for statement, parameters in figures:
+        plan = _plan(statement, parameters)
+        assert any("COVERING INDEX ix_service_requests_created_at_cover" in line for line in plan), plan
+    db.session.rollback()

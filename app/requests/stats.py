@@ -1,9 +1,11 @@
-"""Per department and type: median first-answer and completion times, and the share on time, computed in
-the database (window functions on both SQLite and PostgreSQL), over the last 30 or 90 days."""
+"""Per department and type: median first-answer and completion times, and the share on time, over the last
+30 or 90 days. Every statement reads the covering index `ix_service_requests_created_at_cover` alone."""
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from app.auth.models import Department
 from app.extensions import db
@@ -20,19 +22,23 @@ def _seconds(start, end):
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
+def _grouped(column):
+    """`column` to group by, written `column + 0` so that SQLite (which has no ANALYZE statistics here: they
+    made other pages slower) reads the covering created_at index instead of walking the department index,
+    every request ever filed, to save the GROUP BY's sort. PostgreSQL plans either form the same way."""
+    return (column + 0).label(column.key)
+
+
 def _medians(end, since) -> dict:
-    """{(department id, type id): median seconds from filing to `end`}: each group's middle one or two values,
-    picked by row_number and count windows, averaged in the database."""
-    span = _seconds(R.created_at, end).label("span")
-    group = (R.department_id, R.type_id)
-    ranked = select(R.department_id, R.type_id, span,
-                    func.row_number().over(partition_by=group, order_by=span).label("n"),
-                    func.count().over(partition_by=group).label("total")) \
-        .where(R.created_at >= since, end.is_not(None)).subquery()
-    middle = and_(ranked.c.n >= (ranked.c.total + 1) // 2, ranked.c.n <= ranked.c.total // 2 + 1)
-    rows = db.session.execute(select(ranked.c.department_id, ranked.c.type_id, func.avg(ranked.c.span))
-                              .where(middle).group_by(ranked.c.department_id, ranked.c.type_id)).all()
-    return {(d, t): timedelta(seconds=round(float(s))) for d, t, s in rows}
+    """{(department id, type id): median seconds from filing to `end`}. The spans come from one index scan and
+    the middle is picked here: SQLite's window functions over the same rows cost three times the scan."""
+    # Core, not the ORM session: a thousand plain tuples, no ORM row objects to build.
+    rows = db.session.connection().execute(select(R.department_id, R.type_id, _seconds(R.created_at, end))
+                                           .where(R.created_at >= since, end.is_not(None)))
+    spans = defaultdict(list)
+    for department_id, type_id, seconds in rows:
+        spans[department_id, type_id].append(float(seconds))
+    return {key: timedelta(seconds=round(statistics.median(values))) for key, values in spans.items()}
 
 
 @dataclass
@@ -49,10 +55,11 @@ class Row:
 def _shares(since) -> dict:
     on_time_answer = func.count(case((R.answered_at <= R.answer_due, 1)))
     on_time_done = func.count(case((R.done_at <= R.complete_due, 1)))
+    department, request_type = _grouped(R.department_id), _grouped(R.type_id)
     rows = db.session.execute(
-        select(R.department_id, R.type_id, func.count(), func.count(R.answered_at), on_time_answer,
+        select(department, request_type, func.count(), func.count(R.answered_at), on_time_answer,
                func.count(R.done_at), on_time_done)
-        .where(R.created_at >= since).group_by(R.department_id, R.type_id)).all()
+        .where(R.created_at >= since).group_by(department, request_type)).all()
     return {(d, t): (filed, answered, answered_ok, done, done_ok)
             for d, t, filed, answered, answered_ok, done, done_ok in rows}
 
@@ -75,9 +82,10 @@ def table(days: int) -> list[Row]:
 def department_on_time(days: int = 30) -> list[tuple[Department, float | None, int]]:
     """(department, share answered on time, requests filed) over the window, for the office card."""
     since = utcnow() - timedelta(days=days)
+    department = _grouped(R.department_id)
     rows = db.session.execute(
-        select(R.department_id, func.count(), func.count(R.answered_at),
+        select(department, func.count(), func.count(R.answered_at),
                func.count(case((R.answered_at <= R.answer_due, 1))))
-        .where(R.created_at >= since).group_by(R.department_id).order_by(R.department_id)).all()
+        .where(R.created_at >= since).group_by(department).order_by(department)).all()
     departments = {d.id: d for d in db.session.scalars(select(Department))}
     return [(departments[d], ok / answered if answered else None, filed) for d, filed, answered, ok in rows]
