@@ -19,7 +19,8 @@ from .models import Category, EventKind, RepairEvent, RepairRequest, Urgency
 from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
-BOARD_COLUMN_SIZE = 30
+# Ten cards per column: what a phone shows in a screen or two; "show more" loads the next ten.
+BOARD_COLUMN_SIZE = 10
 R = RepairRequest
 # Every list row shows the first photo's thumbnail: one more query per list, not one per row. A row shows
 # its people's names only, so their roles and departments (loaded with every user elsewhere) are not fetched.
