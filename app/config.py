@@ -102,6 +102,7 @@ class Config:
         self.REPAIRS_SLA = {"emergency": ["30m", "4h", False], "urgent": ["2h", "24h", False],
                             "normal": ["1d", "3d", True]}
         self.REPAIRS_DAY_SHIFT = ["08:00", "20:00"]      # outside it, new repairs go to the on-duty person
+        self.REPAIRS_ESCALATE_OFFICE_AFTER = "30m"       # still not taken this long after maintenance was alerted
         self.REPAIRS_AUTO_CONFIRM_DAYS = 3
         self.REPAIRS_LEAD_LOGINS = []                    # maintenance leads who may dispatch
         # ---- visits

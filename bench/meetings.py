@@ -22,6 +22,8 @@ PAGES = [
     Page("meetings: live agenda, 200 items + 500 follow-ups (office)", "office", f"/meetings/{LIVE}", budget=10),
     Page("meetings: live agenda (liaison)", "liaison-prod", f"/meetings/{LIVE}", budget=10),
     Page("meetings: agenda grouped by department", "office", f"/meetings/{LIVE}?group=department", budget=10),
+    Page("meetings: show all 200 items (on demand)", "office", f"/meetings/{LIVE}/agenda", budget=10),
+    Page("meetings: show all 500 follow-ups (on demand)", "office", f"/meetings/{LIVE}/followups", budget=10),
     Page("meetings: changes poll, nothing new (204)", "liaison-prod", f"/meetings/{LIVE}/changes?since={REVISION}"),
     Page("meetings: changes poll, one item changed", "liaison-prod",
          f"/meetings/{LIVE}/changes?since={REVISION - 1}"),

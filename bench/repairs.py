@@ -67,7 +67,8 @@ def _row(ctx: GenContext, equipment, requesters, technicians, now) -> dict:
             "started_at": None, "waiting_since": now if status == "waiting" else None,
             "wait_reason": "parts" if status == "waiting" else "", "done_at": done,
             "closed_at": (done or created) + timedelta(days=1) if status in ("confirmed", "cancelled") else None,
-            "escalated_at": None, "work_notes": "已处理 fixed" if done else "", "parts_used": "", "version": 1}
+            "escalated_at": None, "escalation_level": 0, "work_notes": "已处理 fixed" if done else "",
+            "parts_used": "", "version": 1}
 
 
 def generate(ctx: GenContext) -> None:

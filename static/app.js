@@ -128,13 +128,14 @@
     if (form) delete form.dataset.submitting;
   });
 
-  // On a phone the main menu is one row that scrolls sideways (app.css): bring the current entry into
-  // view, after a full load and after a boosted navigation redraws the header.
+  // On a phone the main menu and a feature's tabs are each one row that scrolls sideways (app.css):
+  // bring the current entry into view, after a full load and after a boosted navigation redraws the page.
   function showCurrentMenuEntry() {
-    var nav = document.querySelector(".mainnav ul");
-    var current = nav && nav.querySelector("[aria-current=page]");
-    if (!current || nav.scrollWidth <= nav.clientWidth) return;
-    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    document.querySelectorAll(".mainnav ul, nav.tabs").forEach(function (nav) {
+      var current = nav.querySelector("[aria-current=page]");
+      if (!current || nav.scrollWidth <= nav.clientWidth) return;
+      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    });
   }
   document.addEventListener("DOMContentLoaded", showCurrentMenuEntry);
   document.addEventListener("htmx:after:swap", showCurrentMenuEntry);

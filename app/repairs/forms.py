@@ -6,11 +6,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.choices import options
 from app.forms import Form, OnceForm
-from app.uploads import photo_input_attrs
+from app.uploads import MAX_MB, photo_input_attrs
 
 from .models import MAX_PHOTOS, TOO_MANY_PHOTOS, Category, Urgency, WaitReason
 
-PHOTO_HELP = _l("Up to 3 photos (JPEG, PNG, WebP or HEIC), at most 8 MB each.")
+# The numbers come from where they are enforced, so the help cannot drift from the rule again.
+PHOTO_HELP = _l("Up to %(n)d photos (JPEG, PNG, WebP or HEIC), at most %(mb)d MB each.", n=MAX_PHOTOS, mb=MAX_MB)
 
 
 class RepairForm(OnceForm):

@@ -50,7 +50,8 @@ class EventKind(LabelledEnum):
     CONFIRM = "confirm", _l("Confirmed fixed")
     REOPEN = "reopen", _l("Reopened")
     CANCEL = "cancel", _l("Cancelled")
-    ESCALATED = "escalated", _l("Escalated: no response in time")
+    ESCALATED = "escalated", _l("Escalated to all maintenance: no response in time")
+    ESCALATED_OFFICE = "escalated_office", _l("Escalated to the office: still not taken")
     AUTO_CONFIRMED = "auto_confirmed", _l("Confirmed automatically")
 
 
@@ -148,7 +149,9 @@ class RepairRequest(db.Model):
     wait_reason: Mapped[str] = mapped_column(String(20), default="")
     done_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
-    escalated_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]  # when it last climbed a level
+    # 0 none; 1 all maintenance were alerted; 2 the office too (app/repairs/jobs.py)
+    escalation_level: Mapped[int] = mapped_column(default=0, server_default="0")
     work_notes: Mapped[str] = mapped_column(String(2000), default="")
     parts_used: Mapped[str] = mapped_column(String(500), default="")
     version: Mapped[int] = mapped_column(default=1)

@@ -114,7 +114,9 @@ def _wait_until_up(url: str, process, log: Path) -> None:
 
 
 def _context(browser, live_server, options, locale="en-US"):
-    return browser.new_context(base_url=live_server.url, locale=locale, **options)
+    context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+    context.add_init_script(SWAP_WATCH)
+    return context
 
 
 def _page_fixture(kind: str):
@@ -243,6 +245,21 @@ HTML_PROBLEMS = r"""() => {
 }"""
 
 
+# Every htmx swap runs HTML_PROBLEMS on the document as it is after the swap, and keeps what it found:
+# a fragment that repeats an id of the page, or a label whose control it replaced, shows only there.
+# check_standards reports them with the page's own findings.
+SWAP_WATCH = """
+window.__swapProblems = [];
+document.addEventListener('htmx:after:swap', () => {
+  const found = (HTML_PROBLEMS)();
+  for (const problem of found) {
+    const line = `after a swap on ${location.pathname}: ${problem}`;
+    if (!window.__swapProblems.includes(line)) window.__swapProblems.push(line);
+  }
+});
+""".replace("HTML_PROBLEMS", HTML_PROBLEMS)
+
+
 def check_standards(page, name: str) -> None:
     """What the web's own checks ask of the page as it is now: no sideways scroll, every tap target at
     least 44 x 44 px, valid HTML (see HTML_PROBLEMS), and no serious or critical axe-core finding
@@ -251,7 +268,7 @@ def check_standards(page, name: str) -> None:
     assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px"
     small = page.evaluate(TAP_TARGETS_TOO_SMALL)
     assert not small, f"{name}: tap targets under 44 x 44 px: {small[:6]}"
-    problems = page.evaluate(HTML_PROBLEMS)
+    problems = page.evaluate(HTML_PROBLEMS) + page.evaluate("window.__swapProblems || []")
     assert not problems, f"{name}: invalid HTML: {problems[:6]}"
     results = _axe.run(page, options=LIGHTHOUSE_AXE_OPTIONS)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_page, login
+from tests.browser.conftest import check_page, check_standards, login
 
 
 def test_login_page_on_phone_is_light_and_accessible(phone):
@@ -87,3 +87,20 @@ def test_a_page_reached_from_the_menu_has_its_feature_styles(desktop):
     desktop.wait_for_url("**/repairs/board")
     expect(desktop.locator(".board")).to_have_css("display", "grid")
     assert desktop.evaluate("window.__sameDocument === true")  # it really was an htmx navigation
+
+
+def test_the_html_check_also_sees_what_an_htmx_swap_brought_in(phone):
+    """A fragment swapped in later is checked too: here the server's real bell fragment, swapped by htmx a
+    second time into the page (a fragment that repeats an id, as a wrong hx-swap would)."""
+    login(phone, "employee")
+    phone.goto("/")
+    check_standards(phone, "home before the swap")
+    phone.evaluate("""() => {
+      const slot = document.createElement('div');
+      slot.className = 'swap-slot';
+      document.querySelector('main').append(slot);
+      return htmx.ajax('GET', '/notifications/bell', {target: '.swap-slot', swap: 'innerHTML'});
+    }""")
+    expect(phone.locator(".swap-slot #bell")).to_have_count(1)
+    with pytest.raises(AssertionError, match='after a swap on /: id "bell" used 2 times'):
+        check_standards(phone, "home after a swap that repeats an id")

@@ -5,9 +5,10 @@ import re
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_page, login
+from tests.browser.conftest import PHONE, check_page, login
 from tests.suggestions.photos import jpeg_bytes
 
 
@@ -138,6 +139,35 @@ def test_office_pages_fit_a_phone_and_pass_axe(phone):
                        ("/suggestions/categories", "categories"), ("/suggestions/track", "track-form")]:
         phone.goto(path)
         check_page(phone, f"suggestions-{name}-phone")
+
+
+TAB_ROWS = """() => {
+  const nav = document.querySelector('nav.tabs');
+  const links = [...nav.querySelectorAll('a')];
+  const current = nav.querySelector('[aria-current=page]').getBoundingClientRect();
+  return {rows: new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size,
+          height: Math.round(nav.getBoundingClientRect().height),
+          currentShown: current.left >= 0 && current.right <= window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_office_suggestion_tabs_take_at_most_three_rows_on_a_phone(browser, live_server, width, locale):
+    """Nine tabs stacked in five rows pushed the page down a screen: now one row that scrolls sideways in
+    itself, with the current tab brought into view (the last ones included), and no page-level sideways scroll."""
+    context = browser.new_context(base_url=live_server.url, locale=locale,
+                                  **{**PHONE, "viewport": {"width": width, "height": 780}})
+    phone = context.new_page()
+    login(phone, "office")
+    for path in ("/suggestions/triage", "/suggestions/digest", "/suggestions/categories"):
+        phone.goto(path)
+        phone.wait_for_load_state("networkidle")
+        shape = phone.evaluate(TAB_ROWS)
+        assert shape["rows"] <= 3 and shape["height"] <= 3 * 48, f"{path} at {width}px: {shape}"
+        assert shape["currentShown"], f"{path} at {width}px: the current tab is scrolled out of sight"
+    check_page(phone, f"suggestions-tabs-{locale}-{width}")
+    context.close()
 
 
 def _noise_jpeg(width: int, height: int) -> bytes:

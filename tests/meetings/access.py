@@ -22,6 +22,8 @@ ROUTES = [
     Route("POST", "/meetings/new", allow(OFFICE, status=422), data={"day": "not a date"}),
     Route("GET", "/meetings/<int:meeting_id>", allow(*BOTH)),
     Route("GET", "/meetings/<int:meeting_id>/changes", allow(*BOTH)),
+    Route("GET", "/meetings/<int:meeting_id>/agenda", allow(*BOTH)),
+    Route("GET", "/meetings/<int:meeting_id>/followups", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/presence", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/status", allow(OFFICE, status=303), data={"move": "nonsense"}),
     Route("GET", "/meetings/<int:meeting_id>/close", allow(OFFICE)),

@@ -1,6 +1,7 @@
 """/actions/ and the follow-up section: who sees what, moving an action item on, the dashboard card."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.auth.roles import Role
@@ -184,3 +185,22 @@ def test_meeting_page_queries_do_not_grow_with_items_and_follow_ups(client, logi
     grow(25)
     assert measure() == few
     assert len(queries.agenda(db.session.get(Meeting, current.id))) == 30
+
+
+@pytest.mark.parametrize("locale, zero, new, short", [
+    ("en", "0 weeks", "new this week", "less than a week"),
+    ("zh_CN", "0 周", "本周新增", "不到一周"),
+])
+def test_an_action_item_from_days_ago_never_reads_open_for_0_weeks(client, login_as, office_user, prod_liaison, hr,
+                                                                    make_meeting, add_item, assign, locale, zero,
+                                                                    new, short):
+    earlier = make_meeting(days=-3)
+    hr_liaison = login_as(Role.LIAISON, department=hr, locale=locale)
+    action = assign(office_user, add_item(earlier, prod_liaison), hr_liaison, task="新任务")
+    action.created_at = action.created_at - timedelta(days=3)
+    db.session.commit()
+    later = make_meeting(days=1)
+    follow = client.get(f"/meetings/{later.id}").get_data(as_text=True).split('id="followups"')[1]
+    detail = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "新任务" in follow and new in follow and short in detail
+    assert zero not in follow and zero not in detail

@@ -10,6 +10,7 @@ from app.meetings.models import AgendaItem, Meeting
 from app.notifications.models import Notification
 from app.timeutil import to_local, today
 from tests import PARTIAL
+from tests.htmlcheck import html_problems
 
 
 def item_post(prefix, title="线体改造需要临时工", version=None, **extra):
@@ -464,3 +465,33 @@ def test_a_refused_move_shows_its_message_in_the_same_answer(client, login_as, m
     assert 'hx-target="#flash"' in body and "This meeting is closed" in body
     # Shown once: the next page does not repeat it.
     assert "This meeting is closed; its minutes" not in client.get("/meetings/").get_data(as_text=True)
+
+
+def test_a_big_agenda_draws_its_first_items_and_the_rest_on_demand(client, login_as, office_user, prod_liaison, hr,
+                                                                   make_meeting, add_item, assign):
+    """Issue 18: the first load of a 200-item agenda with 500 follow-ups was 92 KB; it draws the first
+    AGENDA_FIRST items and FOLLOWUPS_FIRST follow-ups, and a button brings the rest."""
+    from app.meetings.queries import AGENDA_FIRST, FOLLOWUPS_FIRST
+    earlier, meeting = make_meeting(days=-7), make_meeting(days=1)
+    source = add_item(earlier, prod_liaison, title="上周议题")
+    owner = login_as(Role.LIAISON, department=hr)
+    for n in range(FOLLOWUPS_FIRST + 3):
+        assign(office_user, source, owner, task=f"跟进事项{n:02d}")
+    for n in range(AGENDA_FIRST + 5):
+        add_item(meeting, prod_liaison, title=f"议题{n:02d}")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert page.count('class="agenda-item') == AGENDA_FIRST and f"议题{AGENDA_FIRST - 1:02d}" in page
+    assert f"议题{AGENDA_FIRST:02d}" not in page and f"Show all {AGENDA_FIRST + 5} items" in page
+    follow = page.split('id="followups"')[1]
+    assert follow.count('class="row-card"') == FOLLOWUPS_FIRST and f"({FOLLOWUPS_FIRST + 3})" in follow
+    assert f"Show all {FOLLOWUPS_FIRST + 3} follow-ups" in follow
+    rest = client.get(f"/meetings/{meeting.id}/agenda", headers=PARTIAL).get_data(as_text=True)
+    assert rest.count('class="agenda-item') == AGENDA_FIRST + 5 and f"议题{AGENDA_FIRST + 4:02d}" in rest
+    assert 'hx-target="#agenda-more"' in rest and "<html" not in rest
+    everything = client.get(f"/meetings/{meeting.id}/followups", headers=PARTIAL).get_data(as_text=True)
+    assert everything.count('class="row-card"') == FOLLOWUPS_FIRST + 3 and "Show all" not in everything
+    assert html_problems(page) == html_problems(rest) == html_problems(everything) == []
+    # The agenda grouped by department is a choice made to see everything: it is drawn whole.
+    grouped = client.get(f"/meetings/{meeting.id}?group=department").get_data(as_text=True)
+    agenda = grouped.split('id="followups"')[0]
+    assert agenda.count('class="agenda-item') == AGENDA_FIRST + 5 and "Show all" not in agenda

@@ -51,17 +51,23 @@ def test_night_repair_reaches_the_on_duty_phone_even_in_quiet_hours_and_escalate
     deliver_pending()
     card = _cards(vendor)["night-tech"]
     assert "You are on duty" in card["description"] and card["url"].startswith("https://hub.office.test/repairs/")
-    # Nobody takes it: past its response time the escalation pushes to maintenance and the office,
-    # and the timeline says so.
+    # Nobody takes it: past its response time the escalation pushes to all maintenance, a further
+    # interval later to the office, and the timeline says so.
     repair = db.session.scalar(select(RepairRequest))
     db.session.execute(update(RepairRequest).values(response_due=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     monkeypatch.undo()
     escalate_overdue()
     deliver_pending()
-    assert "Escalated" in _cards(vendor)["office-head"]["description"]
-    assert db.session.scalar(select(RepairEvent).where(RepairEvent.repair_id == repair.id,
-                                                       RepairEvent.kind == EventKind.ESCALATED)) is not None
+    assert "Escalated" in _cards(vendor)["night-tech"]["description"] and "office-head" not in _cards(vendor)
+    db.session.execute(update(RepairRequest).values(escalated_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    escalate_overdue()
+    deliver_pending()
+    assert "Escalated to the office" in _cards(vendor)["office-head"]["description"]
+    for kind in (EventKind.ESCALATED, EventKind.ESCALATED_OFFICE):
+        assert db.session.scalar(select(RepairEvent).where(RepairEvent.repair_id == repair.id,
+                                                           RepairEvent.kind == kind)) is not None
 
 
 def test_the_host_and_owner_hear_that_the_visitor_arrived(app, make_user, make_visit, vendor):

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.repairs import roster
 from app.repairs.models import DutyShift, RepairEvent, RepairPhoto, RepairRequest
-from app.uploads import StoredPhoto
+from app.uploads import MAX_MB, StoredPhoto
 from tests import PARTIAL
 from tests.repairs.conftest import hint_link, photo_bytes
 
@@ -283,3 +283,10 @@ def test_a_pixel_bomb_gets_the_field_message_without_decoding(app, client, login
     html = response.get_data(True)
     assert "more than 40 megapixels" in html and "实验室空调不制冷 🥵" in html
     assert grown_mb < 100, f"the worker grew by {grown_mb:.0f} MB"
+
+
+def test_the_photo_help_names_the_limit_the_server_applies(client, login_as):
+    login_as()
+    html = client.get("/repairs/new").get_data(True)
+    assert f"Up to 3 photos (JPEG, PNG, WebP or HEIC), at most {MAX_MB} MB each." in html
+    assert "8 MB" not in html

@@ -6,12 +6,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app import scheduler
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
-from app.repairs import audience, jobs, services
+from app.repairs import audience, jobs, roster, services
 from app.repairs.models import DutyShift, RepairEvent, RepairRequest
 from app.timeutil import today, utcnow
 
@@ -21,15 +22,87 @@ def _notes(user):
             .filter_by(user_id=user.id).order_by(Notification.id)]
 
 
-def test_escalation_tells_office_and_all_maintenance_once_and_records_it(app, make_user, make_repair):
+def _climb_to_office(repair_ids, minutes=31):
+    """The further interval since maintenance was alerted has passed."""
+    db.session.execute(update(RepairRequest).where(RepairRequest.id.in_(repair_ids))
+                       .values(escalated_at=utcnow() - timedelta(minutes=minutes)))
+    db.session.commit()
+
+
+def test_escalation_alerts_all_maintenance_then_the_office_once_each_and_records_both(
+        app, make_user, make_repair):
     office, tech = make_user(Role.OFFICE), make_user(Role.MAINTENANCE)
     late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
     make_repair(urgency="emergency")  # still within its 30 minutes
-    assert jobs.escalate_overdue() == "1 escalated"
-    assert jobs.escalate_overdue() == "0 escalated"
-    assert len(_notes(office)) == 1 and "Escalated" in _notes(tech)[0]
-    event = db.session.query(RepairEvent).one()
-    assert event.kind == "escalated" and event.repair_id == late.id and event.actor_id is None
+    assert jobs.escalate_overdue() == "1 escalated (1 to maintenance, 0 to the office)"
+    assert jobs.escalate_overdue() == "0 escalated (0 to maintenance, 0 to the office)"
+    assert _notes(office) == [] and _notes(tech) == [
+        f"Escalated: nobody has taken repair request #{late.id} at {late.location.label} in time."]
+    _climb_to_office([late.id], minutes=29)  # the office's level waits 30 minutes more
+    assert jobs.escalate_overdue().startswith("0 escalated")
+    _climb_to_office([late.id])
+    assert jobs.escalate_overdue() == "1 escalated (0 to maintenance, 1 to the office)"
+    assert jobs.escalate_overdue().startswith("0 escalated")
+    assert _notes(office) == [f"Escalated to the office: repair request #{late.id} at {late.location.label} "
+                              "is still not taken by maintenance."]
+    assert len(_notes(tech)) == 1
+    events = db.session.query(RepairEvent).order_by(RepairEvent.id).all()
+    assert [(e.kind, e.repair_id, e.actor_id) for e in events] == [
+        ("escalated", late.id, None), ("escalated_office", late.id, None)]
+    assert db.session.get(RepairRequest, late.id).escalation_level == 2
+
+
+def test_the_timeline_shows_both_levels(client, login_as, make_user, make_repair):
+    late = make_repair(urgency="urgent", created_at=utcnow() - timedelta(hours=3))
+    jobs.escalate_overdue()
+    _climb_to_office([late.id])
+    jobs.escalate_overdue()
+    login_as(Role.OFFICE)
+    page = client.get(f"/repairs/{late.id}").get_data(True)
+    assert "Escalated to all maintenance: no response in time" in page
+    assert "Escalated to the office: still not taken" in page
+
+
+def test_the_office_interval_is_configurable(app, make_user, make_repair):
+    office = make_user(Role.OFFICE)
+    app.config["REPAIRS_ESCALATE_OFFICE_AFTER"] = "2h"
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=3))
+    jobs.escalate_overdue()
+    _climb_to_office([late.id], minutes=90)
+    assert jobs.escalate_overdue().startswith("0 escalated") and _notes(office) == []
+    _climb_to_office([late.id], minutes=121)
+    assert jobs.escalate_overdue().startswith("1 escalated") and len(_notes(office)) == 1
+
+
+def test_a_request_taken_after_the_first_level_does_not_reach_the_office(app, make_user, make_repair):
+    office, tech = make_user(Role.OFFICE), make_user(Role.MAINTENANCE)
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    jobs.escalate_overdue()
+    services.act(db.session.get(RepairRequest, late.id), tech, "take", version=late.version)
+    _climb_to_office([late.id])
+    assert jobs.escalate_overdue().startswith("0 escalated")
+    assert _notes(office) == []
+
+
+def test_the_on_duty_person_hears_the_first_level_and_urgent_ones_push(app, make_user, make_repair):
+    on_duty = make_user(Role.MAINTENANCE)
+    day, shift = roster.shift_at(utcnow())
+    db.session.add(DutyShift(day=day, shift=shift, user_id=on_duty.id))
+    db.session.commit()
+    late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    jobs.escalate_overdue()
+    note = db.session.query(Notification).filter_by(user_id=on_duty.id).one()
+    # Kind.REPAIR_URGENT: pushed by default and let through quiet hours (app/notifications/kinds.py, outbox.py)
+    assert note.kind == "repair_urgent" and f"#{late.id}" in note.message
+
+
+def test_a_normal_request_filed_in_working_hours_escalates_without_pushing(app, make_user, make_repair,
+                                                                         monkeypatch):
+    tech = make_user(Role.MAINTENANCE)
+    monkeypatch.setattr(jobs.sla, "is_after_hours", lambda moment: False)
+    make_repair(urgency="normal", created_at=utcnow() - timedelta(days=5))
+    assert jobs.escalate_overdue().startswith("1 escalated")
+    assert db.session.query(Notification).filter_by(user_id=tech.id).one().kind == "repair_update"
 
 
 def test_auto_confirm_after_three_days_without_an_answer(app, make_repair):
@@ -80,19 +153,27 @@ def test_escalation_tells_the_requester_and_co_reporters_their_request_was_escal
     neighbour = make_user()
     with app.test_request_context():
         services.add_report(late, neighbour, "same here", [])
-    assert jobs.escalate_overdue() == "1 escalated"
-    expected = (f"Your repair request #{late.id} was not taken in time, so the office and all maintenance staff "
-                "have been alerted.")
+    assert jobs.escalate_overdue().startswith("1 escalated")
+    expected = f"Your repair request #{late.id} was not taken in time, so all maintenance staff have been alerted."
     assert _notes(late.requester)[-1] == expected
     assert _notes(neighbour) == [expected]
     assert len(_notes(tech)) == 1 and "Escalated" in _notes(tech)[0]
+    _climb_to_office([late.id])
+    jobs.escalate_overdue()
+    then = f"Your repair request #{late.id} is still not taken, so the office has been alerted."
+    assert _notes(late.requester)[-1] == then and _notes(neighbour) == [expected, then]
 
 
 def test_an_office_requester_hears_of_the_escalation_once(app, make_user, make_repair):
     clerk = make_user(Role.OFFICE)
-    make_repair(requester=clerk, urgency="emergency", created_at=utcnow() - timedelta(hours=1))
+    late = make_repair(requester=clerk, urgency="emergency", created_at=utcnow() - timedelta(hours=1))
     jobs.escalate_overdue()
-    assert len(_notes(clerk)) == 1
+    _climb_to_office([late.id])
+    jobs.escalate_overdue()
+    assert _notes(clerk) == [
+        f"Your repair request #{late.id} was not taken in time, so all maintenance staff have been alerted.",
+        f"Escalated to the office: repair request #{late.id} at {late.location.label} is still not taken by "
+        "maintenance."]
 
 
 def test_auto_confirm_tells_co_reporters_too(app, make_user, make_repair):
@@ -141,16 +222,22 @@ def _overlapping(app, monkeypatch, job, runs=2) -> list[str]:
     return sorted(results)
 
 
-def test_two_overlapping_escalation_runs_escalate_each_request_once(app, make_user, make_repair, monkeypatch):
+def test_two_overlapping_escalation_runs_escalate_each_request_once_per_level(app, make_user, make_repair,
+                                                                              monkeypatch):
     office, tech = make_user(Role.OFFICE), make_user(Role.MAINTENANCE)
     late = [make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1)) for _ in range(3)]
-    assert _overlapping(app, monkeypatch, jobs.escalate_overdue) == ["0 escalated", "3 escalated"]
+    assert _overlapping(app, monkeypatch, jobs.escalate_overdue) == [
+        "0 escalated (0 to maintenance, 0 to the office)", "3 escalated (3 to maintenance, 0 to the office)"]
     assert [e.repair_id for e in _events("escalated")] == [r.id for r in late]
-    for person in (office, tech):
-        assert sorted(_notes(person)) == sorted(
-            f"Escalated: nobody has taken repair request #{r.id} at {r.location.label} in time." for r in late)
+    assert sorted(_notes(tech)) == sorted(
+        f"Escalated: nobody has taken repair request #{r.id} at {r.location.label} in time." for r in late)
+    _climb_to_office([r.id for r in late])
+    assert _overlapping(app, monkeypatch, jobs.escalate_overdue) == [
+        "0 escalated (0 to maintenance, 0 to the office)", "3 escalated (0 to maintenance, 3 to the office)"]
+    assert [e.repair_id for e in _events("escalated_office")] == [r.id for r in late]
+    assert len(_notes(office)) == 3 and len(_notes(tech)) == 3
     for repair in late:
-        assert len(_notes(repair.requester)) == 1
+        assert len(_notes(repair.requester)) == 2
 
 
 def test_two_overlapping_auto_confirm_runs_confirm_each_request_once(app, make_repair, monkeypatch):
@@ -185,8 +272,8 @@ def test_an_escalation_run_that_dies_sends_nothing_and_the_next_run_sends_it_onc
     assert _notes(tech) == [] and _events("escalated") == []
     assert db.session.get(RepairRequest, late.id).escalated_at is None
     monkeypatch.undo()
-    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue) == "1 escalated"
-    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue) == "0 escalated"
+    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue).startswith("1 escalated")
+    assert scheduler.run_job("repairs: escalate", jobs.escalate_overdue).startswith("0 escalated")
     assert len(_notes(tech)) == 1 and len(_notes(late.requester)) == 1 and len(_events("escalated")) == 1
 
 
@@ -243,7 +330,7 @@ def test_an_escalation_does_not_stop_a_technician_taking_the_request_from_a_queu
     late = make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=1))
     shown = late.version  # the version the queue row carries in its take form
     tech = login_as(Role.MAINTENANCE)
-    assert jobs.escalate_overdue() == "1 escalated"
+    assert jobs.escalate_overdue().startswith("1 escalated")
     response = client.post(f"/repairs/{late.id}/act/take", data={"version": shown})
     assert response.status_code == 303
     repair = db.session.get(RepairRequest, late.id)
