@@ -107,6 +107,8 @@ class Config:
         # ---- visits
         self.VISITS_PURGE_DAYS = 180
         self.VISITS_CHECKOUT_GRACE_MINUTES = 30
+        # ---- satisfaction and the monthly report
+        self.SATISFACTION_GUEST_LINK_DAYS = 14   # a visitor's rating link works this long
         # ---- fixed, not meant to be tuned
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.SESSION_COOKIE_HTTPONLY = True

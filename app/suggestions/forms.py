@@ -1,16 +1,17 @@
 """Forms of the suggestion box; each serves both its create and its edit."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.choices import options
 from app.forms import Form, OnceForm
+from app.satisfaction.forms import RatingForm  # noqa: F401  (the one rating form, shared)
 from app.timeutil import today
 from app.uploads import MAX_BYTES, TOO_LARGE, photo_input_attrs
 
 from . import codes
-from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
+from .models import ANSWER_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
 from .queries import id_of
 from .workflow import Status
 
@@ -102,16 +103,6 @@ class MergeForm(Form):
 
 class ReplyForm(Form):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
-
-
-class RatingForm(Form):
-    score = RadioField(_l("How well was it handled?"), coerce=int, validators=[InputRequired()],
-                       choices=options((n, str(n)) for n in range(1, 6)))
-    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=COMMENT_MAX)])
-
-    def validate_score(self, field):
-        if field.data not in range(1, 6):
-            raise ValidationError(_l("Choose from 1 to 5 stars."))
 
 
 class TrackForm(Form):
