@@ -130,3 +130,35 @@ class CategoryForm(Form):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=40)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])
     active = BooleanField(_l("In use"), default=True)
+
+
+class RouteForm(Form):
+    """The office hands a suggestion to the department that must act, with an internal deadline."""
+    department_id = SelectField(_l("Responsible department"), coerce=int, validate_choice=False,
+                                validators=[DataRequired(message=_l("Choose a department."))])
+    working_days = IntegerField(_l("Draft due in (working days)"), default=3,
+                                validators=[InputRequired(), NumberRange(min=1, max=30)])
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_id.choices = options([("", _l("— choose —")), *((d.id, str(d)) for d in departments)])
+
+
+class DepartmentDraftForm(Form):
+    """A department's drafted answer: what it proposes the office tells the author."""
+    status_to = SelectField(_l("Proposed outcome"), validators=[DataRequired()])
+    body = TextAreaField(_l("Answer to the author"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("For a deferred or declined suggestion, say why."))
+    plan = TextAreaField(_l("Plan"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("Deferred only: what will happen, step by step."))
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+    version = IntegerField(validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status_to.choices = options([("", _l("— choose —"))] + [
+            (s.value, s.label) for s in (Status.RESOLVED, Status.DEFERRED, Status.DECLINED)])
+
+    def validate_target_date(self, field):
+        if field.data and self.status_to.data == Status.DEFERRED.value and field.data < today():
+            raise ValidationError(_l("The target date is in the past."))
