@@ -1,9 +1,12 @@
 """Suggestions routed to whoever must act: the office hands a canteen complaint to logistics with an internal
 deadline in working days, logistics' handlers see it and draft the answer, the office publishes it, and the
 author and everyone who said "me too" hear it from the office. The department never sees who wrote it."""
+import csv
+import io
 from datetime import timedelta
 
 from flask_babel import force_locale
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.auth.roles import Role
@@ -140,3 +143,26 @@ def test_an_overdue_routing_is_flagged_for_the_department(client, make_user, mak
     sign_in(client, handler)
     with force_locale("en"):
         assert "Overdue: the draft was due on" in client.get("/suggestions/routed").get_data(as_text=True)
+
+
+def test_the_digest_lists_what_was_received_or_answered_that_week_with_its_answer(
+        client, make_user, make_suggestion, publish):
+    office = make_user(Role.OFFICE)
+    old = make_suggestion(None, title="上月的建议 old one", days_ago=40)
+    publish(old, "deferred", "预算要等下季度", plan="第一季度采购", target_date=utcnow().date() + timedelta(days=60))
+    late = make_suggestion(None, title="没人回答的 unanswered", days_ago=0)
+    late.answer_due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    sign_in(client, office)
+    page = client.get("/suggestions/digest").get_data(as_text=True)
+    assert "上月的建议 old one" in page and "预算要等下季度" in page and "第一季度采购" in page
+    assert "没人回答的 unanswered" in page and "Overdue" in page
+    rows = list(csv.reader(io.StringIO(client.get("/suggestions/digest.csv").data.decode("utf-8-sig"))))
+    [answered] = [r for r in rows if "上月的建议 old one" in r]
+    assert answered[6:9] == ["预算要等下季度", "第一季度采购", (utcnow().date() + timedelta(days=60)).isoformat()]
+    [unanswered] = [r for r in rows if "没人回答的 unanswered" in r]
+    assert unanswered[-1] == "Overdue"
+    book = load_workbook(io.BytesIO(client.get("/suggestions/digest.xlsx").data))
+    assert "第一季度采购" in [c for row in book.active.iter_rows(values_only=True) for c in row]
+    printed = client.get("/suggestions/digest/print").get_data(as_text=True)
+    assert "预算要等下季度" in printed and "Overdue" in printed
