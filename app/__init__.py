@@ -63,6 +63,7 @@ def register_features(app: Flask) -> None:
         meetings,
         notifications,
         repairs,
+        reports,
         requests,
         satisfaction,
         suggestions,
@@ -70,7 +71,7 @@ def register_features(app: Flask) -> None:
         visits,
     )
     for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, visits, meetings, tasks,
-                    requests, satisfaction):
+                    requests, satisfaction, reports):
         feature.init_app(app)
 
 
