@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, text
 
 from app.auth.models import Department
 from app.extensions import db
@@ -25,6 +25,9 @@ from app.visits.models import Visit
 
 COUNT, SHARE, AVERAGE, DURATION = "count", "share", "average", "duration"
 TOP_EQUIPMENT = 5
+# The period is always the first column, and grouped by its position: PostgreSQL does not see that a CASE
+# in the select list and the same CASE in GROUP BY are one expression when each carries its own parameters.
+BY_PERIOD = text("1")
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,11 @@ def _suggestions(month: Month, ratings: dict) -> Section:
     S = Suggestion
     received = dict(db.session.execute(select(_period(S.created_at, month), func.count())
                                        .where(_window(S.created_at, month))
-                                       .group_by(_period(S.created_at, month))).all())
+                                       .group_by(BY_PERIOD)).all())
     answered = {p: (n, ok) for p, n, ok in db.session.execute(
         select(_period(S.first_answered_at, month), func.count(),
                func.count(case((S.first_answered_at <= S.answer_due_at, 1))))
-        .where(_window(S.first_answered_at, month)).group_by(_period(S.first_answered_at, month))).all()}
+        .where(_window(S.first_answered_at, month)).group_by(BY_PERIOD)).all()}
     section = Section("suggestions", _l("Suggestions"))
     section.figures = [
         Figure(_l("Received"), COUNT, received.get(1, 0), received.get(0, 0)),
@@ -134,7 +137,7 @@ def _suggestion_ratings(month: Month) -> dict:
     period = case((SuggestionRating.rated_on >= month.first, 1), else_=0)
     rows = db.session.execute(select(period, func.avg(SuggestionRating.score), func.count())
                               .where(SuggestionRating.rated_on >= month.previous.first,
-                                     SuggestionRating.rated_on <= month.last).group_by(period)).all()
+                                     SuggestionRating.rated_on <= month.last).group_by(BY_PERIOD)).all()
     return {(p, "suggestion"): (float(avg), n) for p, avg, n in rows}
 
 
@@ -144,7 +147,7 @@ def _service_ratings(month: Month) -> dict:
                 else_=Rating.subject)
     period = _period(Rating.created_at, month)
     rows = db.session.execute(select(period, kind, func.avg(Rating.score), func.count())
-                              .where(_window(Rating.created_at, month)).group_by(period, kind)).all()
+                              .where(_window(Rating.created_at, month)).group_by(BY_PERIOD, text("2"))).all()
     return {(p, k): (float(avg), n) for p, k, avg, n in rows}
 
 
@@ -162,7 +165,7 @@ def _repairs(month: Month, ratings: dict) -> Section:
     sla_met = func.count(case((and_(R.responded_at <= R.response_due, R.done_at <= R.fix_due), 1)))
     counts = {(p, u): (n, done, ok) for p, u, n, done, ok in db.session.execute(
         select(period, R.urgency, func.count(), func.count(R.done_at), sla_met)
-        .where(_window(R.created_at, month)).group_by(period, R.urgency)).all()}
+        .where(_window(R.created_at, month)).group_by(BY_PERIOD, R.urgency)).all()}
     response = _medians(R, R.urgency, R.created_at, R.responded_at, month)
     fix = _medians(R, R.urgency, R.created_at, R.done_at, month)
     section = Section("repairs", _l("Repairs"))
@@ -204,7 +207,7 @@ def _visits(month: Month, ratings: dict) -> Section:
     period = _period(Visit.departed_at, month)
     done = dict(db.session.execute(select(period, func.count())
                                    .where(Visit.status == "completed", _window(Visit.departed_at, month))
-                                   .group_by(period)).all())
+                                   .group_by(BY_PERIOD)).all())
     section = Section("visits", _l("Visits"))
     section.figures = [Figure(_l("Visits completed"), COUNT, done.get(1, 0), done.get(0, 0)),
                        *_rating_figures(ratings, "visit")]
@@ -218,7 +221,7 @@ def _requests(month: Month, ratings: dict) -> Section:
         select(period, Department.code, Department.name_zh, Department.name_en, func.count(),
                func.count(R.done_at), func.count(case((R.done_at <= R.complete_due, 1))))
         .join(Department, Department.id == R.department_id).where(_window(R.created_at, month))
-        .group_by(period, Department.code, Department.name_zh, Department.name_en)).all()
+        .group_by(BY_PERIOD, Department.code, Department.name_zh, Department.name_en)).all()
     by_department = {(p, (code, zh, en)): (n, done, ok) for p, code, zh, en, n, done, ok in rows}
     section = Section("requests", _l("Cross-department requests"))
     for department in sorted({key for _p, key in by_department}):
@@ -246,17 +249,17 @@ def _tasks(month: Month) -> Section:
     A = ActionItem
     assigned = dict(db.session.execute(select(_period(A.created_at, month), func.count())
                                        .where(_window(A.created_at, month))
-                                       .group_by(_period(A.created_at, month))).all())
+                                       .group_by(BY_PERIOD)).all())
     accepted = dict(db.session.execute(select(_period(A.accepted_at, month), func.count())
                                        .where(_window(A.accepted_at, month))
-                                       .group_by(_period(A.accepted_at, month))).all())
+                                       .group_by(BY_PERIOD)).all())
     # Overdue: the deadline fell in the month (and has passed) and the task was not accepted by the end of
     # that day (office time is ignored here: a day's boundary is taken in UTC, as deadlines are days).
     deadline_period = case((A.deadline >= month.first, 1), else_=0)
     late = and_(A.deadline >= month.previous.first, A.deadline <= month.last, A.deadline < today(),
                 (A.accepted_at.is_(None)) | (func.date(A.accepted_at) > A.deadline))
     overdue = dict(db.session.execute(select(deadline_period, func.count()).where(late)
-                                      .group_by(deadline_period)).all())
+                                      .group_by(BY_PERIOD)).all())
     section = Section("tasks", _l("Tasks"))
     section.figures = [Figure(_l("Tasks assigned"), COUNT, assigned.get(1, 0), assigned.get(0, 0)),
                        Figure(_l("Tasks accepted"), COUNT, accepted.get(1, 0), accepted.get(0, 0)),
