@@ -7,7 +7,7 @@ MAIN_PAGES = {
     "employee": ("/", "/suggestions/", "/suggestions/new", "/repairs/", "/repairs/new", "/repairs/new?location=1",
                  "/visits/", "/notifications/", "/notifications/settings"),
     "office": ("/", "/suggestions/triage", "/suggestions/digest", "/suggestions/board", "/repairs/board",
-               "/meetings/", "/actions/", "/visits/today", "/visits/templates", "/calendar/"),
+               "/meetings/", "/actions/", "/visits/today", "/visits/templates", "/calendar/", "/reports/monthly"),
     "liaison-prod": ("/", "/meetings/", "/actions/"),
     "reception": ("/", "/visits/today", "/visits/register", "/visits/new"),
     "maint": ("/", "/repairs/queue"),
