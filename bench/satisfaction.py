@@ -11,9 +11,10 @@ from app.timeutil import utcnow
 from .pages import GenContext, Page
 
 PAGES = [
-    # The report's budget: it reads every feature's month in 14 aggregate queries.
+    # The report's budget: it reads every feature's month in 16 aggregate queries.
     Page("reports: monthly", "office", "/reports/monthly", budget=6.0),
     Page("reports: monthly, current month", "leader", f"/reports/monthly?month={utcnow():%Y-%m}", budget=6.0),
+    Page("surveys: list and trend", "office", "/satisfaction/surveys"),
 ]
 COMMENTS = ["", "", "很及时", "thanks", "态度很好", "slow to respond"]
 

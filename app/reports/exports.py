@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.spreadsheets import clean, xlsx_bytes
 
-from .queries import AVERAGE, COUNT, DURATION, SHARE, Figure, Report
+from .queries import AVERAGE, COUNT, DURATION, INDEX, SHARE, Figure, Report
 
 
 def _duration(value: timedelta) -> str:
@@ -31,6 +31,8 @@ def shown(kind: str, value) -> str:
         return f"{value:.1f}/5"
     if kind == DURATION:
         return _duration(value)
+    if kind == INDEX:
+        return f"{round(value)}/100"
     return str(value)
 
 
@@ -44,6 +46,8 @@ def change(figure: Figure) -> str:
         return _("%(points)+d pts", points=round((figure.current - figure.previous) * 100))
     if figure.kind == AVERAGE:
         return f"{figure.current - figure.previous:+.1f}"
+    if figure.kind == INDEX:
+        return f"{round(figure.current - figure.previous):+d}"
     return _duration(abs(figure.current - figure.previous)) if figure.current != figure.previous else "±0"
 
 

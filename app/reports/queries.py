@@ -17,13 +17,14 @@ from app.i18n import current_locale_code
 from app.meetings.models import ActionItem
 from app.repairs.models import Equipment, RepairRequest, Urgency
 from app.requests.models import ServiceRequest
+from app.satisfaction import surveys
 from app.satisfaction.models import Rating, Subject
 from app.suggestions.models import Rating as SuggestionRating
 from app.suggestions.models import Suggestion
 from app.timeutil import day_bounds, today
 from app.visits.models import Visit
 
-COUNT, SHARE, AVERAGE, DURATION = "count", "share", "average", "duration"
+COUNT, SHARE, AVERAGE, DURATION, INDEX = "count", "share", "average", "duration", "index"
 TOP_EQUIPMENT = 5
 # The period is always the first column, and grouped by its position: PostgreSQL does not see that a CASE
 # in the select list and the same CASE in GROUP BY are one expression when each carries its own parameters.
@@ -268,9 +269,22 @@ def _tasks(month: Month) -> Section:
     return section
 
 
+def _survey(month: Month) -> Section:
+    """The latest department survey index (rounds with enough answers) as of each month's end."""
+    points = surveys.trend()
+
+    def latest(last: date):
+        known = [index for round_, index in points if round_.period_start <= last]
+        return known[-1] if known else None
+    section = Section("survey", _l("Department satisfaction survey"))
+    section.figures = [Figure(_l("Latest satisfaction index (0–100)"), INDEX, latest(month.last),
+                              latest(month.previous.last))]
+    return section
+
+
 def monthly(first: date) -> Report:
     """The report for the month starting on `first`, each figure beside the previous month's."""
     month = Month.of(first)
     ratings = {**_service_ratings(month), **_suggestion_ratings(month)}
     return Report(month, [_suggestions(month, ratings), _repairs(month, ratings), _visits(month, ratings),
-                          _requests(month, ratings), _tasks(month)])
+                          _requests(month, ratings), _tasks(month), _survey(month)])

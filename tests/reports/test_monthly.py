@@ -15,7 +15,7 @@ from app.meetings.models import ActionItem
 from app.repairs.models import Equipment, Location, RepairRequest
 from app.reports import exports, queries
 from app.requests.models import RequestType, ServiceRequest
-from app.satisfaction.models import Rating
+from app.satisfaction.models import Rating, SurveyAnswer, SurveyQuestion, SurveyRound, SurveyScore
 from app.suggestions import services as suggestion_services
 from app.suggestions.models import Rating as SuggestionRating
 from app.suggestions.models import Suggestion
@@ -123,6 +123,23 @@ def _tasks(owner, department):
                         task(at(9, 1), date(2026, 9, 10), None)])
 
 
+def _survey_rounds():
+    """Two rounds of five answers each: 2026 Q3 (every score 3 → 50) and October (4 on one question, 5 on the
+    other → 75 and 100 → 87.5), and a round in November that the October report must not show yet."""
+    for title, start, scores in (("2026 Q3", date(2026, 7, 1), (3, 3)), ("2026-10", date(2026, 10, 1), (4, 5)),
+                                 ("2026-11", date(2026, 11, 1), (1, 1))):
+        survey = SurveyRound(title=title, period_start=start, period_end=start + timedelta(days=27),
+                             questions=[SurveyQuestion(text="a", position=0), SurveyQuestion(text="b", position=1)])
+        db.session.add(survey)
+        db.session.flush()
+        for _n in range(5):
+            answer = SurveyAnswer(round_id=survey.id)
+            db.session.add(answer)
+            db.session.flush()
+            db.session.add_all([SurveyScore(answer_id=answer.id, question_id=q.id, score=score)
+                                for q, score in zip(survey.questions, scores, strict=True)])
+
+
 @pytest.fixture
 def data_set(app, make_user, make_department):
     suggestion_services.seed_default_categories()
@@ -132,6 +149,7 @@ def data_set(app, make_user, make_department):
     _visits(person)
     quality = _requests(person, make_department)
     _tasks(person, quality)
+    _survey_rounds()
     db.session.commit()
 
 
@@ -158,6 +176,7 @@ EXPECTED = {
         ("Satisfaction (1–5)", "4.0/5", "—"), ("Ratings given", "1", "0")],
     "tasks": [("Tasks assigned", "3", "2"), ("Tasks accepted", "2", "1"),
               ("Overdue (deadline passed, not accepted by then)", "2", "1")],
+    "survey": [("Latest satisfaction index (0–100)", "88/100", "50/100")],
 }
 
 
@@ -178,6 +197,7 @@ def test_the_change_column(data_set):
     assert exports.change(figures["repairs", "Satisfaction (1–5)"]) == "+3.0"
     assert exports.change(figures["repairs", "Normal: median time to respond"]) == "2 h 00 min"
     assert exports.change(figures["repairs", "Urgent: median time to fix"]) == "—"
+    assert exports.change(figures["survey", "Latest satisfaction index (0–100)"]) == "+38"
 
 
 def test_the_page_and_the_files_show_the_same_figures(client, login_as, data_set):
@@ -193,7 +213,7 @@ def test_the_page_and_the_files_show_the_same_figures(client, login_as, data_set
     cells = [[c.text for c in row.cells][:3] for table in document.tables for row in table.rows]
     assert ["Quality: share completed on time", "50%", "100%"] in cells
     assert ["Overdue (deadline passed, not accepted by then)", "2", "1"] in cells
-    assert len(document.tables) == 5
+    assert len(document.tables) == 6
 
 
 def test_the_query_count_does_not_grow_with_the_data(app, count_queries, make_user, make_department):
@@ -205,11 +225,12 @@ def test_the_query_count_does_not_grow_with_the_data(app, count_queries, make_us
     _repairs(person)
     _visits(person)
     _tasks(person, _requests(person, make_department))
+    _survey_rounds()
     db.session.commit()
     with count_queries() as full:
         queries.monthly(date(2026, 10, 1))
     assert full.count == empty.count + 1  # the previous month's count of this month's top equipment
-    assert full.count == 14
+    assert full.count == 16
 
 
 @pytest.mark.parametrize("month", ["2026-13", "November", "1900-01"])

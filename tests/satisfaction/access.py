@@ -9,10 +9,11 @@ from app.extensions import db
 from app.repairs import sla
 from app.repairs.models import Location, RepairEvent, RepairRequest
 from app.satisfaction import links
+from app.satisfaction.models import SurveyInvite, SurveyQuestion, SurveyRound
 from app.timeutil import utcnow
 from app.visits import checklist, services
 from app.visits.models import Room
-from tests.access import Route, everyone
+from tests.access import Route, allow, everyone
 
 S = "/satisfaction"
 
@@ -22,6 +23,15 @@ ROUTES = [
     Route("GET", f"{S}/visitor/<token>", everyone(), anonymous=200),
     # An empty form: the score is missing, told on the field.
     Route("POST", f"{S}/visitor/<token>", everyone(422), anonymous=422),
+    # Surveys: office and leaders read them, the office opens and closes them (an empty form: 422); the
+    # answer page is for the people asked, and nobody in the matrix was asked.
+    Route("GET", f"{S}/surveys", allow(Role.OFFICE, Role.LEADER)),
+    Route("GET", f"{S}/surveys/new", allow(Role.OFFICE)),
+    Route("POST", f"{S}/surveys/new", allow(Role.OFFICE, status=422)),
+    Route("GET", f"{S}/surveys/<int:round_id>", allow(Role.OFFICE, Role.LEADER)),
+    Route("POST", f"{S}/surveys/<int:round_id>/close", allow(Role.OFFICE, status=303)),
+    Route("GET", f"{S}/surveys/<int:round_id>/answer", default=404),
+    Route("POST", f"{S}/surveys/<int:round_id>/answer", default=404),
 ]
 
 
@@ -47,5 +57,10 @@ def setup() -> dict:
         visit_type="customer", host_id=host.id, expected_arrival=arrival,
         expected_departure=arrival + timedelta(hours=2), owner_id=owner.id))
     visit.status = "completed"
+    survey = SurveyRound(title="Q4", period_start=now.date(), period_end=now.date(),
+                         questions=[SurveyQuestion(text="Meetings?")])
+    db.session.add(survey)
+    db.session.flush()
+    db.session.add(SurveyInvite(round_id=survey.id, user_id=requester.id))
     db.session.commit()
-    return {"subject": "repair", "record_id": repair.id, "token": links.token_for(visit.id)}
+    return {"subject": "repair", "record_id": repair.id, "token": links.token_for(visit.id), "round_id": survey.id}
