@@ -9,7 +9,7 @@ from app.navigation import NavItem, register_nav
 
 from . import hooks, views, views_surveys  # noqa: F401  (routes register on bp)
 from .blueprint import bp
-from .demo import seed_demo
+from .demo import seed_demo, seed_surveys
 
 
 def init_app(app) -> None:
@@ -17,4 +17,5 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     hooks.init_app(app)
     register_demo_seeder(app, seed_demo)
+    register_demo_seeder(app, seed_surveys)
     register_nav(app, NavItem("satisfaction.surveys_index", _l("Surveys"), (Role.OFFICE, Role.LEADER), order=89))

@@ -46,3 +46,29 @@ def test_the_monthly_report_on_a_phone(phone, desktop):
     login(desktop, "leader")
     desktop.goto("/reports/monthly")
     check_page(desktop, "reports-monthly-desktop")
+
+
+def test_answer_the_survey_on_a_phone_and_the_office_reads_the_trend(phone, new_page):
+    login(phone, "employee")
+    phone.goto("/satisfaction/surveys/2/answer")
+    expect(phone.locator("h1")).to_contain_text("This quarter")
+    phone.get_by_label("Anything else you want the office to know? (optional)").fill("食堂很好 canteen is fine")
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.locator(".field-error").first).to_contain_text("required")
+    expect(phone.get_by_label("Anything else you want the office to know? (optional)")).to_have_value(
+        "食堂很好 canteen is fine")
+    check_page(phone, "satisfaction-survey-errors-phone")
+    for group in phone.locator("fieldset.rating-scale").all():
+        group.locator("label.rating-option", has_text="4").click()
+    check_page(phone, "satisfaction-survey-answer-phone")
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.locator("main")).to_contain_text("Thank you: your answer is counted.")
+
+    office = new_page("phone")
+    login(office, "office")
+    office.goto("/satisfaction/surveys")
+    expect(office.locator("svg[role=img]")).to_be_visible()
+    check_page(office, "satisfaction-surveys-phone")
+    office.goto("/satisfaction/surveys/1")
+    expect(office.locator(".survey-index")).to_contain_text("/100")
+    check_page(office, "satisfaction-survey-result-phone")
