@@ -1,5 +1,5 @@
 """ratings of repairs, visits and cross-department requests, one per record; suggestions routed to a
-department; the department satisfaction survey (issue 16)
+department; the department satisfaction survey; indexes for the monthly report (issue 16)
 
 Revision ID: 0022
 Revises: 0021
@@ -52,6 +52,10 @@ def upgrade():
                     ['department_id', 'due_at'], unique=False)
 
     _surveys()
+    # The monthly report: a month's tasks assigned, and those due, from the index alone.
+    op.create_index('ix_meeting_actions_created_at', 'meeting_actions', ['created_at'], unique=False)
+    op.create_index('ix_meeting_actions_deadline_accepted_at', 'meeting_actions', ['deadline', 'accepted_at'],
+                    unique=False)
 
 
 RANDOM_KEY = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
@@ -123,6 +127,8 @@ def _surveys():
 
 
 def downgrade():
+    op.drop_index('ix_meeting_actions_deadline_accepted_at', table_name='meeting_actions')
+    op.drop_index('ix_meeting_actions_created_at', table_name='meeting_actions')
     for table in ('survey_scores', 'survey_answers', 'survey_invites', 'survey_questions', 'survey_rounds'):
         op.drop_table(table)
     op.drop_index('ix_suggestion_routings_department_id_due_at', table_name='suggestion_routings')
