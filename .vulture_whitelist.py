@@ -81,3 +81,7 @@ _.errors_heading  # read by templates/_macros/forms.html form_summary (app/forms
 yours  # read in templates/meetings/_conflict.html (app/meetings/conflicts.py Difference)
 is_text  # read in templates/meetings/_conflict.html (app/meetings/conflicts.py Difference)
 _.bold  # python-docx run property set in app/meetings/minutes.py (the minutes table's header row)
+routed_at  # suggestion_routings: written by app/suggestions/routing.py, kept as the routing's record
+drafted_at  # read in templates/suggestions/_routed_rows.html and triage_detail.html (app/suggestions/models.py Routing)
+x  # read in templates/satisfaction/_trend.html (app/satisfaction/chart.py Point)
+y  # read in templates/satisfaction/_trend.html (app/satisfaction/chart.py Point)

@@ -55,9 +55,23 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature package registers its blueprint, navigation entries and dashboard cards."""
-    from app import admin, auth, calendar, main, meetings, notifications, repairs, requests, suggestions, tasks, visits
+    from app import (
+        admin,
+        auth,
+        calendar,
+        main,
+        meetings,
+        notifications,
+        repairs,
+        reports,
+        requests,
+        satisfaction,
+        suggestions,
+        tasks,
+        visits,
+    )
     for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, visits, meetings, tasks,
-                    requests):
+                    requests, satisfaction, reports):
         feature.init_app(app)
 
 

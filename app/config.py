@@ -108,6 +108,9 @@ class Config:
         # ---- visits
         self.VISITS_PURGE_DAYS = 180
         self.VISITS_CHECKOUT_GRACE_MINUTES = 30
+        # ---- satisfaction and the monthly report
+        self.SATISFACTION_GUEST_LINK_DAYS = 14   # a visitor's rating link works this long
+        self.SURVEY_MIN_ANSWERS = 5              # a department's survey result shows from this many answers
         # ---- fixed, not meant to be tuned
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.SESSION_COOKIE_HTTPONLY = True

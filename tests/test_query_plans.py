@@ -16,7 +16,7 @@ from app.extensions import db
 
 # Tables that grow with use (tens of thousands of rows at the benchmark's scale).
 BIG_TABLES = ("repair_requests", "repair_events", "suggestions", "suggestion_answers", "visits", "visit_steps",
-              "meeting_actions", "notifications", "service_requests", "request_events")
+              "meeting_actions", "notifications", "service_requests", "request_events", "ratings")
 
 PAGES = [
     ("office home: every card", (Role.OFFICE,), "/"),
@@ -34,6 +34,8 @@ PAGES = [
     ("leader home: the tasks card", (Role.LEADER,), "/"),
     ("tasks list", (Role.LEADER,), "/tasks/"),
     ("a leader's task overview", (Role.LEADER,), "/tasks/overview"),
+    ("the monthly report", (Role.LEADER,), "/reports/monthly"),
+    ("the weekly digest: received or answered that week", (Role.OFFICE,), "/suggestions/digest"),
 ]
 
 

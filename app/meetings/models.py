@@ -170,7 +170,12 @@ class Amendment(db.Model):
 class ActionItem(db.Model):
     """A task handed out at a meeting: owner, deadline and acceptance criterion (责任人 + 完成时限 + 验收标准)."""
     __tablename__ = "meeting_actions"
-    __table_args__ = (Index("ix_meeting_actions_state_deadline", "state", "deadline"),)
+    __table_args__ = (
+        Index("ix_meeting_actions_state_deadline", "state", "deadline"),
+        # The monthly report (app/reports): a month's tasks assigned, and those due, read from the index alone.
+        Index("ix_meeting_actions_created_at", "created_at"),
+        Index("ix_meeting_actions_deadline_accepted_at", "deadline", "accepted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Empty for a task assigned outside a meeting (app/tasks/): action items are the tasks of one source.

@@ -131,7 +131,7 @@ def add_report(repair_id: int):
 
 @bp.get("/<int:repair_id>")
 @login_required
-@cached_page("repairs", "calendar", seconds=60)
+@cached_page("repairs", "calendar", "satisfaction", seconds=60)
 def detail(repair_id: int):
     """Everything about one request: photos, words, clock, timeline and the steps this viewer may take.
 

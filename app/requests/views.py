@@ -67,7 +67,7 @@ def new():
 
 @bp.get("/<int:request_id>")
 @login_required
-@cached_page("requests", "calendar", seconds=60)
+@cached_page("requests", "calendar", "satisfaction", seconds=60)
 def detail(request_id: int):
     """Everything about one request: words, extra fields, files, clocks, timeline and this viewer's steps."""
     item = services.get_visible(current_user, request_id) or abort(404)

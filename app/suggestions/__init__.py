@@ -13,7 +13,7 @@ from app.main.dashboard import Card, register_card
 from app.navigation import NavItem, Tab, register_nav, register_tabs
 from app.timeutil import to_local
 
-from . import views, views_board, views_digest, views_templates, views_triage  # noqa: F401  (routes register on bp)
+from . import views, views_board, views_digest, views_routing, views_templates, views_triage  # noqa: F401  (routes)
 from .blueprint import bp
 from .card import render_card
 from .demo import seed_demo

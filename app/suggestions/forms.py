@@ -1,16 +1,17 @@
 """Forms of the suggestion box; each serves both its create and its edit."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.choices import options
 from app.forms import Form, OnceForm
+from app.satisfaction.forms import RatingForm  # noqa: F401  (the one rating form, shared)
 from app.timeutil import today
 from app.uploads import MAX_BYTES, TOO_LARGE, photo_input_attrs
 
 from . import codes
-from .models import ANSWER_MAX, COMMENT_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
+from .models import ANSWER_MAX, DETAILS_MAX, NOTE_MAX, TITLE_MAX
 from .queries import id_of
 from .workflow import Status
 
@@ -104,16 +105,6 @@ class ReplyForm(Form):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=ANSWER_MAX)])
 
 
-class RatingForm(Form):
-    score = RadioField(_l("How well was it handled?"), coerce=int, validators=[InputRequired()],
-                       choices=options((n, str(n)) for n in range(1, 6)))
-    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=COMMENT_MAX)])
-
-    def validate_score(self, field):
-        if field.data not in range(1, 6):
-            raise ValidationError(_l("Choose from 1 to 5 stars."))
-
-
 class TrackForm(Form):
     code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The code you were shown when you sent your anonymous suggestion."))
@@ -139,3 +130,35 @@ class CategoryForm(Form):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=40)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=999)])
     active = BooleanField(_l("In use"), default=True)
+
+
+class RouteForm(Form):
+    """The office hands a suggestion to the department that must act, with an internal deadline."""
+    department_id = SelectField(_l("Responsible department"), coerce=int, validate_choice=False,
+                                validators=[DataRequired(message=_l("Choose a department."))])
+    working_days = IntegerField(_l("Draft due in (working days)"), default=3,
+                                validators=[InputRequired(), NumberRange(min=1, max=30)])
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_id.choices = options([("", _l("— choose —")), *((d.id, str(d)) for d in departments)])
+
+
+class DepartmentDraftForm(Form):
+    """A department's drafted answer: what it proposes the office tells the author."""
+    status_to = SelectField(_l("Proposed outcome"), validators=[DataRequired()])
+    body = TextAreaField(_l("Answer to the author"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("For a deferred or declined suggestion, say why."))
+    plan = TextAreaField(_l("Plan"), validators=[Length(max=ANSWER_MAX)],
+                         description=_l("Deferred only: what will happen, step by step."))
+    target_date = DateField(_l("Target date"), validators=[Optional()])
+    version = IntegerField(validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status_to.choices = options([("", _l("— choose —"))] + [
+            (s.value, s.label) for s in (Status.RESOLVED, Status.DEFERRED, Status.DECLINED)])
+
+    def validate_target_date(self, field):
+        if field.data and self.status_to.data == Status.DEFERRED.value and field.data < today():
+            raise ValidationError(_l("The target date is in the past."))

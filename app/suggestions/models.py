@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from app.auth.models import User
+from app.auth.models import Department, User
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.timeutil import utcnow
@@ -234,3 +234,25 @@ class Rating(db.Model):
     score: Mapped[int]
     comment: Mapped[str] = mapped_column(String(COMMENT_MAX), default="")
     rated_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class Routing(db.Model):
+    """The office's hand-off of a suggestion to the department that must act, with an internal deadline.
+
+    The department's handlers (the request handlers of app/requests) draft the answer; the office reviews
+    and publishes it, so the author only ever hears the office. The department sees the suggestion's
+    words, never its author. Keyed by the suggestion's random id: no sequence to date it by.
+    """
+    __tablename__ = "suggestion_routings"
+    __table_args__ = (Index("ix_suggestion_routings_department_id_due_at", "department_id", "due_at"),)
+
+    suggestion_id: Mapped[int] = mapped_column(
+        RandomKey, ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    due_at: Mapped[datetime]
+    routed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    routed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    drafted_at: Mapped[datetime | None]
+
+    suggestion: Mapped[Suggestion] = relationship(lazy="joined", innerjoin=True)
+    department: Mapped[Department] = relationship(lazy="joined", innerjoin=True)

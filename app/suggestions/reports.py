@@ -3,13 +3,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union
 
 from app.extensions import db
 from app.spreadsheets import csv_bytes, xlsx_bytes
 from app.timeutil import day_bounds, to_local, today, utcnow
 
-from .models import Rating, Suggestion
+from .models import Answer, Rating, Suggestion
 from .queries import received_between
 from .services import categories
 from .workflow import Status
@@ -39,6 +39,36 @@ class Digest:
     total: int
     items: list             # the suggestions listed: the whole week, or one page of it (see `page`)
     page: object = None     # the Pagination on screen; None for the whole week (print, CSV, Excel)
+    answers: dict = None    # suggestion id -> its latest published office answer (answer, reason, plan, date)
+    now: object = None
+
+    def answer_of(self, suggestion) -> Answer | None:
+        return (self.answers or {}).get(suggestion.id)
+
+    def overdue(self, suggestion) -> bool:
+        """Unanswered past its due day, or deferred past the target date its answer promised."""
+        if suggestion.is_overdue(self.now):
+            return True
+        answer = self.answer_of(suggestion)
+        return bool(suggestion.status == Status.DEFERRED.value and answer and answer.target_date
+                    and answer.target_date < to_local(self.now).date())
+
+
+def _listed_in(monday: date, sunday: date):
+    """Received that week, or answered by the office that week (a published answer, not the author's reply)."""
+    start, end = day_bounds(monday, sunday)
+    answered = select(Answer.suggestion_id).where(Answer.published_at >= start, Answer.published_at < end,
+                                                  Answer.from_author.is_(False))
+    # A union of ids, not an OR: each side reads its own index (created_at; published_at), where an OR of a
+    # range and a subquery makes PostgreSQL scan every suggestion.
+    received = select(Suggestion.id).where(received_between(monday, sunday))
+    return Suggestion.id.in_(union(received, answered))
+
+
+def _latest_answers(items) -> dict:
+    query = (select(Answer).where(Answer.suggestion_id.in_([s.id for s in items]), Answer.published_at.is_not(None),
+                                  Answer.from_author.is_(False)).order_by(Answer.thread_at))
+    return {answer.suggestion_id: answer for answer in db.session.scalars(query)} if items else {}
 
 
 def digest(monday: date, page: int | None = None) -> Digest:
@@ -55,11 +85,14 @@ def digest(monday: date, page: int | None = None) -> Digest:
     rows = [(c, by_category[c.id], sum(by_category[c.id].values()))
             for c in categories(active_only=False) if c.id in by_category]
     totals = {s: sum(r[1].get(s, 0) for r in rows) for s in statuses}
-    listing = select(Suggestion).where(in_week).order_by(Suggestion.created_at, Suggestion.id)
+    listing = select(Suggestion).where(_listed_in(monday, sunday)).order_by(Suggestion.created_at, Suggestion.id)
     if page is None:
-        return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), list(db.session.scalars(listing)))
-    shown = db.paginate(listing, page=page, per_page=DIGEST_PAGE_SIZE, error_out=False)
-    return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), shown.items, shown)
+        items, shown = list(db.session.scalars(listing)), None
+    else:
+        shown = db.paginate(listing, page=page, per_page=DIGEST_PAGE_SIZE, error_out=False)
+        items = shown.items
+    return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), items, shown,
+                  _latest_answers(items), utcnow())
 
 
 def _export_rows(result: Digest) -> list[list]:
@@ -70,10 +103,15 @@ def _export_rows(result: Digest) -> list[list]:
     for category, counts, total in result.rows:
         lines.append([str(category)] + [counts.get(s, 0) for s in result.statuses] + [total])
     lines.append([_("Total")] + [result.totals[s] for s in result.statuses] + [result.total])
-    lines += [[], [_("Number"), _("Received on"), _("Category"), _("Status"), _("Source"), _("Title")]]
+    lines += [[], [_("Number"), _("Received on"), _("Category"), _("Status"), _("Source"), _("Title"),
+                   _("Answer or reason"), _("Plan"), _("Target date"), _("Overdue")]]
     for s in result.items:
+        answer = result.answer_of(s)
         lines.append([s.reference or str(s.id), _local_day(s).isoformat(), str(s.category), str(s.status_enum.label),
-                      _("paper slip") if s.source == "paper" else _("online"), s.title])
+                      _("paper slip") if s.source == "paper" else _("online"), s.title,
+                      answer.body if answer else "", (answer.plan or "") if answer else "",
+                      answer.target_date.isoformat() if answer and answer.target_date else "",
+                      _("Overdue") if result.overdue(s) else ""])
     return lines
 
 
@@ -87,7 +125,8 @@ def digest_csv(result: Digest) -> bytes:
 
 def digest_xlsx(result: Digest) -> bytes:
     """One sheet named after the week's Monday, its title line and column heads in bold."""
-    return xlsx_bytes(_export_rows(result), result.monday.isoformat(), bold_rows=(1, 2), widths={"F": 50})
+    return xlsx_bytes(_export_rows(result), result.monday.isoformat(), bold_rows=(1, 2),
+                      widths={"F": 50, "G": 50, "H": 40})
 
 
 # ---------------------------------------------------------------- dashboard card

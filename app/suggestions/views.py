@@ -11,9 +11,9 @@ from app.params import int_arg, page_arg
 from app.timeutil import parse_day, to_local, utcnow
 from app.uploads import photo_response
 
-from . import answers, codes, queries, services
+from . import answers, codes, queries, routing, services
 from .blueprint import bp
-from .forms import AnswerForm, MergeForm, NoteForm, RatingForm, ReplyForm, SuggestionForm, TrackForm
+from .forms import AnswerForm, MergeForm, NoteForm, RatingForm, ReplyForm, RouteForm, SuggestionForm, TrackForm
 from .workflow import may_merge, targets_for
 
 # Pages showing a tracking code stay out of the browser cache, so a shared phone's back button
@@ -124,11 +124,13 @@ def office_context(suggestion, **forms) -> dict:
         if chosen:
             forms["form"].template_id.data = chosen
             forms["form"].body.data = next((t.body for t in templates if t.id == chosen), forms["form"].body.data)
+    forms.setdefault("route_form", RouteForm(formdata=None, departments=routing.departments()))
     return {"suggestion": suggestion, "draft": draft, "notes": answers.notes(suggestion),
             "answers": answers.office_view(suggestion), "events": answers.history(suggestion),
             "duplicates": answers.duplicates_of(suggestion), "note_form": NoteForm(), "merge_form": MergeForm(),
             "can_merge": may_merge(current_user, suggestion), "rating": services.rating_of(suggestion),
-            "now": utcnow(), "slip_date": to_local(suggestion.created_at).date().isoformat(), **forms}
+            "now": utcnow(), "slip_date": to_local(suggestion.created_at).date().isoformat(),
+            "routing": routing.routing_of(suggestion), **forms}
 
 
 @bp.get("/<bigint:suggestion_id>/photo")

@@ -191,7 +191,7 @@ def detail_context(visit) -> dict:
 
 @bp.get("/<int:visit_id>")
 @login_required
-@cached_page("visits", "calendar", seconds=60)
+@cached_page("visits", "calendar", "satisfaction", seconds=60)
 def detail(visit_id: int):
     visit = visit_or_404(visit_id)
     return render("visits/detail.html", "visits/_live.html", **detail_context(visit))

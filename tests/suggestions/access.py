@@ -36,6 +36,12 @@ ROUTES = [
     Route("POST", f"{S}/track/<code>/reply", everyone(303), anonymous=303, data={"body": "补充"}),
     Route("POST", f"{S}/track/<code>/rating", everyone(303), anonymous=303, data={"score": "4"}),
     Route("GET", f"{S}/triage", _office()),
+    # Routing: the office hands it on (an empty form: 422); the list and the draft are for the department's
+    # request handlers, and nobody in the matrix is one.
+    Route("POST", f"{S}/<bigint:suggestion_id>/route", _office(422)),
+    Route("GET", f"{S}/routed"),
+    Route("GET", f"{S}/routed/<bigint:suggestion_id>"),
+    Route("POST", f"{S}/routed/<bigint:suggestion_id>/draft"),
     Route("POST", f"{S}/<bigint:suggestion_id>/answer", _office(422)),
     Route("POST", f"{S}/<bigint:suggestion_id>/draft/publish", _office(303)),
     Route("POST", f"{S}/<bigint:suggestion_id>/draft/discard", _office(303)),

@@ -1,0 +1,290 @@
+"""The office's monthly report, every figure computed in the database for a month and the month before.
+
+Each query covers both months at once (a `period` column: 1 for the month, 0 for the one before) and returns
+aggregates only: counts, averages, and medians picked by row_number and count windows (the middle one or
+two values of each group, averaged in the database), on SQLite and PostgreSQL alike. The number of queries
+is the same whatever the data (tests/reports/test_monthly.py counts them).
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, select, text
+
+from app.auth.models import Department
+from app.extensions import db
+from app.i18n import current_locale_code
+from app.meetings.models import ActionItem
+from app.repairs.models import Equipment, RepairRequest, Urgency
+from app.requests.models import ServiceRequest
+from app.satisfaction import surveys
+from app.satisfaction.models import Rating, Subject
+from app.suggestions.models import Rating as SuggestionRating
+from app.suggestions.models import Suggestion
+from app.timeutil import day_bounds, today
+from app.visits.models import Visit
+
+COUNT, SHARE, AVERAGE, DURATION, INDEX = "count", "share", "average", "duration", "index"
+TOP_EQUIPMENT = 5
+# The period is always the first column, and grouped by its position: PostgreSQL does not see that a CASE
+# in the select list and the same CASE in GROUP BY are one expression when each carries its own parameters.
+BY_PERIOD = text("1")
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    start: datetime   # stored (UTC) moment the month begins, office time
+    end: datetime     # ... and the moment the next one begins
+
+    @classmethod
+    def of(cls, first: date) -> "Month":
+        following = (first + timedelta(days=32)).replace(day=1)
+        start, end = day_bounds(first, following - timedelta(days=1))
+        return cls(first, start, end)
+
+    @property
+    def last(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+    @property
+    def previous(self) -> "Month":
+        return Month.of((self.first - timedelta(days=1)).replace(day=1))
+
+
+@dataclass
+class Figure:
+    label: object
+    kind: str
+    current: object = None
+    previous: object = None
+
+
+@dataclass
+class Section:
+    key: str
+    title: object
+    figures: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    month: Month
+    sections: list
+
+
+def _seconds(start, end):
+    """SQL for the seconds from `start` to `end`; SQLite has no interval type, PostgreSQL has no julianday."""
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def _period(column, month: Month):
+    return case((column >= month.start, 1), else_=0)
+
+
+def _window(column, month: Month):
+    return and_(column >= month.previous.start, column < month.end)
+
+
+def _pair(rows: dict, key, default=0) -> tuple:
+    """(this month's, last month's) value of `key` from {(period, key): value}."""
+    return rows.get((1, key), default), rows.get((0, key), default)
+
+
+def _share(part, whole):
+    return part / whole if whole else None
+
+
+def _medians(model, group, start, end, month: Month) -> dict:
+    """{(period, group value): median seconds from `start` to `end`} for rows whose `start` is in either month."""
+    span = _seconds(start, end)
+    period = _period(start, month)
+    ranked = (select(period.label("period"), group.label("grp"), span.label("span"),
+                     func.row_number().over(partition_by=(period, group), order_by=span).label("n"),
+                     func.count().over(partition_by=(period, group)).label("total"))
+              .where(_window(start, month), end.is_not(None)).subquery())
+    middle = and_(ranked.c.n >= (ranked.c.total + 1) // 2, ranked.c.n <= ranked.c.total // 2 + 1)
+    rows = db.session.execute(select(ranked.c.period, ranked.c.grp, func.avg(ranked.c.span)).where(middle)
+                              .group_by(ranked.c.period, ranked.c.grp)).all()
+    return {(p, g): timedelta(seconds=round(float(s))) for p, g, s in rows}
+
+
+# ---------------------------------------------------------------- suggestions
+
+def _suggestions(month: Month, ratings: dict) -> Section:
+    S = Suggestion
+    received = dict(db.session.execute(select(_period(S.created_at, month), func.count())
+                                       .where(_window(S.created_at, month))
+                                       .group_by(BY_PERIOD)).all())
+    answered = {p: (n, ok) for p, n, ok in db.session.execute(
+        select(_period(S.first_answered_at, month), func.count(),
+               func.count(case((S.first_answered_at <= S.answer_due_at, 1))))
+        .where(_window(S.first_answered_at, month)).group_by(BY_PERIOD)).all()}
+    section = Section("suggestions", _l("Suggestions"))
+    section.figures = [
+        Figure(_l("Received"), COUNT, received.get(1, 0), received.get(0, 0)),
+        Figure(_l("Answered"), COUNT, answered.get(1, (0, 0))[0], answered.get(0, (0, 0))[0]),
+        Figure(_l("Answered on time"), COUNT, answered.get(1, (0, 0))[1], answered.get(0, (0, 0))[1]),
+        Figure(_l("Share answered on time"), SHARE, _share(*reversed(answered.get(1, (0, 0)))),
+               _share(*reversed(answered.get(0, (0, 0))))),
+        *_rating_figures(ratings, "suggestion"),
+    ]
+    return section
+
+
+def _suggestion_ratings(month: Month) -> dict:
+    period = case((SuggestionRating.rated_on >= month.first, 1), else_=0)
+    rows = db.session.execute(select(period, func.avg(SuggestionRating.score), func.count())
+                              .where(SuggestionRating.rated_on >= month.previous.first,
+                                     SuggestionRating.rated_on <= month.last).group_by(BY_PERIOD)).all()
+    return {(p, "suggestion"): (float(avg), n) for p, avg, n in rows}
+
+
+def _service_ratings(month: Month) -> dict:
+    """{(period, kind): (average, count)} of the rating component; a visit's host and visitor count together."""
+    kind = case((Rating.subject.in_([Subject.VISIT.value, Subject.VISIT_GUEST.value]), "visit"),
+                else_=Rating.subject)
+    period = _period(Rating.created_at, month)
+    rows = db.session.execute(select(period, kind, func.avg(Rating.score), func.count())
+                              .where(_window(Rating.created_at, month)).group_by(BY_PERIOD, text("2"))).all()
+    return {(p, k): (float(avg), n) for p, k, avg, n in rows}
+
+
+def _rating_figures(ratings: dict, kind: str) -> list[Figure]:
+    current, previous = _pair(ratings, kind, (None, 0))
+    return [Figure(_l("Satisfaction (1–5)"), AVERAGE, current[0], previous[0]),
+            Figure(_l("Ratings given"), COUNT, current[1], previous[1])]
+
+
+# ---------------------------------------------------------------- repairs
+
+def _repairs(month: Month, ratings: dict) -> Section:
+    R = RepairRequest
+    period = _period(R.created_at, month)
+    sla_met = func.count(case((and_(R.responded_at <= R.response_due, R.done_at <= R.fix_due), 1)))
+    counts = {(p, u): (n, done, ok) for p, u, n, done, ok in db.session.execute(
+        select(period, R.urgency, func.count(), func.count(R.done_at), sla_met)
+        .where(_window(R.created_at, month)).group_by(BY_PERIOD, R.urgency)).all()}
+    response = _medians(R, R.urgency, R.created_at, R.responded_at, month)
+    fix = _medians(R, R.urgency, R.created_at, R.done_at, month)
+    section = Section("repairs", _l("Repairs"))
+    for urgency in Urgency:
+        now, before = _pair(counts, urgency.value, (0, 0, 0))
+        label = urgency.label
+        section.figures += [
+            Figure(_l("%(urgency)s: filed", urgency=label), COUNT, now[0], before[0]),
+            Figure(_l("%(urgency)s: median time to respond", urgency=label), DURATION,
+                   *_pair(response, urgency.value, None)),
+            Figure(_l("%(urgency)s: median time to fix", urgency=label), DURATION, *_pair(fix, urgency.value, None)),
+            Figure(_l("%(urgency)s: share fixed within the SLA", urgency=label), SHARE,
+                   _share(now[2], now[1]), _share(before[2], before[1])),
+        ]
+    section.figures += _top_equipment(month)
+    section.figures += _rating_figures(ratings, Subject.REPAIR.value)
+    return section
+
+
+def _top_equipment(month: Month) -> list[Figure]:
+    R = RepairRequest
+    top = db.session.execute(
+        select(R.equipment_id, Equipment.name, Equipment.asset_number, func.count())
+        .join(Equipment, Equipment.id == R.equipment_id)
+        .where(R.created_at >= month.start, R.created_at < month.end)
+        .group_by(R.equipment_id, Equipment.name, Equipment.asset_number)
+        .order_by(func.count().desc(), R.equipment_id).limit(TOP_EQUIPMENT)).all()
+    before = dict(db.session.execute(
+        select(R.equipment_id, func.count()).where(R.equipment_id.in_([t[0] for t in top]),
+                                                   R.created_at >= month.previous.start, R.created_at < month.start)
+        .group_by(R.equipment_id)).all()) if top else {}
+    return [Figure(_l("Faults of %(name)s (%(asset)s)", name=name, asset=asset), COUNT, count, before.get(ident, 0))
+            for ident, name, asset, count in top]
+
+
+# ---------------------------------------------------------------- visits, requests, tasks
+
+def _visits(month: Month, ratings: dict) -> Section:
+    period = _period(Visit.departed_at, month)
+    done = dict(db.session.execute(select(period, func.count())
+                                   .where(Visit.status == "completed", _window(Visit.departed_at, month))
+                                   .group_by(BY_PERIOD)).all())
+    section = Section("visits", _l("Visits"))
+    section.figures = [Figure(_l("Visits completed"), COUNT, done.get(1, 0), done.get(0, 0)),
+                       *_rating_figures(ratings, "visit")]
+    return section
+
+
+def _requests(month: Month, ratings: dict) -> Section:
+    R = ServiceRequest
+    period = _period(R.created_at, month)
+    rows = db.session.execute(
+        select(period, Department.code, Department.name_zh, Department.name_en, func.count(),
+               func.count(R.done_at), func.count(case((R.done_at <= R.complete_due, 1))))
+        .join(Department, Department.id == R.department_id).where(_window(R.created_at, month))
+        .group_by(BY_PERIOD, Department.code, Department.name_zh, Department.name_en)).all()
+    by_department = {(p, (code, zh, en)): (n, done, ok) for p, code, zh, en, n, done, ok in rows}
+    section = Section("requests", _l("Cross-department requests"))
+    for department in sorted({key for _p, key in by_department}):
+        now, before = _pair(by_department, department, (0, 0, 0))
+        name = _DepartmentName(*department)
+        section.figures += [
+            Figure(_l("%(department)s: filed", department=name), COUNT, now[0], before[0]),
+            Figure(_l("%(department)s: share completed on time", department=name), SHARE,
+                   _share(now[2], now[1]), _share(before[2], before[1]))]
+    section.figures += _rating_figures(ratings, Subject.REQUEST.value)
+    return section
+
+
+@dataclass(frozen=True)
+class _DepartmentName:
+    code: str
+    name_zh: str
+    name_en: str
+
+    def __str__(self) -> str:
+        return self.name_zh if current_locale_code().startswith("zh") else self.name_en
+
+
+def _tasks(month: Month) -> Section:
+    A = ActionItem
+    assigned = dict(db.session.execute(select(_period(A.created_at, month), func.count())
+                                       .where(_window(A.created_at, month))
+                                       .group_by(BY_PERIOD)).all())
+    accepted = dict(db.session.execute(select(_period(A.accepted_at, month), func.count())
+                                       .where(_window(A.accepted_at, month))
+                                       .group_by(BY_PERIOD)).all())
+    # Overdue: the deadline fell in the month (and has passed) and the task was not accepted by the end of
+    # that day (office time is ignored here: a day's boundary is taken in UTC, as deadlines are days).
+    deadline_period = case((A.deadline >= month.first, 1), else_=0)
+    late = and_(A.deadline >= month.previous.first, A.deadline <= month.last, A.deadline < today(),
+                (A.accepted_at.is_(None)) | (func.date(A.accepted_at) > A.deadline))
+    overdue = dict(db.session.execute(select(deadline_period, func.count()).where(late)
+                                      .group_by(BY_PERIOD)).all())
+    section = Section("tasks", _l("Tasks"))
+    section.figures = [Figure(_l("Tasks assigned"), COUNT, assigned.get(1, 0), assigned.get(0, 0)),
+                       Figure(_l("Tasks accepted"), COUNT, accepted.get(1, 0), accepted.get(0, 0)),
+                       Figure(_l("Overdue (deadline passed, not accepted by then)"), COUNT,
+                              overdue.get(1, 0), overdue.get(0, 0))]
+    return section
+
+
+def _survey(month: Month) -> Section:
+    """The latest department survey index (rounds with enough answers) as of each month's end."""
+    points = surveys.trend()
+
+    def latest(last: date):
+        known = [index for round_, index in points if round_.period_start <= last]
+        return known[-1] if known else None
+    section = Section("survey", _l("Department satisfaction survey"))
+    section.figures = [Figure(_l("Latest satisfaction index (0–100)"), INDEX, latest(month.last),
+                              latest(month.previous.last))]
+    return section
+
+
+def monthly(first: date) -> Report:
+    """The report for the month starting on `first`, each figure beside the previous month's."""
+    month = Month.of(first)
+    ratings = {**_service_ratings(month), **_suggestion_ratings(month)}
+    return Report(month, [_suggestions(month, ratings), _repairs(month, ratings), _visits(month, ratings),
+                          _requests(month, ratings), _tasks(month), _survey(month)])
