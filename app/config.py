@@ -107,6 +107,10 @@ class Config:
         # ---- visits
         self.VISITS_PURGE_DAYS = 180
         self.VISITS_CHECKOUT_GRACE_MINUTES = 30
+        # ---- rooms and bookings
+        self.ROOMS_TECH_DEPARTMENT = "TECH"     # code of the department whose staff check equipment
+        self.ROOMS_CHECK_MINUTES = 60           # the equipment check is due this long before the start
+        self.ROOMS_REMINDER_MINUTES = 30        # attendees are reminded this long before a booking starts
         # ---- fixed, not meant to be tuned
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.SESSION_COOKIE_HTTPONLY = True
