@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import options
@@ -95,7 +95,7 @@ class BookingForm(OnceForm, SlotFields):
 
     def validate_skip(self, field):
         if any(parse_day(part.strip()) is None for part in (field.data or "").split(",") if part.strip()):
-            raise ValueError(_l("Write dates as 2026-12-24, separated by commas."))
+            raise ValidationError(_l("Write dates as 2026-12-24, separated by commas."))
 
     def data_for_service(self) -> BookingData:
         starts_at, ends_at = self.slot()
