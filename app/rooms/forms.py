@@ -56,11 +56,11 @@ def _when(day, moment):
 
 
 class SlotFields(Form):
-    room_id = SelectField(_l("Room"), coerce=int, validate_choice=False,
+    room_id = SelectField(_l("Meeting room"), coerce=int, validate_choice=False,
                           validators=[DataRequired(message=_l("Choose a room."))])
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Choose the day."))])
-    starts = TimeField(_l("From"), validators=[InputRequired(message=_l("Give the start time, e.g. 10:00."))])
-    ends = TimeField(_l("Until"), validators=[InputRequired(message=_l("Give the end time, e.g. 11:00."))])
+    starts = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Give the start time, e.g. 10:00."))])
+    ends = TimeField(_l("End time"), validators=[InputRequired(message=_l("Give the end time, e.g. 11:00."))])
 
     def __init__(self, *args, rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
