@@ -81,3 +81,16 @@ _.errors_heading  # read by templates/_macros/forms.html form_summary (app/forms
 yours  # read in templates/meetings/_conflict.html (app/meetings/conflicts.py Difference)
 is_text  # read in templates/meetings/_conflict.html (app/meetings/conflicts.py Difference)
 _.bold  # python-docx run property set in app/meetings/minutes.py (the minutes table's header row)
+projector  # room equipment read by name (app/rooms/models.py Room.has, templates/rooms, the room form)
+video  # room equipment read by name (app/rooms/models.py Room.has, templates/rooms, the room form)
+whiteboard  # room equipment shown in templates/rooms/index.html, set by the room form
+need_projector  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_video  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_tea  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_name_cards  # booking needs read by name (app/rooms/models.py Booking.needs)
+checked_at  # shown in templates/rooms/check.html
+interval_weeks  # kept with a booking series (app/rooms/models.py BookingSeries)
+free  # read in templates/rooms/index.html (app/rooms/queries.py RoomDay)
+ATTEND  # labelled-enum member looked up by stored value (app/rooms/workflow.py Answer)
+TEA  # labelled-enum member looked up by stored value (app/rooms/workflow.py Need)
+NAME_CARDS  # labelled-enum member looked up by stored value (app/rooms/workflow.py Need)

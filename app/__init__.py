@@ -55,8 +55,20 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature package registers its blueprint, navigation entries and dashboard cards."""
-    from app import (admin, auth, calendar, main, meetings, notifications, repairs, requests, rooms, suggestions,
-                     tasks, visits)
+    from app import (
+        admin,
+        auth,
+        calendar,
+        main,
+        meetings,
+        notifications,
+        repairs,
+        requests,
+        rooms,
+        suggestions,
+        tasks,
+        visits,
+    )
     for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, rooms, visits, meetings, tasks,
                     requests):
         feature.init_app(app)

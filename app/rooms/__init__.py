@@ -4,7 +4,6 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.assets import register_assets
-
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card

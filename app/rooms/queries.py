@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.timeutil import day_bounds, to_local, to_utc
+from app.timeutil import day_bounds, to_local
 
 from .models import Attendee, Booking, Room
 from .workflow import HOLDING, BookingStatus
@@ -81,6 +81,3 @@ def awaiting_approval(page: int = 1):
              .order_by(Booking.starts_at, Booking.id))
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
-
-def local_start(day: date, moment: time) -> datetime:
-    return to_utc(datetime.combine(day, moment))

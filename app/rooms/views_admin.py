@@ -1,5 +1,5 @@
 """The room list, kept by the office and administrators (it moved here from visits)."""
-from flask import flash, render_template, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 

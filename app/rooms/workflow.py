@@ -35,14 +35,12 @@ class CheckStatus(LabelledEnum):
 
 
 class Need(LabelledEnum):
-    """What a booking needs; the first three are equipment the technical department checks."""
+    """What a booking needs; the first two are equipment the technical department checks."""
     PROJECTOR = "projector", _l("Projector")
     VIDEO = "video", _l("Video call")
     TEA = "tea", _l("Tea and water")
     NAME_CARDS = "name_cards", _l("Name cards")
 
-
-EQUIPMENT = (Need.PROJECTOR.value, Need.VIDEO.value)
 
 ORGANISER, OFFICE = "organiser", "office"
 

@@ -5,7 +5,6 @@ from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form, wants_fragment
 
 from . import checklist

@@ -51,7 +51,7 @@ def test_the_invitation_carries_an_ics_with_the_booking_uid(app, make_room, make
 def test_a_second_booking_of_the_same_slot_is_refused_naming_the_holder_and_free_rooms(
         client, login_as, make_room, make_user, book):
     room = make_room("302 小会议室", capacity=8)
-    similar, big, busy = make_room("303", capacity=10), make_room("大礼堂", capacity=200), make_room("304", capacity=8)
+    similar, _big, busy = make_room("303", capacity=10), make_room("大礼堂", capacity=200), make_room("304", capacity=8)
     holder = make_user(name="Holder Sun")
     book(holder, room, title="周会")
     book(holder, busy, title="别的会")
@@ -61,7 +61,7 @@ def test_a_second_booking_of_the_same_slot_is_refused_naming_the_holder_and_free
     assert response.status_code == 409
     assert "302 小会议室 is already booked from" in body and "Holder Sun" in body and "周会" in body
     assert body.index("303") < body.index("大礼堂")  # similar size first; the busy one is not offered
-    assert "rooms/new?room=%d" % similar.id in body.replace("&amp;", "&") and f"room={busy.id}&" not in body
+    assert f"rooms/new?room={similar.id}" in body.replace("&amp;", "&") and f"room={busy.id}&" not in body
     assert 'value="我的会"' in body  # what was typed stays
     assert _count(Booking) == 2
 
