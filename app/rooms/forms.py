@@ -64,7 +64,7 @@ class SlotFields(Form):
 
     def __init__(self, *args, rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.room_id.choices = options([(0, _l("— choose —"))] + [(r.id, room_choice(r)) for r in rooms])
+        self.room_id.choices = options([("", _l("— choose —"))] + [(r.id, room_choice(r)) for r in rooms])
 
     def slot(self):
         return _when(self.day.data, self.starts.data), _when(self.day.data, self.ends.data)

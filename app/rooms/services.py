@@ -117,11 +117,11 @@ def _problems(data: BookingData, room: Room | None) -> list[BookingError]:
     if room is None or not room.active:
         problems.append(BookingError(_l("Choose a room from the list."), "room_id"))
     if data.ends_at <= data.starts_at:
-        problems.append(BookingError(_l("The end must be after the start."), "ends_at"))
+        problems.append(BookingError(_l("The end must be after the start."), "ends"))
     elif data.ends_at - data.starts_at > LONGEST:
-        problems.append(BookingError(_l("A booking lasts at most 12 hours."), "ends_at"))
+        problems.append(BookingError(_l("A booking lasts at most 12 hours."), "ends"))
     if data.starts_at < utcnow() - PAST_TOLERANCE:
-        problems.append(BookingError(_l("The start is in the past; check the date."), "starts_at"))
+        problems.append(BookingError(_l("The start is in the past; check the date."), "starts"))
     if room is not None:
         missing = [need.label for need in workflow.Need if need.value in data.needs and not room.has(need.value)]
         if missing:
