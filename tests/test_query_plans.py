@@ -16,7 +16,8 @@ from app.extensions import db
 
 # Tables that grow with use (tens of thousands of rows at the benchmark's scale).
 BIG_TABLES = ("repair_requests", "repair_events", "suggestions", "suggestion_answers", "visits", "visit_steps",
-              "meeting_actions", "notifications", "service_requests", "request_events")
+              "meeting_actions", "notifications", "service_requests", "request_events", "bookings",
+              "booking_attendees", "equipment_checks")
 
 PAGES = [
     ("office home: every card", (Role.OFFICE,), "/"),
@@ -34,6 +35,10 @@ PAGES = [
     ("leader home: the tasks card", (Role.LEADER,), "/"),
     ("tasks list", (Role.LEADER,), "/tasks/"),
     ("a leader's task overview", (Role.LEADER,), "/tasks/overview"),
+    ("rooms: the day's bookings per room", (Role.EMPLOYEE,), "/rooms/"),
+    ("rooms: the week's bookings per room", (Role.EMPLOYEE,), "/rooms/?view=week"),
+    ("rooms: my bookings", (Role.EMPLOYEE,), "/rooms/mine"),
+    ("rooms: today's equipment checks", (Role.OFFICE,), "/rooms/checks"),
 ]
 
 

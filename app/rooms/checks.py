@@ -176,7 +176,7 @@ def repair_link(check: EquipmentCheck) -> str:
 def today_checks():
     """Today's checks, earliest first (the office's home card)."""
     start, end = day_bounds(to_local(utcnow()).date())
-    return list(db.session.scalars(select(EquipmentCheck).join(EquipmentCheck.booking)
+    return list(db.session.scalars(select(EquipmentCheck)
                                    .where(EquipmentCheck.due_at >= start, EquipmentCheck.due_at < end)
                                    .order_by(EquipmentCheck.due_at).limit(20)))
 

@@ -132,7 +132,7 @@ class Attendee(db.Model):
 class EquipmentCheck(db.Model):
     """The technical department's check of a booking's equipment, due one hour before the start."""
     __tablename__ = "equipment_checks"
-    __table_args__ = (Index("ix_equipment_checks_status_due_at", "status", "due_at"),
+    __table_args__ = (Index("ix_equipment_checks_due_at_status", "due_at", "status"),
                       Index("ix_equipment_checks_assignee_id_due_at", "assignee_id", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

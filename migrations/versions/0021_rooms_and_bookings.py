@@ -114,7 +114,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_equipment_checks')),
     sa.UniqueConstraint('booking_id', name=op.f('uq_equipment_checks_booking_id'))
     )
-    op.create_index('ix_equipment_checks_status_due_at', 'equipment_checks', ['status', 'due_at'], unique=False)
+    op.create_index('ix_equipment_checks_due_at_status', 'equipment_checks', ['due_at', 'status'], unique=False)
     op.create_index('ix_equipment_checks_assignee_id_due_at', 'equipment_checks', ['assignee_id', 'due_at'],
                     unique=False)
     # Visits already planned in a listed room hold it from now on: one clash check for everything.
@@ -127,7 +127,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_equipment_checks_assignee_id_due_at', table_name='equipment_checks')
-    op.drop_index('ix_equipment_checks_status_due_at', table_name='equipment_checks')
+    op.drop_index('ix_equipment_checks_due_at_status', table_name='equipment_checks')
     op.drop_table('equipment_checks')
     op.drop_index('ix_booking_attendees_user_id_booking_id', table_name='booking_attendees')
     op.drop_table('booking_attendees')
