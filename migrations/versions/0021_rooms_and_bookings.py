@@ -117,6 +117,22 @@ def upgrade():
     op.create_index('ix_equipment_checks_due_at_status', 'equipment_checks', ['due_at', 'status'], unique=False)
     op.create_index('ix_equipment_checks_assignee_id_due_at', 'equipment_checks', ['assignee_id', 'due_at'],
                     unique=False)
+    op.add_column('meetings', sa.Column('sequence', sa.Integer(), nullable=False, server_default='0'))
+    op.create_table('meeting_answers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.String(length=20), nullable=False),
+    sa.Column('substitute_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_answers_meeting_id_meetings'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['substitute_id'], ['users.id'], name=op.f('fk_meeting_answers_substitute_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_meeting_answers_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_answers')),
+    sa.UniqueConstraint('meeting_id', 'user_id', name='uq_meeting_answers_meeting_user')
+    )
+    op.create_index(op.f('ix_meeting_answers_meeting_id'), 'meeting_answers', ['meeting_id'], unique=False)
     # Visits already planned in a listed room hold it from now on: one clash check for everything.
     op.execute("INSERT INTO bookings (room_id, starts_at, ends_at, title, organiser_id, agenda, need_projector, "
                "need_video, need_tea, need_name_cards, status, visit_id, sequence, created_at) "
@@ -126,6 +142,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index(op.f('ix_meeting_answers_meeting_id'), table_name='meeting_answers')
+    op.drop_table('meeting_answers')
+    op.drop_column('meetings', 'sequence')
     op.drop_index('ix_equipment_checks_assignee_id_due_at', table_name='equipment_checks')
     op.drop_index('ix_equipment_checks_due_at_status', table_name='equipment_checks')
     op.drop_table('equipment_checks')
