@@ -28,7 +28,8 @@ ROUTES = [
     # The notice's answer: a liaison without a choice is told (422); the office does not answer it.
     Route("POST", "/meetings/<int:meeting_id>/answer", allow(*BOTH, status=422)),
     Route("GET", "/meetings/<int:meeting_id>/reschedule", allow(OFFICE)),
-    Route("POST", "/meetings/<int:meeting_id>/reschedule", allow(OFFICE, status=422)),
+    # An empty post keeps the date, time and place shown (WTForms falls back to them): told again, 303.
+    Route("POST", "/meetings/<int:meeting_id>/reschedule", allow(OFFICE, status=303)),
     Route("GET", "/meetings/<int:meeting_id>/attendance", allow(OFFICE)),
     Route("POST", "/meetings/<int:meeting_id>/attendance", allow(OFFICE, status=303)),
     Route("POST", "/meetings/<int:meeting_id>/items", allow(*BOTH, status=422)),
