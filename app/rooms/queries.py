@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 
 from app.extensions import db
 from app.timeutil import day_bounds, to_local
@@ -72,8 +72,10 @@ def grid(first_day: date, days: int, rooms: list[Room]) -> list[list[RoomDay]]:
 
 def mine(user, now: datetime, page: int = 1):
     """Bookings I organise or am invited to, from today on, soonest first."""
-    invited = select(Attendee.booking_id).where(Attendee.user_id == user.id)
-    query = (select(Booking).where(or_(Booking.organiser_id == user.id, Booking.id.in_(invited)),
+    # A union of the two indexed lookups: "organiser OR invited" in one WHERE reads the whole table on PostgreSQL.
+    mine_ids = union(select(Booking.id).where(Booking.organiser_id == user.id),
+                     select(Attendee.booking_id).where(Attendee.user_id == user.id))
+    query = (select(Booking).where(Booking.id.in_(mine_ids),
                                    Booking.ends_at >= now, Booking.status != BookingStatus.CANCELLED.value)
              .order_by(Booking.starts_at, Booking.id))
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
