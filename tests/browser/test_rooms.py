@@ -103,3 +103,28 @@ def test_office_pages_fit_a_phone(phone):
                        ("/rooms/mine", "rooms-mine"), ("/", "home-office-rooms-card")]:
         phone.goto(path)
         check_page(phone, f"{name}-phone")
+
+
+def test_liaisons_answer_the_meeting_notice_and_the_office_moves_the_meeting(phone, new_page):
+    from tests.browser.test_meetings import open_new_meeting
+    office = new_page("phone")
+    url = open_new_meeting(office)
+    login(phone, "liaison-prod")
+    phone.goto("/notifications/")
+    expect(phone.get_by_role("main")).to_contain_text("Liaison meeting on")  # the notice reached the liaison
+    phone.goto(url)
+    phone.locator("summary", has_text="Answer the notice").click()
+    phone.get_by_label("Sends a substitute").check()
+    phone.get_by_label("Who goes instead of you").select_option(label="陈员工 Chen (Employee)")
+    check_page(phone, "meetings-answer-phone")
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.locator("#flash")).to_contain_text("Your answer is sent.")
+
+    office.goto(url.rstrip("/") + "/reschedule")
+    expect(office.get_by_role("main")).to_contain_text("陈员工 Chen (Employee)")
+    office.get_by_label("Place").fill("302 小会议室")
+    check_page(office, "meetings-reschedule-phone")
+    office.get_by_role("button", name="Move and tell every liaison").click()
+    expect(office.locator("#flash")).to_contain_text("every liaison is told")
+    phone.goto("/notifications/")
+    expect(phone.get_by_role("main")).to_contain_text("302 小会议室")
