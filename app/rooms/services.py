@@ -18,12 +18,12 @@ from app.auth.services import users_with_role
 from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import path_for
-from app.notifications import Kind, notify
+from app.notifications import notify
 from app.timeutil import to_local, utcnow
 
 from . import checks, notices, workflow
 from .models import Attendee, Booking, BookingSeries, Room
-from .workflow import HOLDING, Answer, BookingStatus
+from .workflow import HOLDING, BookingStatus
 
 PAST_TOLERANCE = timedelta(minutes=15)
 LONGEST = timedelta(hours=12)
@@ -230,7 +230,7 @@ def _after_create(bookings: list[Booking], status: BookingStatus) -> None:
 
 # ---- moving, cancelling, approving ------------------------------------------------------------------------
 
-def _guard(user, booking: Booking, action: str) -> None:
+def guard(user, booking: Booking, action: str) -> None:
     if not workflow.may(user, booking, action):
         raise BookingError(_l("This booking is “%(status)s”; that is not possible now.",
                               status=booking.status_enum.label))
@@ -238,7 +238,7 @@ def _guard(user, booking: Booking, action: str) -> None:
 
 def move(user, booking: Booking, room_id: int, starts_at: datetime, ends_at: datetime) -> Booking:
     """Move to another time or room; attendees get the calendar entry again (same UID, higher SEQUENCE)."""
-    _guard(user, booking, "move")
+    guard(user, booking, "move")
     data = BookingData(room_id=room_id, starts_at=starts_at, ends_at=ends_at, title=booking.title,
                        needs=tuple(n.value for n in booking.needs))
     found = problems(data)
@@ -258,7 +258,7 @@ def move(user, booking: Booking, room_id: int, starts_at: datetime, ends_at: dat
 
 def cancel(user, booking: Booking, whole_series: bool = False) -> int:
     """Cancel the booking (or it and every later one of its series); attendees get METHOD:CANCEL."""
-    _guard(user, booking, "cancel")
+    guard(user, booking, "cancel")
     targets = [booking]
     if whole_series and booking.series_id:
         targets = list(db.session.scalars(select(Booking).where(
@@ -277,7 +277,7 @@ def cancel(user, booking: Booking, whole_series: bool = False) -> int:
 
 def decide(user, booking: Booking, approve: bool) -> None:
     """The office approves a booking of a room that needs it (then it is like any other) or refuses it."""
-    _guard(user, booking, "approve" if approve else "refuse")
+    guard(user, booking, "approve" if approve else "refuse")
     claimed = db.session.execute(update(Booking).where(Booking.id == booking.id,
                                                        Booking.status == BookingStatus.PENDING.value)
                                  .values(status=(BookingStatus.CONFIRMED if approve else BookingStatus.REFUSED).value)
@@ -296,39 +296,7 @@ def decide(user, booking: Booking, approve: bool) -> None:
     db.session.commit()
 
 
-# ---- answers ----------------------------------------------------------------------------------------------
-
-def attendee_of(booking: Booking, user) -> Attendee | None:
-    return next((a for a in booking.attendees if a.user_id == user.id), None)
-
-
-def answer(user, booking: Booking, reply: str, substitute: User | None = None) -> Attendee:
-    """An attendee answers: attend, decline, or send a substitute (a person, who is told)."""
-    row = attendee_of(booking, user)
-    if row is None:
-        raise BookingError(_l("You are not invited to this meeting."))
-    if Answer.of(reply) in (None, Answer.WAITING):
-        raise BookingError(_l("Choose an answer."), "answer")
-    if reply == Answer.SUBSTITUTE and (substitute is None or not substitute.active or substitute.id == user.id):
-        raise BookingError(_l("Choose the colleague who goes instead of you."), "substitute_id")
-    row.answer, row.answered_at = reply, utcnow()
-    row.substitute_id = substitute.id if reply == Answer.SUBSTITUTE else None
-    if reply == Answer.SUBSTITUTE:
-        notices.to_substitute(booking, user, substitute)
-    db.session.commit()
-    return row
-
-
-def remind_waiting(user, booking: Booking) -> int:
-    """The organiser's one tap: remind everyone who has not answered yet."""
-    _guard(user, booking, "remind")
-    waiting = [a.user for a in booking.attendees if a.answer == Answer.WAITING]
-    notify(waiting, _l("Please answer: will you attend “%(title)s” on %(when)s?", title=booking.title,
-                       when=notices.when(booking)), link=detail_link(booking.id), kind=Kind.MEETING_NOTICE,
-           commit=False)
-    db.session.commit()
-    return len(waiting)
-
+# ---- who sees a booking -------------------------------------------------------------------------------
 
 def get_visible(user, booking_id: int) -> Booking | None:
     """Anyone signed in sees a booking on the rooms page; its page is for the organiser, attendees, the
@@ -336,7 +304,7 @@ def get_visible(user, booking_id: int) -> Booking | None:
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         return None
-    if (booking.organiser_id == user.id or user.has_any_role(Role.OFFICE) or attendee_of(booking, user)
-            or checks.is_technical(user)):
+    invited = any(row.user_id == user.id for row in booking.attendees)
+    if booking.organiser_id == user.id or invited or user.has_any_role(Role.OFFICE) or checks.is_technical(user):
         return booking
     return None

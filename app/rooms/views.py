@@ -16,7 +16,7 @@ from app.htmx import redirect_after_post, render_form
 from app.params import int_arg, page_arg, text_arg
 from app.timeutil import parse_day, to_local, today, utcnow
 
-from . import queries, roomlist, services, workflow
+from . import answers, queries, roomlist, services, workflow
 from .blueprint import bp
 from .forms import AnswerForm, BookingForm, MoveForm
 
@@ -103,7 +103,7 @@ def _visible_or_404(booking_id: int):
 
 
 def _detail(booking, answer_form=None, move_form=None, status=200):
-    mine = services.attendee_of(booking, current_user)
+    mine = answers.attendee_of(booking, current_user)
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, people=users_with_role(Role.EMPLOYEE),
                                  answer=mine.answer if mine and mine.answer != workflow.Answer.WAITING else None,
@@ -131,7 +131,7 @@ def answer(booking_id: int):
     form = AnswerForm(people=users_with_role(Role.EMPLOYEE))
     if form.validate():
         try:
-            services.answer(current_user, booking, form.answer.data,
+            answers.answer(current_user, booking, form.answer.data,
                             db.session.get(User, form.substitute_id.data or 0))
         except services.BookingError as error:
             attach_error(form, error)
@@ -161,7 +161,7 @@ def _act(booking_id: int, action, done_message):
 def remind(booking_id: int):
     """The organiser's one tap: everyone who has not answered is reminded."""
     reminded = []
-    return _act(booking_id, lambda b: reminded.append(services.remind_waiting(current_user, b)),
+    return _act(booking_id, lambda b: reminded.append(answers.remind_waiting(current_user, b)),
                 lambda: _("%(num)d people reminded.", num=reminded[0]))
 
 
