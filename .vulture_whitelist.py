@@ -85,3 +85,16 @@ routed_at  # suggestion_routings: written by app/suggestions/routing.py, kept as
 drafted_at  # read in templates/suggestions/_routed_rows.html and triage_detail.html (app/suggestions/models.py Routing)
 x  # read in templates/satisfaction/_trend.html (app/satisfaction/chart.py Point)
 y  # read in templates/satisfaction/_trend.html (app/satisfaction/chart.py Point)
+projector  # room equipment read by name (app/rooms/models.py Room.has, templates/rooms, the room form)
+video  # room equipment read by name (app/rooms/models.py Room.has, templates/rooms, the room form)
+whiteboard  # room equipment shown in templates/rooms/index.html, set by the room form
+need_projector  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_video  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_tea  # booking needs read by name (app/rooms/models.py Booking.needs)
+need_name_cards  # booking needs read by name (app/rooms/models.py Booking.needs)
+checked_at  # shown in templates/rooms/check.html
+interval_weeks  # kept with a booking series (app/rooms/models.py BookingSeries)
+free  # read in templates/rooms/index.html (app/rooms/queries.py RoomDay)
+ATTEND  # labelled-enum member looked up by stored value (app/rooms/workflow.py Answer)
+TEA  # labelled-enum member looked up by stored value (app/rooms/workflow.py Need)
+NAME_CARDS  # labelled-enum member looked up by stored value (app/rooms/workflow.py Need)

@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 5000
-FEATURES := suggestions repairs visits meetings requests tasks satisfaction reports
+FEATURES := suggestions repairs visits meetings requests tasks satisfaction reports rooms
 export FLASK_APP := wsgi.py
 
 .PHONY: run setup test lint chromium bench audit i18n-extract i18n-compile

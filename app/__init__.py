@@ -65,13 +65,14 @@ def register_features(app: Flask) -> None:
         repairs,
         reports,
         requests,
+        rooms,
         satisfaction,
         suggestions,
         tasks,
         visits,
     )
-    for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, visits, meetings, tasks,
-                    requests, satisfaction, reports):
+    for feature in (auth, main, notifications, admin, calendar, suggestions, repairs, rooms, visits, meetings,
+                    tasks, requests, satisfaction, reports):
         feature.init_app(app)
 
 

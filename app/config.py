@@ -111,6 +111,10 @@ class Config:
         # ---- satisfaction and the monthly report
         self.SATISFACTION_GUEST_LINK_DAYS = 14   # a visitor's rating link works this long
         self.SURVEY_MIN_ANSWERS = 5              # a department's survey result shows from this many answers
+        # ---- rooms and bookings
+        self.ROOMS_TECH_DEPARTMENT = "TECH"     # code of the department whose staff check equipment
+        self.ROOMS_CHECK_MINUTES = 60           # the equipment check is due this long before the start
+        self.ROOMS_REMINDER_MINUTES = 30        # attendees are reminded this long before a booking starts
         # ---- fixed, not meant to be tuned
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.SESSION_COOKIE_HTTPONLY = True

@@ -16,7 +16,8 @@ from app.extensions import db
 
 # Tables that grow with use (tens of thousands of rows at the benchmark's scale).
 BIG_TABLES = ("repair_requests", "repair_events", "suggestions", "suggestion_answers", "visits", "visit_steps",
-              "meeting_actions", "notifications", "service_requests", "request_events", "ratings")
+              "meeting_actions", "notifications", "service_requests", "request_events", "ratings", "bookings",
+              "booking_attendees", "equipment_checks")
 
 PAGES = [
     ("office home: every card", (Role.OFFICE,), "/"),
@@ -36,6 +37,10 @@ PAGES = [
     ("a leader's task overview", (Role.LEADER,), "/tasks/overview"),
     ("the monthly report", (Role.LEADER,), "/reports/monthly"),
     ("the weekly digest: received or answered that week", (Role.OFFICE,), "/suggestions/digest"),
+    ("rooms: the day's bookings per room", (Role.EMPLOYEE,), "/rooms/"),
+    ("rooms: the week's bookings per room", (Role.EMPLOYEE,), "/rooms/?view=week"),
+    ("rooms: my bookings", (Role.EMPLOYEE,), "/rooms/mine"),
+    ("rooms: today's equipment checks", (Role.OFFICE,), "/rooms/checks"),
 ]
 
 

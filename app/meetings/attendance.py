@@ -2,7 +2,8 @@
 
 Until the office confirms it, attendance is proposed from presence: whoever had the live screen open while
 the meeting ran counts as there (the department's liaison as present, anyone else of the department as its
-substitute), so minutes no longer record a department that took part as absent."""
+substitute), so minutes no longer record a department that took part as absent. Before anyone of a
+department is seen, its liaison's answer to the notice proposes it (attend, substitute with the name, decline)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,12 +15,16 @@ from app.auth.services import active_departments, liaison_names
 from app.extensions import db
 from app.forms import clean_text
 
-from .models import Attendance, AttendanceStatus, Meeting, Presence
+from . import rsvp
+from .models import Attendance, AttendanceStatus, Meeting, MeetingAnswer, Presence
 from .services import MeetingError, Viewer, bump_open, require_open
 
 SUBSTITUTE_LENGTH = 80
 # People open the live screen a little before the start; earlier visits (adding an item days before) do not count.
 EARLY_ARRIVAL = timedelta(minutes=30)
+# Before anyone is seen, the liaison's answer to the notice proposes the department's attendance.
+ANSWERED = {rsvp.ATTEND: AttendanceStatus.PRESENT, rsvp.SUBSTITUTE: AttendanceStatus.SUBSTITUTE,
+            rsvp.DECLINE: AttendanceStatus.ABSENT}
 
 
 def attendance(meeting: Meeting) -> dict[int, Attendance]:
@@ -53,14 +58,15 @@ class Attendee:
     liaison: str
     record: Attendance | None
     seen: tuple[str, ...] = ()
+    answer: MeetingAnswer | None = None  # the liaison's answer to the notice (rsvp.py)
 
     @property
     def status(self) -> str:
-        """The recorded status, else the one presence suggests."""
+        """The recorded status, else the one presence suggests, else the liaison's answer."""
         if self.record is not None:
             return self.record.status
         if not self.seen:
-            return AttendanceStatus.ABSENT.value
+            return ANSWERED.get(self.answer.answer if self.answer else "", AttendanceStatus.ABSENT).value
         return AttendanceStatus.PRESENT.value if self.liaison in self.seen else AttendanceStatus.SUBSTITUTE.value
 
     @property
@@ -69,6 +75,8 @@ class Attendee:
             return self.record.substitute
         if self.status != AttendanceStatus.SUBSTITUTE:
             return ""
+        if not self.seen:
+            return self.answer.substitute.name[:SUBSTITUTE_LENGTH] if self.answer and self.answer.substitute else ""
         return ", ".join(self.seen)[:SUBSTITUTE_LENGTH]
 
 
@@ -87,8 +95,9 @@ def _current_attendees(meeting: Meeting) -> list[Attendee]:
     departments.update({row.department_id: row.department for row in records.values()})
     names = liaison_names(departments)
     seen = seen_during(meeting)
-    return [Attendee(d, names.get(d.id, ""), records.get(d.id), tuple(sorted(u.name for u in seen.get(d.id, []))))
-            for d in sorted(departments.values(), key=lambda d: d.code)]
+    answered = rsvp.answers(meeting)
+    return [Attendee(d, names.get(d.id, ""), records.get(d.id), tuple(sorted(u.name for u in seen.get(d.id, []))),
+                     answered.get(d.id)) for d in sorted(departments.values(), key=lambda d: d.code)]
 
 
 def freeze_attendance(meeting: Meeting) -> None:

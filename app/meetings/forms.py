@@ -11,7 +11,7 @@ from wtforms import (
     TimeField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.choices import options
 from app.forms import Form
@@ -39,6 +39,20 @@ class MeetingForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired()])
     time = TimeField(_l("Time"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Length(max=120)])
+
+
+class AnswerForm(Form):
+    """A liaison's answer to the meeting notice (参会回执)."""
+    answer = RadioField(_l("Your answer"), choices=options([("attend", _l("Will attend")),
+                                                           ("decline", _l("Cannot attend")),
+                                                           ("substitute", _l("Sends a substitute"))]),
+                        validators=[InputRequired(message=_l("Choose an answer."))])
+    substitute_id = SelectField(_l("Who goes instead of you"), coerce=int, validate_choice=False,
+                                validators=[Optional()])
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.substitute_id.choices = options([(0, _l("— choose —"))] + [(u.id, u.name) for u in people])
 
 
 class ItemForm(VersionedForm):

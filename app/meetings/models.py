@@ -62,6 +62,8 @@ class Meeting(db.Model):
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reminded_at: Mapped[datetime | None]  # when liaisons were reminded of it (app/meetings/notices.py)
+    # The calendar entry's SEQUENCE: raised each time the office moves the meeting (notices.reschedule).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
 
@@ -124,6 +126,23 @@ class AgendaItem(db.Model):
     @property
     def status_enum(self) -> ItemStatus:
         return ItemStatus(self.status)
+
+
+class MeetingAnswer(db.Model):
+    """A liaison's answer to the meeting notice (参会回执): attend, decline, or send a substitute; the proposed
+    attendance starts from these (attendance.py)."""
+    __tablename__ = "meeting_answers"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_meeting_answers_meeting_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str] = mapped_column(String(20))
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    substitute: Mapped[User | None] = relationship(foreign_keys=[substitute_id], lazy="joined")
 
 
 class Attendance(db.Model):

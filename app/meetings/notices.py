@@ -1,5 +1,7 @@
 """Liaisons hear of a meeting when it is created or moved, and again shortly before it; the e-mail
-carries an .ics file so the meeting lands in their calendar (issue 11)."""
+carries an .ics file so the meeting lands in their calendar (issue 11) — the one builder rooms use too
+(app/notifications/ics.py): the same UID throughout, a higher SEQUENCE after each move. Liaisons answer
+the notice (attend, decline, send a substitute) and the proposed attendance starts from the answers."""
 from datetime import timedelta
 
 from flask import current_app
@@ -20,11 +22,12 @@ from .workflow import MeetingStatus
 LENGTH = timedelta(hours=1)  # the calendar entry's length; the meeting itself has no set end
 
 
-def calendar_file(meeting: Meeting, sequence: int = 0) -> str:
+
+def calendar_file(meeting: Meeting) -> str:
     link = path_for("meetings.detail", meeting_id=meeting.id)
     return ics.event(uid=f"meeting-{meeting.id}@officehub", starts=meeting.starts_at, ends=meeting.starts_at + LENGTH,
                      summary="部门联络员会议 / Liaison meeting", location=meeting.place, url=absolute(link),
-                     sequence=sequence, now=utcnow())
+                     sequence=meeting.sequence or 0, now=utcnow())
 
 
 def _when(meeting: Meeting) -> str:
@@ -39,7 +42,7 @@ def announce(meeting: Meeting, moved: bool = False) -> None:
         message = _l("Liaison meeting on %(when)s, %(place)s: add your items to the agenda.",
                      when=_when(meeting), place=meeting.place)
     notify(users_with_role(Role.LIAISON), message, link=path_for("meetings.detail", meeting_id=meeting.id),
-           kind=Kind.MEETING_NOTICE, attachment=calendar_file(meeting, sequence=int(moved)), commit=False)
+           kind=Kind.MEETING_NOTICE, attachment=calendar_file(meeting), commit=False)
 
 
 def remind_upcoming() -> str:
@@ -63,3 +66,4 @@ def remind_upcoming() -> str:
         sent += 1
     db.session.commit()
     return f"{sent} meeting reminder(s)"
+

@@ -15,7 +15,7 @@ from app.params import int_arg, page_arg
 from app.timeutil import today
 
 from . import attendance as attendance_rules
-from . import closing, live, queries, services
+from . import closing, live, queries, rsvp, services
 from .blueprint import bp
 from .forms import AttendanceForm, ItemForm, MeetingForm
 from .models import AttendanceStatus, Meeting
@@ -107,7 +107,8 @@ def detail(meeting_id: int):
     revision = live.revisions(meeting_id).revision
     new_form = new_item_form(viewer)
     context = {**live_context(viewer), **followup_context(viewer)}
-    return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context)
+    return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context,
+                           answer_form=rsvp.answer_form(viewer.meeting, current_user))
 
 
 @bp.get("/<int:meeting_id>/agenda")

@@ -25,10 +25,13 @@ def _fold(line: str) -> str:
 
 
 def event(*, uid: str, starts: datetime, ends: datetime, summary: str, location: str, url: str,
-          sequence: int = 0, now: datetime) -> str:
-    """One event; a moved meeting keeps its uid with a higher `sequence`, so calendars update it."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Office Hub//Meetings//EN", "METHOD:PUBLISH",
+          sequence: int = 0, now: datetime, cancelled: bool = False) -> str:
+    """One event, the one builder for meetings and room bookings; a moved meeting keeps its uid with a
+    higher `sequence`, so calendars update it, and a cancelled one is sent with METHOD:CANCEL."""
+    method = "CANCEL" if cancelled else "PUBLISH"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Office Hub//Meetings//EN", f"METHOD:{method}",
              "BEGIN:VEVENT", f"UID:{uid}", f"SEQUENCE:{sequence}", f"DTSTAMP:{_stamp(now)}",
+             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
              f"DTSTART:{_stamp(starts)}", f"DTEND:{_stamp(ends)}", f"SUMMARY:{_text(summary)}",
              f"LOCATION:{_text(location)}", f"URL:{url}", f"DESCRIPTION:{_text(url)}", "END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -39,7 +39,12 @@ def _form_from_qr() -> RepairForm:
     place = places.qr_place(request.args)
     if place.warning:
         flash(str(place.warning), "warning")
-    return _filing_form(place.location_id, data=place.form_data())
+    data = place.form_data()
+    if request.args.get("description"):  # e.g. an equipment check's problem (app/rooms/checks.py)
+        data["description"] = request.args.get("description", "")[:2000]
+    if request.args.get("category") and "category" not in data:
+        data["category"] = request.args.get("category")
+    return _filing_form(place.location_id, data=data)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ def init_app(app) -> None:
         Tab("visits.today", _l("Front desk"), roles=FRONT_DESK),
         Tab("visits.register", _l("Register"), roles=FRONT_DESK),
         Tab("visits.templates", _l("Checklist templates"), roles=EDITORS),
-        Tab("visits.rooms_list", _l("Meeting rooms"), roles=EDITORS),
+        Tab("rooms.manage", _l("Meeting rooms"), roles=EDITORS),
     ])
     register_card(app, Card("visits", FRONT_DESK, render=front_desk_card, order=30))
     register_periodic(app, "visits", run_reminders)

@@ -31,7 +31,7 @@ def seed_demo_visits() -> None:
     office, host, reception = _demo("office"), _demo("employee"), _demo("reception")
     if not (office and host and reception) or db.session.scalar(select(Visit.id).limit(1)):
         return
-    rooms = list(db.session.scalars(select(Room).order_by(Room.name)))
+    rooms = [db.session.scalar(select(Room).where(Room.name == name)) for name in DEMO_ROOMS]
     now = utcnow().replace(second=0, microsecond=0)
     tomorrow_ten = to_utc(to_local(now).replace(tzinfo=None, hour=10, minute=0) + timedelta(days=1))
     # Today's two visits stay on today's board even when the demo is seeded late in the evening.

@@ -190,7 +190,3 @@ class TemplateStepForm(Form):
         offset = 0 if side == "at" else (-minutes if side == "before" else minutes)
         return {"title": self.title.data.strip(), "description": (self.description.data or "").strip(),
                 "responsible": self.responsible.data, "anchor": anchor, "offset_minutes": offset}
-
-
-class RoomForm(Form):
-    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=80)])

@@ -1,4 +1,4 @@
-"""Visits, their reception checklists, the templates the checklists are copied from, and meeting rooms."""
+"""Visits, their reception checklists and the templates the checklists are copied from (rooms: app/rooms)."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import Department, User
 from app.choices import LabelledEnum
 from app.extensions import db
+from app.rooms.models import Room
 from app.timeutil import utcnow
 
 from .workflow import Shown, StepState, VisitStatus
@@ -51,18 +52,6 @@ class EventAction(LabelledEnum):
 def _label(enum, value):
     member = enum.of(value)
     return member.label if member else value
-
-
-class Room(db.Model):
-    """A meeting room visitors can be received in; deactivated rooms stay on old visits."""
-    __tablename__ = "visit_rooms"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    active: Mapped[bool] = mapped_column(default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ChecklistTemplate(db.Model):
@@ -130,7 +119,7 @@ class Visit(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     expected_arrival: Mapped[datetime] = mapped_column(index=True)
     expected_departure: Mapped[datetime] = mapped_column(index=True)
-    room_id: Mapped[int | None] = mapped_column(ForeignKey("visit_rooms.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     room_text: Mapped[str] = mapped_column(String(80), default="")
     meals_count: Mapped[int] = mapped_column(default=0)
     dietary_notes: Mapped[str] = mapped_column(String(500), default="")

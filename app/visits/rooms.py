@@ -1,58 +1,46 @@
-"""The editable list of meeting rooms."""
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+"""A visit's room comes from the shared room list (app/rooms): the visit holds it with a booking, and the
+checklist's "test the projector" step (owner: technical staff) is the booking's equipment check, ticked by
+the technical department on the check's page."""
+from sqlalchemy import select, update
 
-from app.errors import Refused
 from app.extensions import db
+from app.rooms import holds
+from app.timeutil import utcnow
 
-from .models import Room
-
-
-class RoomError(Refused):
-    """A rule on rooms was broken; the message is shown next to the name."""
-
-
-def all_rooms() -> list[Room]:
-    return list(db.session.scalars(select(Room).order_by(Room.active.desc(), Room.name)))
+from .models import EventAction, Responsible, Visit, VisitEvent, VisitStep
+from .workflow import StepState
 
 
-TAKEN = _l("A room with this name exists already.")
+def _technical_steps(visit_id: int):
+    return select(VisitStep).where(VisitStep.visit_id == visit_id, VisitStep.responsible == Responsible.TECHNICAL.value)
 
 
-def _unique_name(name: str, room: Room | None = None) -> str:
-    name = name.strip()
-    same = select(Room).where(func.lower(Room.name) == name.lower())
-    if room is not None:
-        same = same.where(Room.id != room.id)
-    if db.session.scalar(same):
-        raise RoomError(TAKEN, "name")
-    return name
+def needs_equipment(visit: Visit) -> bool:
+    return any(step.responsible == Responsible.TECHNICAL for step in visit.steps)
 
 
-def _commit_name() -> None:
-    """Two people giving two rooms the same name at the same moment: the second is told, as if a moment later."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise RoomError(TAKEN, "name") from None
+def hold_room(visit: Visit) -> None:
+    """Book (or move, or let go) the visit's room; SlotTaken when another booking holds it then."""
+    holds.hold_for_visit(visit, visit.owner or visit.host, needs_equipment(visit))
 
 
-def add_room(name: str) -> Room:
-    room = Room(name=_unique_name(name))
-    db.session.add(room)
-    _commit_name()
-    return room
+def touch(visit_id: int) -> None:
+    db.session.execute(update(Visit).where(Visit.id == visit_id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
 
 
-def rename_room(room: Room, name: str) -> None:
-    """Visits keep pointing at the room, so they show the new name: it is the same room, now called differently."""
-    room.name = _unique_name(name, room)
-    _commit_name()
-
-
-def set_active(room: Room, active: bool) -> None:
-    """Rooms are deactivated rather than deleted, so past visits keep their room."""
-    room.active = active
-    db.session.commit()
+def equipment_checked(booking, user, ok: bool, note: str) -> None:
+    """The technical person ticked the visit's equipment check: "OK" ticks the open technical steps, a
+    problem is noted on them; both in the visit's history (the caller commits)."""
+    if booking.visit_id is None:
+        return
+    for step in db.session.scalars(_technical_steps(booking.visit_id).where(VisitStep.state == StepState.OPEN.value)):
+        if ok:
+            step.state, step.done_by_id, step.done_at = StepState.DONE.value, user.id, utcnow()
+            step.version += 1
+        else:
+            step.note = note[:500]
+        db.session.add(VisitEvent(visit_id=booking.visit_id, step_id=step.id,
+                                  step_version=step.version if ok else None,
+                                  action=(EventAction.TICK if ok else EventAction.NOTE).value, user_id=user.id,
+                                  text="" if ok else note[:500]))

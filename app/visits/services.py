@@ -16,9 +16,10 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, notify
+from app.rooms import services as room_bookings
 from app.timeutil import utcnow
 
-from . import checklist, workflow
+from . import checklist, rooms, workflow
 from .models import EventAction, Visit, VisitEvent, VisitStep
 from .queries import STAFF, visible_visits
 from .workflow import ACTIVE, StepState, VisitStatus, stored
@@ -111,11 +112,24 @@ def visit_problems(data: VisitData, visit: Visit, requires_owner: bool) -> list[
                "longer change: it stays “%(type)s”.", type=visit.type_label), "visit_type"))
     clashes = room_clashes(data.room_id, data.room_text, data.expected_arrival, data.expected_departure,
                            visit.id)
+    held = _held_by_booking(data, visit) if not clashes else None
+    if held is not None:
+        problems.append(VisitError(
+            _l("This room is booked for “%(title)s” by %(name)s at that time.", title=held.title,
+               name=held.organiser.name), "room_id"))
     if clashes:
         problems.append(VisitError(
             _l("This room is already booked for %(organisation)s at that time (visit #%(id)d).",
                organisation=clashes[0].organisation, id=clashes[0].id), "room_id"))
     return problems
+
+
+def _held_by_booking(data: VisitData, visit: Visit):
+    """A meeting booked in the room at that time (the shared rooms' clash check; visits are checked above)."""
+    if not data.room_id:
+        return None
+    holder = room_bookings.clash(data.room_id, data.expected_arrival, data.expected_departure)
+    return holder if holder is not None and holder.visit_id != visit.id else None
 
 
 def _visitor_problems(data: VisitData) -> list[VisitError]:
@@ -233,6 +247,7 @@ def create_visit(user, data: VisitData, token: str = "") -> Visit:
         checklist.copy_template(visit)
         db.session.add(visit)
         db.session.flush()
+        rooms.hold_room(visit)
         action = EventAction.CREATE if planning else EventAction.REQUEST
         db.session.add(VisitEvent(visit_id=visit.id, action=action.value, user_id=user.id,
                                   text=_different_group_note(data, visit) if planning else ""))
@@ -274,6 +289,7 @@ def update_visit(user, visit: Visit, data: VisitData, version: int) -> Visit:
         checklist.copy_template(visit)
     elif times_changed:
         checklist.reschedule(visit)
+    rooms.hold_room(visit)
     db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.EDIT.value, user_id=user.id))
     if retyped:
         db.session.add(VisitEvent(visit_id=visit.id, action=EventAction.RETYPE.value, user_id=user.id,
@@ -351,6 +367,7 @@ def accept(user, visit: Visit, owner_id: int) -> None:
     if not _is_office(owner_id):
         raise VisitError(_l("Choose the visit owner from the office staff."), "owner_id")
     _move(visit, "accept", user, owner_id=owner_id)
+    rooms.hold_room(visit)  # now planned: the equipment check is arranged
     notify([visit.host, visit.owner, visit.requested_by],
            _l("The visit of %(organisation)s is planned; %(owner)s is its owner.",
               organisation=visit.organisation, owner=visit.owner.name), link=_link(visit), commit=False)
@@ -362,6 +379,7 @@ def cancel(user, visit: Visit, reason: str) -> None:
     if not reason.strip():
         raise VisitError(_l("Say why the visit is cancelled."), "reason")
     _move(visit, "cancel", user, text=reason, cancel_reason=reason.strip()[:500])
+    rooms.hold_room(visit)  # lets the room go
     notify([visit.host, visit.owner, *visit.cohosts],
            _l("The visit of %(organisation)s is cancelled: %(reason)s", organisation=visit.organisation,
               reason=reason.strip()), link=_link(visit), commit=False)

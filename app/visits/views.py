@@ -21,7 +21,7 @@ from .views_board import board_card
 
 @bp.get("/")
 @login_required
-@cached_page("visits", "calendar", seconds=60)
+@cached_page("visits", "rooms", "calendar", seconds=60)
 def index():
     """The visits I host, co-host, own or asked for; reception and office see all upcoming visits."""
     show = request.args.get("show", "upcoming")
@@ -191,7 +191,7 @@ def detail_context(visit) -> dict:
 
 @bp.get("/<int:visit_id>")
 @login_required
-@cached_page("visits", "calendar", "satisfaction", seconds=60)
+@cached_page("visits", "rooms", "calendar", "satisfaction", seconds=60)
 def detail(visit_id: int):
     visit = visit_or_404(visit_id)
     return render("visits/detail.html", "visits/_live.html", **detail_context(visit))

@@ -36,7 +36,7 @@ def board_card(visit) -> str:
 @bp.get("/today")
 @login_required
 @role_required(*FRONT_DESK)
-@cached_page("visits", "calendar", seconds=60)
+@cached_page("visits", "rooms", "calendar", seconds=60)
 def today():
     """Today's visits by time, who is still in the building, and tomorrow's; the page polls every 5 seconds
     and an unchanged board answers 204 after a single query."""
@@ -48,7 +48,7 @@ def today():
 @bp.get("/register")
 @login_required
 @role_required(*FRONT_DESK)
-@cached_page("visits", "calendar", seconds=60)
+@cached_page("visits", "rooms", "calendar", seconds=60)
 def register():
     """Every visit with its arrival and departure, searchable and filtered, as security and audits ask."""
     register_filter = queries.RegisterFilter.from_args(request.args)

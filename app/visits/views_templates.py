@@ -1,17 +1,16 @@
-"""Checklist templates per visit type and the meeting-room list (office and administrators)."""
-from flask import abort, flash, render_template, request, url_for
+"""Checklist templates per visit type (office and administrators); the room list moved to app/rooms."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form, wants_fragment
 
-from . import checklist, rooms
+from . import checklist
 from .blueprint import bp
-from .forms import RoomForm, TemplateStepForm
-from .models import Room, TemplateStep, VisitType
+from .forms import TemplateStepForm
+from .models import TemplateStep, VisitType
 
 EDITORS = (Role.OFFICE, Role.ADMIN)
 
@@ -107,64 +106,9 @@ def delete_template_step(template_step_id: int):
     return _after_template_change(template)
 
 
-@bp.route("/rooms", methods=["GET", "POST"])
+@bp.get("/rooms")
 @login_required
 @role_required(*EDITORS)
 def rooms_list():
-    """The meeting rooms offered when planning a visit; free text stays possible for anything else."""
-    form = RoomForm()
-    if form.validate_on_submit():
-        try:
-            rooms.add_room(form.name.data)
-        except rooms.RoomError as error:
-            attach_error(form, error)
-        else:
-            flash(_("The room is added."), "success")
-            return redirect_after_post(url_for("visits.rooms_list"))
-    return render_form("visits/rooms.html", "visits/rooms.html", form, **_rooms_context())
-
-
-def _rename_form(room: Room, formdata=None) -> RoomForm:
-    # One form per row: the prefix keeps field ids unique on the page.
-    if formdata is None:
-        return RoomForm(prefix=f"room-{room.id}", formdata=None, name=room.name)
-    return RoomForm(prefix=f"room-{room.id}")
-
-
-def _rooms_context(failed: RoomForm | None = None, failed_id: int | None = None) -> dict:
-    """The rooms with a rename form each; a rename refused without htmx shows that room's form on its error."""
-    all_rooms = rooms.all_rooms()
-    rename_forms = {room.id: _rename_form(room) for room in all_rooms}
-    if failed is not None:
-        rename_forms[failed_id] = failed
-    return {"rooms": all_rooms, "rename_forms": rename_forms}
-
-
-@bp.post("/rooms/<int:room_id>/name")
-@login_required
-@role_required(*EDITORS)
-def rename_room(room_id: int):
-    room = db.get_or_404(Room, room_id)
-    form = _rename_form(room, request.form)
-    if form.validate_on_submit():
-        try:
-            rooms.rename_room(room, form.name.data)
-        except rooms.RoomError as error:
-            attach_error(form, error)
-        else:
-            if wants_fragment():
-                return render_template("visits/_room_row.html", room=room, rename_form=_rename_form(room))
-            flash(_("The room is renamed."), "success")
-            return redirect_after_post(url_for("visits.rooms_list"))
-    if wants_fragment():
-        return render_template("visits/_room_row.html", room=room, rename_form=form), 422
-    return render_template("visits/rooms.html", form=RoomForm(), **_rooms_context(form, room.id)), 422
-
-
-@bp.post("/rooms/<int:room_id>/active")
-@login_required
-@role_required(*EDITORS)
-def set_room_active(room_id: int):
-    room = db.get_or_404(Room, room_id)
-    rooms.set_active(room, request.form.get("active") == "1")
-    return redirect_after_post(url_for("visits.rooms_list"))
+    """The room list is shared now (app/rooms): the old address leads there."""
+    return redirect(url_for("rooms.manage"), code=301)

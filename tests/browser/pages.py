@@ -5,10 +5,10 @@ ANONYMOUS = ("/login", "/suggestions/track")
 
 MAIN_PAGES = {
     "employee": ("/", "/suggestions/", "/suggestions/new", "/repairs/", "/repairs/new", "/repairs/new?location=1",
-                 "/visits/", "/notifications/", "/notifications/settings"),
+                 "/visits/", "/notifications/", "/notifications/settings", "/rooms/", "/rooms/new"),
     "office": ("/", "/suggestions/triage", "/suggestions/digest", "/suggestions/board", "/repairs/board",
                "/meetings/", "/actions/", "/visits/today", "/visits/templates", "/calendar/", "/reports/monthly",
-               "/satisfaction/surveys"),
+               "/satisfaction/surveys", "/rooms/manage"),
     "liaison-prod": ("/", "/meetings/", "/actions/"),
     "reception": ("/", "/visits/today", "/visits/register", "/visits/new"),
     "maint": ("/", "/repairs/queue"),

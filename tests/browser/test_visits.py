@@ -120,7 +120,7 @@ def test_front_desk_pages_fit_a_phone(phone):
     login(phone, "office")
     for path, name in [("/visits/", "visits-index"), ("/visits/today", "visits-today"),
                        ("/visits/register", "visits-register"), ("/visits/templates", "visits-templates"),
-                       ("/visits/rooms", "visits-rooms"), ("/visits/1/sheet", "visits-sheet"),
+                       ("/visits/1/sheet", "visits-sheet"),
                        ("/visits/1/badges", "visits-badges")]:
         phone.goto(path)
         check_page(phone, f"{name}-phone")
@@ -128,24 +128,6 @@ def test_front_desk_pages_fit_a_phone(phone):
     second = phone.locator("#template-steps li").nth(1).locator("strong").inner_text()
     phone.locator("#template-steps li").nth(1).locator("button[value=up]").click()
     expect(phone.locator("#template-steps li").first.locator("strong")).to_have_text(second)
-
-
-def test_a_room_is_renamed_in_place(phone):
-    login(phone, "office")
-    phone.goto("/visits/rooms")
-    first, second = phone.locator(".room-row").nth(0), phone.locator(".room-row").nth(1)
-    taken = second.locator("strong").inner_text()
-    first.locator("summary").click()
-    first.get_by_label("Room name").fill(taken)
-    first.get_by_role("button", name="Save the name").click()
-    first = phone.locator(".room-row").nth(0)
-    expect(first.locator(".field-error")).to_contain_text("exists already")
-    expect(first.get_by_label("Room name")).to_have_value(taken)
-    check_page(phone, "visits-room-rename-error-phone")
-    first.get_by_label("Room name").fill("一号会议室 Room 1 🌿")
-    first.get_by_role("button", name="Save the name").click()
-    expect(phone.locator("#flash")).not_to_contain_text("exists")
-    expect(phone.locator(".room-row strong", has_text="一号会议室 Room 1 🌿")).to_have_count(1)
 
 
 def _plan(page, organisation: str, day: int, start: int, end: int) -> None:

@@ -27,6 +27,11 @@ ROUTES = [
     Route("POST", "/meetings/<int:meeting_id>/presence", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/status", allow(OFFICE, status=303), data={"move": "nonsense"}),
     Route("GET", "/meetings/<int:meeting_id>/close", allow(OFFICE)),
+    # The notice's answer: a liaison without a choice is told (422); the office does not answer it.
+    Route("POST", "/meetings/<int:meeting_id>/answer", allow(*BOTH, status=422)),
+    Route("GET", "/meetings/<int:meeting_id>/reschedule", allow(OFFICE)),
+    # An empty post keeps the date, time and place shown (WTForms falls back to them): told again, 303.
+    Route("POST", "/meetings/<int:meeting_id>/reschedule", allow(OFFICE, status=303)),
     Route("GET", "/meetings/<int:meeting_id>/attendance", allow(OFFICE)),
     Route("POST", "/meetings/<int:meeting_id>/attendance", allow(OFFICE, status=303)),
     Route("POST", "/meetings/<int:meeting_id>/items", allow(*BOTH, status=422)),

@@ -1,4 +1,4 @@
-"""The front-desk board, the visitor register with exports, templates and rooms, and the commands."""
+"""The front-desk board, the visitor register with exports, templates, and the commands (rooms: tests/rooms)."""
 import csv
 import io
 from datetime import timedelta
@@ -271,38 +271,10 @@ def test_template_step_edit_shows_the_timing_it_has(client, login_as):
     assert db.session.get(TemplateStep, step.id).offset_minutes == -90
 
 
-def test_rooms_can_be_added_once_and_taken_out_of_the_list(client, login_as):
+def test_the_old_room_list_address_leads_to_the_shared_list(client, login_as):
     login_as(Role.OFFICE)
-    assert client.post("/visits/rooms", data={"name": "展厅"}).status_code == 303
-    assert client.post("/visits/rooms", data={"name": "展厅"}).status_code == 422
-    room = db.session.scalar(select(Room))
-    client.post(f"/visits/rooms/{room.id}/active", data={"active": "0"})
-    assert "展厅" in client.get("/visits/rooms").get_data(as_text=True)
-    assert "展厅" not in client.get("/visits/new").get_data(as_text=True)
-
-
-def test_a_room_is_renamed_in_place_and_its_visits_follow(client, login_as, make_room, make_visit):
-    login_as(Role.OFFICE)
-    room, _other = make_room("301 会议室"), make_room("展厅")
-    visit = make_visit(room_id=room.id)
-    response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": " 301 大会议室 🎤 "},
-                           headers=PARTIAL)
-    assert response.status_code == 200 and f'id="room-{room.id}"' in response.get_data(as_text=True)
-    assert db.session.get(Room, room.id).name == "301 大会议室 🎤"
-    assert "301 大会议室 🎤" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
-
-
-def test_renaming_to_a_taken_name_is_refused_and_keeps_the_typed_name(client, login_as, make_room):
-    login_as(Role.OFFICE)
-    room, _other = make_room("301 会议室"), make_room("展厅")
-    response = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": "展厅 "},
-                           headers=PARTIAL)
-    body = response.get_data(as_text=True)
-    assert response.status_code == 422 and "exists already" in body and 'value="展厅 "' in body
-    assert db.session.get(Room, room.id).name == "301 会议室"
-    # Without htmx the whole page comes back, with that room's form open on the error.
-    page = client.post(f"/visits/rooms/{room.id}/name", data={f"room-{room.id}-name": ""})
-    assert page.status_code == 422 and "<details class=\"room-rename\" open>" in page.get_data(as_text=True)
+    response = client.get("/visits/rooms")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/rooms/manage")
 
 
 def test_purge_command_uses_the_configured_default(app, make_visit):
@@ -335,7 +307,7 @@ def test_tick_command_runs_the_reminders_and_the_purge(app, make_visit):
 def test_demo_seeder_adds_rooms_templates_and_visits(app):
     from app.cli import seed_demo
     seed_demo()
-    assert db.session.scalar(select(func.count()).select_from(Room)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Room)) == 5  # the shared list's demo rooms
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 4
     assert len(checklist.template_for("customer").steps) == 10
 

@@ -1,0 +1,63 @@
+"""The liaison meeting uses the rooms' notices and answers: liaisons answer the notice (参会回执: attend,
+decline, send a substitute) and the proposed attendance starts from the answers (attendance.py); the office
+moves a meeting (date, time, place) and every liaison is told with the calendar entry, same UID, higher
+SEQUENCE, the reminder re-armed."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.roles import Role
+from app.auth.services import users_with_role
+from app.extensions import db
+from app.timeutil import to_utc, utcnow
+
+from . import notices
+from .forms import AnswerForm
+from .models import Meeting, MeetingAnswer
+from .services import MeetingError, bump_open, require_open
+
+ATTEND, DECLINE, SUBSTITUTE = "attend", "decline", "substitute"  # the values app/rooms/workflow.py Answer uses
+ANSWERS = (ATTEND, DECLINE, SUBSTITUTE)
+
+
+def reschedule(meeting: Meeting, starts_local, place: str) -> None:
+    """The office moves a meeting (date, time, place): every liaison gets the calendar entry again with the
+    same UID and a higher SEQUENCE, and the reminder is re-armed for the new time."""
+    bump_open(meeting.id, layout=True)
+    meeting.starts_at, meeting.place = to_utc(starts_local), place.strip()
+    meeting.sequence = (meeting.sequence or 0) + 1
+    meeting.reminded_at = None
+    notices.announce(meeting, moved=True)
+    db.session.commit()
+
+
+def answer(user, meeting: Meeting, reply: str, substitute=None) -> MeetingAnswer:
+    """A liaison answers the notice; answering again replaces the answer."""
+    require_open(meeting)
+    if not user.has_any_role(Role.LIAISON):
+        raise MeetingError(_l("Only department liaisons answer the meeting notice."))
+    if reply not in ANSWERS:
+        raise MeetingError(_l("Choose an answer."))
+    if reply == SUBSTITUTE and (substitute is None or not substitute.active or substitute.id == user.id):
+        raise MeetingError(_l("Choose the colleague who goes instead of you."))
+    row = db.session.scalar(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id,
+                                                        MeetingAnswer.user_id == user.id))
+    row = row or MeetingAnswer(meeting_id=meeting.id, user_id=user.id)
+    row.answer, row.answered_at = reply, utcnow()
+    row.substitute_id = substitute.id if reply == SUBSTITUTE else None
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def answer_form(meeting: Meeting, user, formdata=None) -> AnswerForm:
+    """The answer form, showing the liaison's answer so far."""
+    mine = db.session.scalar(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id,
+                                                         MeetingAnswer.user_id == user.id))
+    return AnswerForm(formdata=formdata, people=users_with_role(Role.EMPLOYEE),
+                      answer=mine.answer if mine else None, substitute_id=(mine.substitute_id if mine else 0) or 0)
+
+
+def answers(meeting: Meeting) -> dict[int, MeetingAnswer]:
+    """The liaisons' answers by their department."""
+    rows = db.session.scalars(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id))
+    return {row.user.department_id: row for row in rows if row.user.department_id is not None}
