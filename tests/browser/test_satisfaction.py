@@ -53,7 +53,7 @@ def test_answer_the_survey_on_a_phone_and_the_office_reads_the_trend(phone, new_
     phone.goto("/satisfaction/surveys/2/answer")
     expect(phone.locator("h1")).to_contain_text("This quarter")
     phone.get_by_label("Anything else you want the office to know? (optional)").fill("食堂很好 canteen is fine")
-    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_role("button", name="Submit my answers").click()
     expect(phone.locator(".field-error").first).to_contain_text("required")
     expect(phone.get_by_label("Anything else you want the office to know? (optional)")).to_have_value(
         "食堂很好 canteen is fine")
@@ -61,7 +61,7 @@ def test_answer_the_survey_on_a_phone_and_the_office_reads_the_trend(phone, new_
     for group in phone.locator("fieldset.rating-scale").all():
         group.locator("label.rating-option", has_text="4").click()
     check_page(phone, "satisfaction-survey-answer-phone")
-    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_role("button", name="Submit my answers").click()
     expect(phone.locator("main")).to_contain_text("Thank you: your answer is counted.")
 
     office = new_page("phone")
