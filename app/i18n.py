@@ -5,6 +5,7 @@ resolved once: the request's merged catalog is kept beside flask-babel's own per
 (`translations()`), and each date pattern is compiled once per language into a small formatter
 (`local_time`), with Babel's own output wherever a pattern has a field the formatter doesn't know.
 """
+import copy
 import re
 from datetime import datetime
 from functools import partial
@@ -83,8 +84,45 @@ def _find_translations():
         return support.NullTranslations()
     found = Domain.get_translations(get_domain())  # flask-babel's own lookup; it sets the state and locale
     state = g._flask_babel
+    found = _feature_first(found, state.babel_locale)
     state.officehub_catalog = (state.babel_locale, found)
     return found
+
+
+def _feature_first(merged, locale):
+    """The core catalog's words over the features', and on a feature's pages that feature's own words over
+    both. flask-babel merges the catalogs in folder order, the last one overriding, so one feature's word
+    showed on every page: "Room" read 会议室 (visits) in the repairs form, where it means 房间, and the pager's
+    "Next" read 下一步. Kept per language and feature for the life of the process."""
+    if not isinstance(merged, support.Translations):
+        return merged
+    feature = _feature_of_request()
+    kept = current_app.extensions.setdefault("officehub_catalogs", {})
+    key = (str(locale), feature)
+    if key not in kept:
+        root = Path(current_app.root_path)
+        layers = [_catalog(root / "translations", locale)] + ([_catalog(root / feature / "translations", locale)]
+                                                             if feature else [])
+        combined = copy.copy(merged)  # the same plural rule and fallbacks, a catalog of its own
+        combined._catalog = dict(merged._catalog)
+        for layer in layers:
+            combined._catalog.update(layer)
+        kept[key] = combined
+    return kept[key]
+
+
+def _catalog(folder: Path, locale) -> dict:
+    found = support.Translations.load(str(folder), [locale])
+    return found._catalog if isinstance(found, support.Translations) else {}
+
+
+def _feature_of_request() -> str | None:
+    """The feature package whose blueprint handles this request ("meetings" for /actions/ too)."""
+    if not has_request_context() or not request.blueprint:
+        return None
+    blueprint = current_app.blueprints.get(request.blueprint)
+    parts = blueprint.import_name.split(".") if blueprint else []
+    return parts[1] if len(parts) > 2 and parts[0] == "app" else None
 
 
 class RequestDomain(Domain):

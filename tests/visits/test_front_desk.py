@@ -60,7 +60,7 @@ def test_board_quick_ticks_receptions_next_step(client, login_as, make_visit):
     card = _card(page, visit)
     # The big button is reception's own step; the owner's earlier step is shown, but not to be ticked here.
     assert f"/steps/{greet.id}/tick" in card and f"/steps/{owners_first.id}/tick" not in card
-    assert "Next: <strong>确认来访细节</strong> · Visit owner" in card
+    assert "Next step: <strong>确认来访细节</strong> · Visit owner" in card
     card = client.post(f"/visits/{visit.id}/steps/{greet.id}/tick", data={"view": "board"},
                        headers=PARTIAL).get_data(as_text=True)
     assert f'id="visit-card-{visit.id}"' in card and "1 of 10 steps" in card
