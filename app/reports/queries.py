@@ -21,7 +21,7 @@ from app.satisfaction import surveys
 from app.satisfaction.models import Rating, Subject
 from app.suggestions.models import Rating as SuggestionRating
 from app.suggestions.models import Suggestion
-from app.timeutil import day_bounds, today
+from app.timeutil import day_bounds, office_tz, today
 from app.visits.models import Visit
 
 COUNT, SHARE, AVERAGE, DURATION, INDEX = "count", "share", "average", "duration", "index"
@@ -50,6 +50,14 @@ class Month:
     @property
     def previous(self) -> "Month":
         return Month.of((self.first - timedelta(days=1)).replace(day=1))
+
+
+def _office_day(column, month: Month):
+    """SQL for the office's calendar day of a stored (UTC) moment, with the office's offset in that month."""
+    minutes = int(office_tz().utcoffset(month.start).total_seconds() // 60)
+    if db.engine.dialect.name == "postgresql":
+        return func.date(column + timedelta(minutes=minutes))
+    return func.date(column, f"{minutes:+d} minutes")
 
 
 @dataclass
@@ -255,10 +263,10 @@ def _tasks(month: Month) -> Section:
                                        .where(_window(A.accepted_at, month))
                                        .group_by(BY_PERIOD)).all())
     # Overdue: the deadline fell in the month (and has passed) and the task was not accepted by the end of
-    # that day (office time is ignored here: a day's boundary is taken in UTC, as deadlines are days).
+    # that day in the office (accepted at 07:00 Beijing time on the next day is 23:00 UTC on the deadline).
     deadline_period = case((A.deadline >= month.first, 1), else_=0)
     late = and_(A.deadline >= month.previous.first, A.deadline <= month.last, A.deadline < today(),
-                (A.accepted_at.is_(None)) | (func.date(A.accepted_at) > A.deadline))
+                (A.accepted_at.is_(None)) | (_office_day(A.accepted_at, month) > A.deadline))
     overdue = dict(db.session.execute(select(deadline_period, func.count()).where(late)
                                       .group_by(BY_PERIOD)).all())
     section = Section("tasks", _l("Tasks"))

@@ -119,6 +119,8 @@ def _tasks(owner, department):
     db.session.add_all([task(at(10, 2), date(2026, 10, 10), at(10, 9)),
                         task(at(10, 3), date(2026, 10, 15), at(10, 20)),
                         task(at(10, 4), date(2026, 10, 20), None),
+                        # accepted at 04:00 office time the day after its deadline: still 10-25 in UTC, but late
+                        task(at(10, 5), date(2026, 10, 25), at(10, 26, hour=4)),
                         task(at(9, 20), date(2026, 10, 1), at(9, 30)),
                         task(at(9, 1), date(2026, 9, 10), None)])
 
@@ -174,8 +176,8 @@ EXPECTED = {
         ("Logistics: filed", "1", "0"), ("Logistics: share completed on time", "—", "—"),
         ("Quality: filed", "2", "1"), ("Quality: share completed on time", "50%", "100%"),
         ("Satisfaction (1–5)", "4.0/5", "—"), ("Ratings given", "1", "0")],
-    "tasks": [("Tasks assigned", "3", "2"), ("Tasks accepted", "2", "1"),
-              ("Overdue (deadline passed, not accepted by then)", "2", "1")],
+    "tasks": [("Tasks assigned", "4", "2"), ("Tasks accepted", "3", "1"),
+              ("Overdue (deadline passed, not accepted by then)", "3", "1")],
     "survey": [("Latest satisfaction index (0–100)", "88/100", "50/100")],
 }
 
@@ -212,7 +214,7 @@ def test_the_page_and_the_files_show_the_same_figures(client, login_as, data_set
     document = Document(io.BytesIO(client.get("/reports/monthly.docx?month=2026-10").data))
     cells = [[c.text for c in row.cells][:3] for table in document.tables for row in table.rows]
     assert ["Quality: share completed on time", "50%", "100%"] in cells
-    assert ["Overdue (deadline passed, not accepted by then)", "2", "1"] in cells
+    assert ["Overdue (deadline passed, not accepted by then)", "3", "1"] in cells
     assert len(document.tables) == 6
 
 
