@@ -8,6 +8,7 @@ on 127.0.0.1, migrated and seeded with the demo data, as the browser tests run i
 
 Reports go to audit/results/. Exits 1 with the failing pages listed.
 """
+import html
 import http.cookiejar
 import json
 import os
@@ -107,8 +108,9 @@ class Visitor:
             data = urllib.parse.urlencode({"login": login, "password": PASSWORD, "csrf_token": token}).encode()
             self.opener.open(self.base + "/login", data=data, timeout=30).read()
 
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
+    def get(self, path: str, fragment: bool = False) -> str:
+        request = urllib.request.Request(self.base + path, headers=PARTIAL if fragment else {})
+        with self.opener.open(request, timeout=30) as response:
             return response.read().decode()
 
     def cookie_header(self) -> str:
@@ -157,14 +159,34 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "home"
 
 
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}  # as htmx 4 asks for a fragment
+HX_GET = re.compile(r'\bhx-get="(/[^"]*)"')
+# What a fragment's first element must sit in to be valid on its own (it is swapped into such a parent).
+FRAGMENT_PARENTS = {"tr": ("<table>", "</table>"), "tbody": ("<table>", "</table>"), "li": ("<ul>", "</ul>"),
+                    "option": ("<select>", "</select>"), "dt": ("<dl>", "</dl>"), "dd": ("<dl>", "</dl>")}
+
+
+def as_document(fragment: str) -> str:
+    """A fragment as the checker needs it: a document around it, and its parent element when it needs one."""
+    first = re.match(r"\s*(?:<!--.*?-->\s*)*<([a-z0-9-]+)", fragment, re.S)
+    opening, closing = FRAGMENT_PARENTS.get(first.group(1) if first else "", ("", ""))
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>fragment</title></head>'
+            f"<body>{opening}{fragment}{closing}</body></html>")
+
+
 def _html_pages(base: str) -> dict[str, str]:
-    """Every main page of every role as served, by name."""
+    """Every main page of every role as served, and every fragment those pages ask for with hx-get (fetched
+    as htmx fetches them), by name."""
     pages = {}
     for login, paths in [(None, ANONYMOUS), *MAIN_PAGES.items()]:
         visitor = Visitor(base, login)
         details = [f"detail:{path}" for path in FIRST_DETAIL.get(login, ())]
         for path in filter(None, map(visitor.resolve, [*paths, *details])):
-            pages[f"{login or 'anonymous'} {path}"] = visitor.get(path)
+            page = pages[f"{login or 'anonymous'} {path}"] = visitor.get(path)
+            for url in sorted({html.unescape(u) for u in HX_GET.findall(page)}):
+                fragment = visitor.get(url, fragment=True)
+                if fragment.strip():  # a poll with nothing new answers 204
+                    pages[f"{login or 'anonymous'} {url} (fragment)"] = as_document(fragment)
     return pages
 
 
@@ -173,9 +195,9 @@ def html_check(base: str) -> list[str]:
     folder = RESULTS / "html"
     folder.mkdir(parents=True, exist_ok=True)
     names = {}
-    for name, html in _html_pages(base).items():
+    for name, markup in _html_pages(base).items():
         path = folder / f"{_slug(name)}.html"
-        path.write_text(html)
+        path.write_text(markup)
         names[path.name] = name
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
                              *(str(folder / file) for file in names)], capture_output=True, text=True, timeout=600)

@@ -101,7 +101,7 @@ class ActionForm(Form):
     def __init__(self, *args, owners=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.owner_id.choices = options([(0, _l("— choose —")), *owners])
+        self.owner_id.choices = options([("", _l("— choose —")), *owners])
 
     def validate_deadline(self, field):
         if self.today and field.data and field.data < self.today:
