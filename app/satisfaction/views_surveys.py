@@ -61,6 +61,8 @@ def survey_new():
 def _all_valid(form) -> bool:
     """The form's own checks and the named logins, both run so every error shows at once."""
     valid = form.validate()
+    if form.respondents.errors:  # e.g. a NUL byte: not a text any database would look up
+        return False
     try:
         surveys.respondents(form.logins())
     except surveys.SurveyRefused as exc:
