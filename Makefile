@@ -70,7 +70,10 @@ i18n-extract: $(VENV)/.installed
 	  fi; \
 	done
 
-i18n-compile: $(VENV)/.installed
-	@for d in app/translations app/*/translations; do \
-	  if ls $$d/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -d $$d; fi; \
-	done
+# One .mo per catalog, compiled only when its .po changed: the CI runs two suites at once, and a catalog
+# rewritten under a running suite would be read half-written.
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translations/*/LC_MESSAGES/messages.po)
+i18n-compile: $(CATALOGS:.po=.mo)
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
