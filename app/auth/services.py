@@ -5,7 +5,7 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import Refused
@@ -185,6 +185,16 @@ def users_with_role(role: Role) -> list[User]:
     query = select(User).where(User.active.is_(True))
     if role is not Role.EMPLOYEE:
         query = query.join(UserRole).where(UserRole.role == role.value)
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+def colleagues_of(user: User) -> list[User]:
+    """Active people of the user's own department other than the user: who can stand in for them.
+    Only their ids and names are loaded (a choice list), not their roles and department."""
+    if user.department_id is None:
+        return []
+    query = (select(User).options(load_only(User.id, User.name), lazyload("*"))
+             .where(User.department_id == user.department_id, User.active.is_(True), User.id != user.id))
     return list(db.session.scalars(query.order_by(User.name)))
 
 

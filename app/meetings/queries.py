@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from app.auth.models import Department, User
 from app.auth.roles import Role
@@ -20,6 +20,9 @@ AGENDA_FIRST = 40
 FOLLOWUPS_FIRST = 20
 ACTIONS_PAGE_SIZE = 30
 _WORKING = (ActionState.OPEN, ActionState.STARTED)
+# A person named on a row (an action's owner): the name only, not their department and roles, which the
+# model loads with every user (a 500-row list spent most of its time building those).
+_NAME_ONLY = (load_only(User.id, User.name), lazyload(User.department), lazyload(User.role_rows))
 
 
 # --- meetings and their agenda --------------------------------------------------------------------
@@ -43,12 +46,15 @@ def item_counts(meetings) -> dict[int, int]:
     return dict(rows.all())
 
 
-def agenda(meeting: Meeting) -> list[AgendaItem]:
-    """Every item of the meeting in agenda order, with its action items, in a fixed number of queries."""
+def agenda(meeting: Meeting, limit: int | None = None) -> list[AgendaItem]:
+    """The meeting's items in agenda order (every one, or the first `limit`), with their action items, in a
+    fixed number of queries."""
     return list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(AgendaItem.actions))
-        .order_by(AgendaItem.position, AgendaItem.id)).unique())
+        # Who last edited an item shows only in an edit conflict, which loads the item on its own.
+        .options(lazyload(AgendaItem.updated_by),
+                 selectinload(AgendaItem.actions).joinedload(ActionItem.owner).options(*_NAME_ONLY))
+        .order_by(AgendaItem.position, AgendaItem.id).limit(limit)).unique())
 
 
 @dataclass(frozen=True)
@@ -113,16 +119,29 @@ def by_ids(action_ids) -> list[ActionItem]:
     return list(db.session.scalars(_with_details(query, history=False)).unique())
 
 
-def followups(meeting: Meeting) -> list[ActionItem]:
-    """Every action item from earlier meetings not yet accepted; for a closed meeting, as it was reviewed."""
+def _followups_query(meeting: Meeting):
     if meeting.status == MeetingStatus.CLOSED:
-        query = (select(ActionItem).join(FollowupReview, FollowupReview.action_id == ActionItem.id)
-                 .where(FollowupReview.meeting_id == meeting.id))
-    else:
-        query = (select(ActionItem).join(Meeting, ActionItem.meeting_id == Meeting.id)
-                 .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at))
-    return list(db.session.scalars(_with_details(query, history=False).order_by(ActionItem.deadline, ActionItem.id))
-                .unique())
+        return (select(ActionItem).join(FollowupReview, FollowupReview.action_id == ActionItem.id)
+                .where(FollowupReview.meeting_id == meeting.id))
+    return (select(ActionItem).join(Meeting, ActionItem.meeting_id == Meeting.id)
+            .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at))
+
+
+def followups(meeting: Meeting, limit: int | None = None) -> list[ActionItem]:
+    """Every action item from earlier meetings not yet accepted (the first `limit` by deadline); for a closed
+    meeting, as it was reviewed. Loaded with what a follow-up row shows: owner's name, the source meeting's date."""
+    query = (_followups_query(meeting)
+             .options(joinedload(ActionItem.owner).options(*_NAME_ONLY),
+                      joinedload(ActionItem.meeting).options(load_only(Meeting.starts_at),
+                                                             lazyload(Meeting.closed_by)))
+             .order_by(ActionItem.deadline, ActionItem.id))
+    return list(db.session.scalars(query.limit(limit)).unique())
+
+
+def followup_count(meeting: Meeting) -> int:
+    """How many follow-ups `followups` would list, counted in the database (the screen draws the first ones)."""
+    query = _followups_query(meeting).with_only_columns(func.count(ActionItem.id)).order_by(None)
+    return db.session.scalar(query)
 
 
 def visible(user: User):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.roles import Role
-from app.auth.services import users_with_role
+from app.auth.services import colleagues_of
 from app.extensions import db
 from app.timeutil import to_utc, utcnow
 
@@ -37,7 +37,8 @@ def answer(user, meeting: Meeting, reply: str, substitute=None) -> MeetingAnswer
         raise MeetingError(_l("Only department liaisons answer the meeting notice."))
     if reply not in ANSWERS:
         raise MeetingError(_l("Choose an answer."))
-    if reply == SUBSTITUTE and (substitute is None or not substitute.active or substitute.id == user.id):
+    if reply == SUBSTITUTE and (substitute is None or not substitute.active or substitute.id == user.id
+                                or substitute.department_id != user.department_id):
         raise MeetingError(_l("Choose the colleague who goes instead of you."))
     row = db.session.scalar(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id,
                                                         MeetingAnswer.user_id == user.id))
@@ -49,11 +50,14 @@ def answer(user, meeting: Meeting, reply: str, substitute=None) -> MeetingAnswer
     return row
 
 
-def answer_form(meeting: Meeting, user, formdata=None) -> AnswerForm:
-    """The answer form, showing the liaison's answer so far."""
+def answer_form(meeting: Meeting, user, formdata=None) -> AnswerForm | None:
+    """The answer form, showing the liaison's answer so far; None for anyone who doesn't answer the notice.
+    A substitute is a colleague of the liaison's own department (the department sends someone)."""
+    if not user.has_any_role(Role.LIAISON):
+        return None
     mine = db.session.scalar(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id,
                                                          MeetingAnswer.user_id == user.id))
-    return AnswerForm(formdata=formdata, people=users_with_role(Role.EMPLOYEE),
+    return AnswerForm(formdata=formdata, people=colleagues_of(user),
                       answer=mine.answer if mine else None, substitute_id=(mine.substitute_id if mine else 0) or 0)
 
 

@@ -61,16 +61,17 @@ def new():
     return render_form("meetings/new.html", "meetings/new.html", form=form)
 
 
-def live_context(viewer: services.Viewer, since: int = 0) -> dict:
-    """Everything the live region needs; `since` marks items changed after it for the highlight."""
+def live_context(viewer: services.Viewer, since: int = 0, everything: bool = False) -> dict:
+    """Everything the live region needs; `since` marks items changed after it for the highlight.
+    A first load draws the first AGENDA_FIRST items and takes the totals from one aggregate query; grouped by
+    department, or asked for all, it draws every item."""
     meeting = viewer.meeting
-    items = queries.agenda(meeting)
     group = request.args.get("group") == "department"
-    everything = group or request.args.get("agenda") == "all"
+    everything = everything or group or request.args.get("agenda") == "all"
+    items = queries.agenda(meeting, None if everything else queries.AGENDA_FIRST)
     return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
-            "shown_items": items if everything else items[:queries.AGENDA_FIRST],
-            "groups": queries.grouped(items) if group else None, "today": today(),
-            "summary": queries.Budget.of(items),
+            "shown_items": items, "groups": queries.grouped(items) if group else None, "today": today(),
+            "summary": queries.Budget.of(items) if everything else queries.budget(meeting),
             "attendance": attendance_rules.attendance(meeting), "departments": active_departments()}
 
 
@@ -80,10 +81,9 @@ def followup_context(viewer: services.Viewer, rows=None) -> dict:
     `action_moves` is called per row by the template: the rule is decided here, in the state table.
     """
     if rows is None:
-        rows = queries.followups(viewer.meeting)
-        total = len(rows)
-        if request.args.get("followups") != "all":
-            rows = rows[:queries.FOLLOWUPS_FIRST]
+        everything = request.args.get("followups") == "all"
+        rows = queries.followups(viewer.meeting, None if everything else queries.FOLLOWUPS_FIRST)
+        total = len(rows) if everything else queries.followup_count(viewer.meeting)
     else:
         total = None  # only some rows are redrawn: the section's count stays as it is
     return {"followups": rows, "followup_total": total, "today": today(),
@@ -116,8 +116,7 @@ def agenda(meeting_id: int):
     """The whole agenda list, for "show all items" on a screen whose first load drew only the first ones.
     Until the next full redraw of the live region, the poll keeps every drawn item current."""
     viewer = viewer_for(meeting_id)
-    context = live_context(viewer)
-    return render_template("meetings/_agenda_all.html", **{**context, "shown_items": context["items"]})
+    return render_template("meetings/_agenda_all.html", **live_context(viewer, everything=True))
 
 
 @bp.get("/<int:meeting_id>/followups")
