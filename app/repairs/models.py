@@ -120,6 +120,9 @@ class RepairRequest(db.Model):
         Index("ix_repair_requests_location_id_category_status", "location_id", "category", "status"),
         # The office card's 30-day figures read only this index (no table rows): counts, medians, top equipment.
         Index("ix_repair_requests_created_at_times", "created_at", "responded_at", "done_at", "equipment_id"),
+        # The monthly report's counts and medians per urgency: a month of one urgency's clocks, index only.
+        Index("ix_repair_requests_urgency_created_at_clocks", "urgency", "created_at", "responded_at",
+              "response_due", "done_at", "fix_due"),
         # The closed list filtered by category, newest first, without sorting the category's closed requests,
         # and the board's columns and counts filtered by category.
         Index("ix_repair_requests_category_closed_at", "category", "closed_at"),

@@ -64,6 +64,10 @@ class Suggestion(db.Model):
         Index("ix_suggestions_created_at_answers", "created_at", "first_answered_at", "answer_due_at"),
         # An employee's home page: their own suggestions still open, newest first.
         Index("ix_suggestions_author_id_created_at_status", "author_id", "created_at", "status"),
+        # The triage's overdue filter walks the unanswered ones newest first; the monthly report's
+        # "answered on time" reads a month of first answers with their due days.
+        Index("ix_suggestions_first_answered_at_created_at", "first_answered_at", "created_at", "answer_due_at",
+              "status"),
         CheckConstraint("source IN ('online', 'paper')", name="source"),
         # A unique index rather than a constraint: SQLite adds it without rebuilding the table.
         Index("ix_suggestions_number", "number_year", "number_seq", unique=True),
@@ -227,7 +231,9 @@ class Rating(db.Model):
     It is keyed by its suggestion's random id (SQLite's rowid too).
     """
     __tablename__ = "suggestion_ratings"
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+                      # The monthly report's average reads the index alone.
+                      Index("ix_suggestion_ratings_rated_on_score", "rated_on", "score"))
 
     suggestion_id: Mapped[int] = mapped_column(
         RandomKey, ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)

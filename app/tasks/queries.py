@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from app.auth.models import User
 from app.extensions import db
 from app.meetings.models import ActionItem
 from app.meetings.workflow import ActionState
 from app.timeutil import today
 
 WORKING = (ActionState.OPEN, ActionState.STARTED)
-OVERVIEW_LIMIT = 50  # per group; the list at /tasks/ pages through the rest
+# Per group: the overview is a glance; each group links to the list at /tasks/, which pages through the rest.
+OVERVIEW_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,9 @@ def overview(assigner_id: int) -> Overview:
         "on_track": (ActionItem.state.in_(WORKING), ActionItem.deadline >= day),
     }
     lists = {name: list(db.session.scalars(_mine(assigner_id).where(*where)
-                                           .options(joinedload(ActionItem.department))
+                                           # owners' roles are not shown: not loaded for every owner
+                                           .options(joinedload(ActionItem.department),
+                                                    joinedload(ActionItem.owner).lazyload(User.role_rows))
                                            .order_by(ActionItem.deadline, ActionItem.id).limit(OVERVIEW_LIMIT)))
              for name, where in groups.items()}
     return Overview(**lists, counts=counts(assigner_id))

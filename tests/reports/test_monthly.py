@@ -14,6 +14,7 @@ from app.extensions import db
 from app.meetings.models import ActionItem
 from app.repairs.models import Equipment, Location, RepairRequest
 from app.reports import exports, queries
+from app.reports.queries import DURATION
 from app.requests.models import RequestType, ServiceRequest
 from app.satisfaction.models import Rating, SurveyAnswer, SurveyQuestion, SurveyRound, SurveyScore
 from app.suggestions import services as suggestion_services
@@ -231,8 +232,22 @@ def test_the_query_count_does_not_grow_with_the_data(app, count_queries, make_us
     db.session.commit()
     with count_queries() as full:
         queries.monthly(date(2026, 10, 1))
-    assert full.count == empty.count + 1  # the previous month's count of this month's top equipment
-    assert full.count == 16
+    # With data: the previous month's count of this month's top equipment, and the repair medians (one
+    # statement for every urgency and both months, skipped when no repair has a time to take a median of).
+    assert full.count == empty.count + 2
+    assert full.count == 15
+
+
+def test_a_median_of_an_even_count_is_the_mean_of_the_two_middle_times(app, make_user):
+    """Medians are picked from the sorted times by position: with four, the second and third are averaged."""
+    person, location = make_user(), Location(building="Lab", floor="1F", room="101")
+    waits = (H, 2 * H, 3 * H, 10 * H)  # in another order than filed, so the pick must sort
+    db.session.add_all([location, *(_repair(person, location, "urgent", at(10, 5, 8 + n), 2 * H, 24 * H, wait, None)
+                                    for n, wait in enumerate(reversed(waits)))])
+    db.session.commit()
+    figures = {str(f.label): f for f in queries.monthly(date(2026, 10, 1)).sections[1].figures}
+    assert exports.shown(DURATION, figures["Urgent: median time to respond"].current) == "2 h 30 min"
+    assert figures["Urgent: median time to fix"].current is None
 
 
 @pytest.mark.parametrize("month", ["2026-13", "November", "1900-01"])
