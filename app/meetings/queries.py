@@ -108,6 +108,12 @@ def owner_choices(with_actions_only: bool = False) -> list[tuple[int, str]]:
     return [(user_id, f"{name} · {department}") for user_id, name, department in db.session.execute(query)]
 
 
+# What an action item's row shows (follow-ups, the action and task lists): the owner's name and the date of
+# the meeting it came from; not the agenda item, which the row doesn't show.
+_ROW_OPTIONS = (joinedload(ActionItem.owner).options(*_NAME_ONLY),
+                joinedload(ActionItem.meeting).options(load_only(Meeting.starts_at), lazyload(Meeting.closed_by)))
+
+
 def _with_details(query, history: bool = True):
     options = [joinedload(ActionItem.item), joinedload(ActionItem.meeting)]
     # The follow-up section lists hundreds of rows; each row's history loads when opened.
@@ -130,11 +136,7 @@ def _followups_query(meeting: Meeting):
 def followups(meeting: Meeting, limit: int | None = None) -> list[ActionItem]:
     """Every action item from earlier meetings not yet accepted (the first `limit` by deadline); for a closed
     meeting, as it was reviewed. Loaded with what a follow-up row shows: owner's name, the source meeting's date."""
-    query = (_followups_query(meeting)
-             .options(joinedload(ActionItem.owner).options(*_NAME_ONLY),
-                      joinedload(ActionItem.meeting).options(load_only(Meeting.starts_at),
-                                                             lazyload(Meeting.closed_by)))
-             .order_by(ActionItem.deadline, ActionItem.id))
+    query = _followups_query(meeting).options(*_ROW_OPTIONS).order_by(ActionItem.deadline, ActionItem.id)
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
@@ -173,7 +175,7 @@ def search(user: User, *, department_id=None, owner_id=None, state="", overdue=F
     order = [ActionItem.deadline, ActionItem.id]
     if user.department_id and user.has_any_role(Role.LIAISON):
         order.insert(0, case((ActionItem.department_id == user.department_id, 0), else_=1))
-    query = query.options(joinedload(ActionItem.item), joinedload(ActionItem.meeting)).order_by(*order)
+    query = query.options(*_ROW_OPTIONS).order_by(*order)
     return db.paginate(query, page=page, per_page=ACTIONS_PAGE_SIZE, error_out=False)
 
 
