@@ -112,6 +112,7 @@ def detail(meeting_id: int):
 
 
 @bp.get("/<int:meeting_id>/agenda")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def agenda(meeting_id: int):
     """The whole agenda list, for "show all items" on a screen whose first load drew only the first ones.
     Until the next full redraw of the live region, the poll keeps every drawn item current."""
@@ -120,6 +121,7 @@ def agenda(meeting_id: int):
 
 
 @bp.get("/<int:meeting_id>/followups")
+@cached_page("meetings", "tasks", "calendar", seconds=60)
 def followups(meeting_id: int):
     """The whole follow-up section, for "show all" on a screen whose first load drew only the first rows."""
     viewer = viewer_for(meeting_id)
