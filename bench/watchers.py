@@ -4,8 +4,10 @@
 
 Fills a scratch database (demo data + bench/meetings.py: a 200-item agenda, 500 open follow-ups),
 serves it with gunicorn on a free 127.0.0.1 port, and signs in one session per screen. Each screen
-behaves like the browser: GET …/changes?since=V every second (htmx `every 1s`), POST …/presence
-every 5 seconds. Measured: an idle phase (nobody edits), then an editing phase in which the office
+behaves like the browser (static/meetings.js): GET …/changes?since=V every second while the meeting
+changes, every 2 s after 30 s without a change and every 4 s after two minutes; POST …/presence every
+10 seconds. The idle phase starts after two quiet minutes, as on a meeting where nobody is typing.
+Measured: an idle phase (nobody edits), then an editing phase in which the office
 saves an item edit every 2 s and adds an agenda item every 10 s; each screen notes when it first
 sees each change. Reported: requests/s, poll latency, server CPU per second of wall time (all
 gunicorn processes), queries per poll, and the propagation delay from commit to every screen.
@@ -30,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MEETING = 2  # the demo seeder's open meeting, filled by bench/meetings.py
 LIAISONS = ["liaison-prod", "liaison-sales", "liaison-rd", "liaison-qa", "liaison-pur", "liaison-fin",
             "liaison-hr", "liaison-log", "liaison-tech", "liaison-office"]
+
+
+QUIET_BEFORE_IDLE = 125  # seconds: past the last step of poll_delay
 
 
 def free_port() -> int:
@@ -86,13 +91,13 @@ class Screen(threading.Thread):
         self.seen: dict[str, float] = {}
 
     def run(self) -> None:
-        next_poll, next_presence = time.monotonic(), time.monotonic()
+        next_poll = next_presence = last_change = time.monotonic()
         while not self.stop.is_set():
             now = time.monotonic()
             if now >= next_presence:
                 self.session.post(f"/meetings/{MEETING}/presence", {})
                 self._count("presence", time.monotonic() - now, None)
-                next_presence += 5
+                next_presence += 10
             started = time.monotonic()
             response, body = self.session.get(f"/meetings/{MEETING}/changes?since={self.session.since}")
             finished = time.monotonic()
@@ -101,7 +106,8 @@ class Screen(threading.Thread):
                 self.session.since = int(re.search(r"changes\?since=(\d+)", body).group(1))
                 for marker in re.findall(r"BENCH-\d+", body):
                     self.seen.setdefault(marker, finished)
-            next_poll += 1.0
+                last_change = finished
+            next_poll += poll_delay(time.monotonic() - last_change)
             self.stop.wait(max(0.0, next_poll - time.monotonic()))
 
     def _count(self, kind: str, seconds: float, response) -> None:
@@ -112,6 +118,11 @@ class Screen(threading.Thread):
                 queries = response.headers.get("X-Query-Count")
                 if queries and response.status == 204:
                     self.stats.setdefault("queries-204", []).append(int(queries))
+
+
+def poll_delay(quiet: float) -> float:
+    """Seconds to the next poll after `quiet` seconds without a change, as static/meetings.js waits."""
+    return 1.0 if quiet < 30 else 2.0 if quiet < 120 else 4.0
 
 
 def cpu_seconds(master_pid: int) -> float:
@@ -252,6 +263,7 @@ def run(base: str, args, master_pid: int) -> None:
     for screen in screens:
         screen.start()
         time.sleep(1.0 / len(screens))  # browsers do not open in the same millisecond
+    time.sleep(QUIET_BEFORE_IDLE)  # the screens slow down as the meeting stays quiet
     idle = phase("idle: nobody edits", args.seconds, master_pid, stats, lock)
     editor = Editor(office, item_id)
     editing = phase("editing: an edit every 2 s, a new item every 10 s", args.seconds, master_pid, stats, lock,

@@ -41,10 +41,41 @@
   // The poll's own partial replaces the element that sent it, so htmx's swap events do not reach the
   // document; watching the page for changes (one sort per burst of changes) does not depend on that.
   var scheduled = false;
-  new MutationObserver(function () {
+  new MutationObserver(function (records) {
+    if (records.some(changesTheMeeting)) lastChange = Date.now();
     if (scheduled) return;
     scheduled = true;
     // A timeout, not requestAnimationFrame: a screen in a background tab must still be in order.
     window.setTimeout(function () { scheduled = false; sortAgenda(); showConflict(); }, 0);
   }).observe(document.body, {childList: true, subtree: true});
+
+  // The live screen's poll (#live-poll, hx-trigger "poll"): every second while the meeting changes, every
+  // 2 s after 30 s without a change, every 4 s after two minutes, every 15 s in a background tab; at once when
+  // the tab comes back, and this screen's own saves still ask straight away (meeting-changed). Thirty screens
+  // on a quiet meeting cost the server a quarter of what a fixed second did. bench/watchers.py plays the same.
+  var lastChange = Date.now();
+  function changesTheMeeting(record) {
+    var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    return !!node && !node.closest("#presence, #live-poll");
+  }
+  function pollDelay() {
+    if (document.hidden) return 15000;
+    var quiet = Date.now() - lastChange;
+    return quiet < 30000 ? 1000 : quiet < 120000 ? 2000 : 4000;
+  }
+  function poll() {
+    var element = document.getElementById("live-poll");
+    if (element && element.hasAttribute("hx-get")) element.dispatchEvent(new CustomEvent("poll"));
+  }
+  var timer = null;
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { poll(); schedule(); }, pollDelay());
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) poll();
+    schedule();
+  });
+  // Always running (a look-up every few seconds): a boosted navigation can bring a live screen in later.
+  schedule();
 })();

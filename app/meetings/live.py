@@ -19,7 +19,7 @@ from app.timeutil import utcnow
 from .models import AgendaItem, FollowupChange, Meeting, Presence
 from .workflow import MeetingStatus
 
-PRESENCE_WINDOW = timedelta(seconds=10)
+PRESENCE_WINDOW = timedelta(seconds=25)  # a screen says it is here every 10 s (templates/meetings/_live.html)
 
 
 def bump(meeting_id: int, *, layout: bool = False, followup: bool = False, open_only: bool = False) -> int | None:
