@@ -54,9 +54,11 @@
   // the tab comes back, and this screen's own saves still ask straight away (meeting-changed). Thirty screens
   // on a quiet meeting cost the server a quarter of what a fixed second did. bench/watchers.py plays the same.
   var lastChange = Date.now();
+  // A change is what the poll (or this screen's own save or edit form) draws in the agenda or the follow-ups;
+  // the presence list and the form's character counters redraw on their own and are not news.
   function changesTheMeeting(record) {
     var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-    return !!node && !node.closest("#presence, #live-poll");
+    return !!node && !!node.closest("#meeting-live, #followups") && !node.closest("#presence, .counter");
   }
   function pollDelay() {
     if (document.hidden) return 15000;

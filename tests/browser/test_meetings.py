@@ -179,3 +179,38 @@ def test_closing_reaches_the_liaison_and_carries_undiscussed_items_on(desktop, n
     # Every liaison is told, with a link to the minutes (carry-over itself is covered by unit tests).
     phone.goto("/notifications/")
     expect(phone.locator("#content")).to_contain_text("the minutes are ready")
+
+
+def advance(page, milliseconds: int) -> None:
+    """Move the page's clock a second at a time, letting each poll's answer arrive (a poll still running makes
+    the next one wait, so jumping the whole span at once would show one poll)."""
+    for _ in range(milliseconds // 1000):
+        page.clock.run_for(1000)
+        time.sleep(0.05)
+
+
+def test_a_quiet_meeting_is_polled_less_often_and_a_change_brings_the_second_back(desktop, new_page):
+    """Every second while the meeting changes, every 4 s after two quiet minutes; a change seen brings the
+    one-second poll back. The page's clock is moved instead of waiting."""
+    url = open_new_meeting(desktop)
+    screen = new_page("phone")
+    screen.clock.install()
+    open_as(screen, "liaison-prod", url)
+    polls = []
+    screen.on("request", lambda request: polls.append(request.url) if "/changes?" in request.url else None)
+
+    advance(screen, 10_000)
+    busy = len(polls)
+    assert 8 <= busy <= 11, busy  # about one a second
+    advance(screen, 120_000)  # two quiet minutes
+    polls.clear()
+    advance(screen, 20_000)
+    assert 4 <= len(polls) <= 6, len(polls)  # one every 4 s
+
+    add_item(desktop, "会议室空调太冷 the room is too cold")
+    advance(screen, 5_000)  # the next slow poll brings the item
+    expect(item(screen, "the room is too cold")).to_be_visible()
+    polls.clear()
+    advance(screen, 10_000)
+    assert len(polls) >= 8, len(polls)  # back to every second
+    assert_no_reload(screen)
