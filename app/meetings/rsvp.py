@@ -50,15 +50,18 @@ def answer(user, meeting: Meeting, reply: str, substitute=None) -> MeetingAnswer
     return row
 
 
-def answer_form(meeting: Meeting, user, formdata=None) -> AnswerForm | None:
-    """The answer form, showing the liaison's answer so far; None for anyone who doesn't answer the notice.
-    A substitute is a colleague of the liaison's own department (the department sends someone)."""
-    if not user.has_any_role(Role.LIAISON):
-        return None
+def answer_form(meeting: Meeting, user, formdata=None) -> AnswerForm:
+    """The answer form, showing the person's answer so far. A substitute is a colleague of their own
+    department (the department sends someone): a choice of a few dozen, not the whole company."""
     mine = db.session.scalar(select(MeetingAnswer).where(MeetingAnswer.meeting_id == meeting.id,
                                                          MeetingAnswer.user_id == user.id))
     return AnswerForm(formdata=formdata, people=colleagues_of(user),
                       answer=mine.answer if mine else None, substitute_id=(mine.substitute_id if mine else 0) or 0)
+
+
+def answers_notice(user, meeting: Meeting) -> bool:
+    """Whether this person answers the meeting's notice (the live screen offers them the form)."""
+    return user.has_any_role(Role.LIAISON)
 
 
 def answers(meeting: Meeting) -> dict[int, MeetingAnswer]:

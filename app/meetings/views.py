@@ -108,7 +108,8 @@ def detail(meeting_id: int):
     new_form = new_item_form(viewer)
     context = {**live_context(viewer), **followup_context(viewer)}
     return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context,
-                           answer_form=rsvp.answer_form(viewer.meeting, current_user))
+                           answer_form=rsvp.answer_form(viewer.meeting, current_user)
+                           if rsvp.answers_notice(current_user, viewer.meeting) else None)
 
 
 @bp.get("/<int:meeting_id>/agenda")

@@ -109,7 +109,7 @@ def test_liaisons_answer_the_meeting_notice_and_the_office_moves_the_meeting(pho
     from tests.browser.test_meetings import open_new_meeting
     office = new_page("phone")
     url = open_new_meeting(office)
-    login(phone, "liaison-prod")
+    login(phone, "liaison-rd")  # R&D: Chen (Employee) is a colleague who can go instead
     phone.goto("/notifications/")
     expect(phone.get_by_role("main")).to_contain_text("Liaison meeting on")  # the notice reached the liaison
     phone.goto(url)
