@@ -63,7 +63,7 @@ def _booking_form(formdata=None) -> BookingForm:
 def new():
     """Book a free slot: title, people and whole departments, needs, an agenda, once or every (two) weeks."""
     form = _booking_form(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and _validate(form):
         try:
             booking = services.book(current_user, form.data_for_service(), token=form.token.data)
         except services.SlotTaken as taken:
@@ -76,6 +76,18 @@ def new():
                   _("Your booking waits for the office's approval."), "success")
             return redirect_after_post(url_for("rooms.booking", booking_id=booking.id))
     return render_form("rooms/new.html", "rooms/new.html", form)
+
+
+def _validate(form: BookingForm) -> bool:
+    """The form's own checks and the service's rules together, so every field error shows at once (422)
+    instead of one per send; a field the form already faulted keeps only its own message."""
+    valid = form.validate()
+    for problem in services.problems(form.data_for_service()):
+        field = getattr(form, problem.field or "", None)
+        if field is None or not field.errors:
+            attach_error(form, problem)
+            valid = False
+    return valid
 
 
 def _taken(form, taken: services.SlotTaken):
