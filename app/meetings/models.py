@@ -81,6 +81,10 @@ class MeetingSeries(db.Model):
         return self.name_en if self.name_en and not locale.startswith("zh") else self.name
 
     @property
+    def kind_enum(self) -> SeriesKind:
+        return SeriesKind(self.kind)
+
+    @property
     def both_names(self) -> str:
         """For calendar entries and e-mail subjects, read in either language."""
         return f"{self.name} / {self.name_en}" if self.name_en else self.name

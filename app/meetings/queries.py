@@ -24,13 +24,18 @@ _WORKING = (ActionState.OPEN, ActionState.STARTED)
 
 # --- meetings and their agenda --------------------------------------------------------------------
 
-def upcoming() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
-                                   .order_by(Meeting.starts_at)))
+def upcoming(series_ids=None) -> list[Meeting]:
+    """Meetings not closed yet, of the series given (every series when None)."""
+    query = select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
+    if series_ids is not None:
+        query = query.where(Meeting.series_id.in_(list(series_ids)))
+    return list(db.session.scalars(query.order_by(Meeting.starts_at)))
 
 
-def past(page: int):
+def past(page: int, series_ids=None):
     query = select(Meeting).where(Meeting.status == MeetingStatus.CLOSED).order_by(Meeting.starts_at.desc())
+    if series_ids is not None:
+        query = query.where(Meeting.series_id.in_(list(series_ids)))
     return db.paginate(query, page=page, per_page=PAST_PAGE_SIZE, error_out=False)
 
 
@@ -114,13 +119,15 @@ def by_ids(action_ids) -> list[ActionItem]:
 
 
 def followups(meeting: Meeting) -> list[ActionItem]:
-    """Every action item from earlier meetings not yet accepted; for a closed meeting, as it was reviewed."""
+    """Every action item from the series' earlier meetings not yet accepted; for a closed meeting, as it was
+    reviewed."""
     if meeting.status == MeetingStatus.CLOSED:
         query = (select(ActionItem).join(FollowupReview, FollowupReview.action_id == ActionItem.id)
                  .where(FollowupReview.meeting_id == meeting.id))
     else:
         query = (select(ActionItem).join(Meeting, ActionItem.meeting_id == Meeting.id)
-                 .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at))
+                 .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at,
+                        Meeting.series_id == meeting.series_id))
     return list(db.session.scalars(_with_details(query, history=False).order_by(ActionItem.deadline, ActionItem.id))
                 .unique())
 

@@ -12,6 +12,8 @@ from app.auth.services import users_with_role
 from app.errors import Refused
 from app.extensions import db
 
+from app.rooms.models import Room
+
 from .models import MeetingSeries, SeriesKind, find_liaison_series, meeting_series_members
 
 MOST_MEMBERS = 200
@@ -70,9 +72,9 @@ def in_any_group(user) -> bool:
 def save(series: MeetingSeries | None, values: dict, member_ids) -> MeetingSeries:
     """Create a group or change a series (name, place, room, active; a group's members too)."""
     series = series or MeetingSeries(kind=SeriesKind.GROUP.value)
-    problems = _problems(series, values, member_ids)
-    if problems:
-        raise problems[0]
+    found = problems(series, values, member_ids)
+    if found:
+        raise found[0]
     for name, value in values.items():
         setattr(series, name, value)
     if series.is_group:
@@ -84,19 +86,19 @@ def save(series: MeetingSeries | None, values: dict, member_ids) -> MeetingSerie
     return series
 
 
-def _problems(series: MeetingSeries, values: dict, member_ids) -> list[SeriesError]:
+def problems(series: MeetingSeries | None, values: dict, member_ids) -> list[SeriesError]:
+    """Every broken rule at once, for the form (save raises the first)."""
+    series = series or MeetingSeries(kind=SeriesKind.GROUP.value)
     problems = []
     clash = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.name == values.get("name", ""),
                                                              MeetingSeries.id != (series.id or 0)))
     if clash is not None:
         problems.append(SeriesError(_l("Another series has this name."), "name"))
+    if values.get("room_id") and db.session.get(Room, values["room_id"]) is None:
+        problems.append(SeriesError(_l("Choose a room from the list."), "room_id"))
     if series.is_group and not member_ids:
         problems.append(SeriesError(_l("Choose the group's members."), "member_ids"))
     elif len(member_ids) > MOST_MEMBERS:
         problems.append(SeriesError(_l("A group has at most %(num)d members.", num=MOST_MEMBERS), "member_ids"))
     return problems
 
-
-def problems_of(series: MeetingSeries | None, values: dict, member_ids) -> list[SeriesError]:
-    """Every broken rule at once, for the form (save raises the first)."""
-    return _problems(series or MeetingSeries(kind=SeriesKind.GROUP.value), values, member_ids)

@@ -67,7 +67,8 @@ def hold_for_meeting(meeting, organiser, room_id: int | None, length) -> Booking
     starts_at, ends_at = meeting.starts_at, meeting.starts_at + length
     check_slot(room, starts_at, ends_at, exclude_ids=(booking.id,) if booking is not None else ())
     if booking is None:
-        booking = Booking(meeting_id=meeting.id, agenda="", status=BookingStatus.CONFIRMED.value, organiser=organiser)
+        booking = Booking(meeting_id=meeting.id, agenda="", status=BookingStatus.CONFIRMED.value,
+                          organiser_id=organiser.id if organiser is not None else meeting.created_by_id)
         db.session.add(booking)
     elif (booking.room_id, booking.starts_at) != (room.id, starts_at):
         booking.sequence += 1
