@@ -50,6 +50,11 @@ class Viewer:
         return self.is_office or not self.meeting.series.is_group or series.is_member(self.user, self.meeting.series)
 
     @property
+    def answers_notice(self) -> bool:
+        """A member of the meeting's series: a liaison at the liaison meeting, a named member at a group's."""
+        return series.is_member(self.user, self.meeting.series)
+
+    @property
     def can_run(self) -> bool:
         """Order, outcomes, assignments, attendance and status are the office's."""
         return self.meeting.is_open and self.is_office

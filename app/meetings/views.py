@@ -9,7 +9,7 @@ from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.extensions import db
 from app.forms import attach_error
-from app.htmx import redirect_after_post, render_form
+from app.htmx import redirect_after_post, render, render_form
 from app.pagecache import cached_page
 from app.params import int_arg, page_arg, to_int
 from app.timeutil import today
@@ -94,6 +94,7 @@ def new():
                                               form.place.data or "", _chosen_series(), form.room_id.data)
         except SlotTaken as taken:
             form.room_id.errors = [taken_message(taken)]
+            return render("meetings/new.html", "meetings/new.html", status=409, form=form)
         else:
             flash(_("The meeting is scheduled. Members can add their items now.") if meeting.series.is_group
                   else _("The meeting is scheduled. Liaisons can add their items now."), "success")
@@ -102,7 +103,8 @@ def new():
 
 
 def taken_message(taken: SlotTaken) -> str:
-    """Who holds the room, and the rooms free then to choose instead (as the booking form offers them)."""
+    """Who holds the room, and the rooms free then to choose instead (as the booking form offers them); the
+    answer is 409, as for a booking that lost the room."""
     if not taken.alternatives:
         return f"{taken} {_('No other room is free at that time; try another time.')}"
     return f"{taken} {_('Free at that time:')} {', '.join(room.label for room in taken.alternatives)}"

@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.auth.models import User
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from app.htmx import redirect_after_post, render_form
+from app.htmx import redirect_after_post, render, render_form
 from app.rooms import roomlist
 from app.rooms.services import SlotTaken
 from app.timeutil import to_local
@@ -60,6 +60,8 @@ def reschedule(meeting_id: int):
                             current_user, form.room_id.data or 0)
         except SlotTaken as taken:
             form.room_id.errors = [views.taken_message(taken)]
+            return render("meetings/reschedule.html", "meetings/reschedule.html", status=409, form=form,
+                          meeting=meeting, answered=rsvp.answers(meeting))
         except MeetingError as error:
             form.form_errors.append(str(error))
         else:
