@@ -28,15 +28,18 @@ def _first_day():
 @bp.get("/")
 @login_required
 def index():
-    """Every room's day (or week): its bookings and its free slots, each a link to book it."""
+    """Every room's day (or week), ten rooms a page: its bookings and its free slots, each a link to book it."""
     week = request.args.get("view") == "week"
     first = _first_day()
     if week:
         first -= timedelta(days=first.weekday())
     days = 7 if week else 1
     step = timedelta(days=days)
-    return render_template("rooms/index.html", rows=queries.grid(first, days, roomlist.active_rooms()), first=first,
-                           days=days, week=week, previous=first - step, next=first + step, today=today())
+    # A page of rooms at a time: at 40 rooms booked every day the week view was 267 KB and up to 650 ms.
+    rooms = roomlist.active_rooms_page(page_arg())
+    return render_template("rooms/index.html", rows=queries.grid(first, days, list(rooms.items)), rooms=rooms,
+                           first=first, days=days, week=week, previous=first - step, next=first + step,
+                           today=today())
 
 
 def _time_arg(name: str):
