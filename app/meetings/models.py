@@ -1,8 +1,8 @@
 """Liaison meetings, their agenda items, attendance, presence, and the action items that follow."""
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 

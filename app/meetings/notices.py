@@ -49,8 +49,9 @@ def _message(meeting: Meeting, moved: bool):
 
 def announce(meeting: Meeting, moved: bool = False) -> None:
     """Tell every member of the meeting's series (in the caller's transaction): the liaisons, or a group's."""
-    notify(series.members(meeting.series), _message(meeting, moved), link=path_for("meetings.detail", meeting_id=meeting.id),
-           kind=Kind.MEETING_NOTICE, attachment=calendar_file(meeting), commit=False)
+    notify(series.members(meeting.series), _message(meeting, moved),
+           link=path_for("meetings.detail", meeting_id=meeting.id), kind=Kind.MEETING_NOTICE,
+           attachment=calendar_file(meeting), commit=False)
 
 
 def _reminder(meeting: Meeting):

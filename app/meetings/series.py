@@ -11,7 +11,6 @@ from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.errors import Refused
 from app.extensions import db
-
 from app.rooms.models import Room
 
 from .models import MeetingSeries, SeriesKind, find_liaison_series, meeting_series_members

@@ -12,10 +12,9 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, notify
+from app.rooms import holds
 from app.timeutil import MAX_DAY, to_local, to_utc, utcnow
 from app.workflow import allowed
-
-from app.rooms import holds
 
 from . import live, notices, series
 from .models import AgendaItem, Meeting, MeetingSeries

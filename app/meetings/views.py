@@ -12,10 +12,9 @@ from app.forms import attach_error
 from app.htmx import redirect_after_post, render, render_form
 from app.pagecache import cached_page
 from app.params import int_arg, page_arg, to_int
-from app.timeutil import today
-
 from app.rooms import roomlist
 from app.rooms.services import SlotTaken
+from app.timeutil import today
 
 from . import attendance as attendance_rules
 from . import closing, live, queries, rsvp, services
@@ -24,7 +23,6 @@ from .blueprint import bp
 from .forms import AttendanceForm, ItemForm, MeetingForm
 from .models import AttendanceStatus, Meeting, MeetingSeries
 from .workflow import moves_for
-
 
 # The series pages are the office's and the administrators' (views_series.py guards them itself).
 SERIES_ENDPOINTS = ("meetings.series_list", "meetings.series_new", "meetings.series_edit")
@@ -61,7 +59,8 @@ def index():
     page = queries.past(page_arg(), ids)
     form = _slot_form() if current_user.has_any_role(Role.OFFICE) else None
     return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form, chosen=chosen,
-                           series_options=[(s.id, s.label) for s in shown], counts=queries.item_counts(upcoming + list(page.items)))
+                           series_options=[(s.id, s.label) for s in shown],
+                           counts=queries.item_counts(upcoming + list(page.items)))
 
 
 def _slot_form(formdata=None, of=None) -> MeetingForm:
