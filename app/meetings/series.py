@@ -4,7 +4,7 @@ Who belongs to a series decides who sees its meetings, adds items, answers the n
 the liaison series' members are the departments' liaisons (as before series existed); a group's are the
 people named on it. The office runs every series and sees all of them."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, false, or_, select
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -40,8 +40,15 @@ def all_series(active_only: bool = False) -> list[MeetingSeries]:
 
 
 def visible_series(user) -> list[MeetingSeries]:
-    """The series whose meetings this person sees: all for the office, else those they belong to."""
-    return [s for s in all_series() if may_see(user, s)]
+    """The series whose meetings this person sees: all for the office, else those they belong to (one query)."""
+    liaison_series()
+    query = select(MeetingSeries)
+    if not user.has_any_role(Role.OFFICE):
+        mine = select(meeting_series_members.c.series_id).where(meeting_series_members.c.user_id == user.id)
+        kinds = MeetingSeries.kind == SeriesKind.LIAISON.value if user.has_any_role(Role.LIAISON) else false()
+        query = query.where(or_(kinds, MeetingSeries.id.in_(mine)))
+    return list(db.session.scalars(query.order_by(MeetingSeries.kind != SeriesKind.LIAISON.value,
+                                                  MeetingSeries.name)))
 
 
 def members(series: MeetingSeries) -> list[User]:

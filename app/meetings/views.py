@@ -207,8 +207,10 @@ def presence(meeting_id: int):
     """Called by each open screen every few seconds: note this person, answer with who else is here."""
     viewer = viewer_for(meeting_id)
     live.touch(meeting_id, current_user)
+    group = viewer.meeting.series
+    members = {person.id for person in group.members} if group.is_group else None
     return render_template("meetings/_presence.html", meeting=viewer.meeting,
-                           audience=live.present(meeting_id))
+                           audience=live.present(meeting_id, members))
 
 
 @bp.post("/<int:meeting_id>/status")

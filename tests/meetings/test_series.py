@@ -131,3 +131,21 @@ def test_the_minutes_name_the_series_and_list_every_members_attendance(client, l
     assert "liaison:" not in minutes
     # The minutes' notice went to the members only.
     assert _notified("is closed") == {m.id for m in members}
+
+
+def test_the_home_card_offers_a_liaison_only_meetings_they_may_open(client, make_meeting, group, hr_liaison):
+    group_meeting, liaison_meeting = make_meeting(days=2), make_meeting(days=4)
+    group_meeting.series_id = group.id
+    db.session.commit()
+    _sign_in(client, hr_liaison)
+    home = client.get("/").get_data(as_text=True)
+    assert f"/meetings/{liaison_meeting.id}\"" in home and f"/meetings/{group_meeting.id}\"" not in home
+
+
+def test_the_live_screen_names_the_members_present(client, make_meeting, group, members):
+    meeting = make_meeting()
+    meeting.series_id = group.id
+    db.session.commit()
+    _sign_in(client, members[1])  # an employee member: named, not merely counted
+    body = client.post(f"/meetings/{meeting.id}/presence").get_data(as_text=True)
+    assert "Members on this page now:" in body and "Engineer Zhou" in body
