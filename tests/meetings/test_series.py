@@ -90,6 +90,10 @@ def test_a_member_adds_an_item_and_a_liaison_who_is_not_a_member_gets_404(client
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     assert item.title == "样机延期 😀" and item.department_id == engineer.department_id
     assert f"/meetings/{meeting.id}" in client.get("/meetings/").get_data(as_text=True)
+    # The liaison meeting is not theirs: the group does not make them a liaison.
+    liaison_meeting = make_meeting(days=9)
+    assert client.get(f"/meetings/{liaison_meeting.id}").status_code == 404
+    assert client.get("/meetings/new").status_code == 403
 
     _sign_in(client, hr_liaison)
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
