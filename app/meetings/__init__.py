@@ -8,7 +8,7 @@ from app.main.dashboard import Card, register_card
 from app.navigation import NavItem, register_nav
 from app.spreadsheets import markdown_text
 
-from . import views, views_actions, views_items, views_minutes, views_notices  # noqa: F401  (routes join the blueprints)
+from . import views, views_actions, views_items, views_minutes, views_notices, views_series  # noqa: F401  (routes join the blueprints)
 from .blueprint import actions_bp, bp
 from .card import render_card
 from .demo import seed_demo

@@ -15,8 +15,8 @@ from app.auth.services import active_departments, liaison_names
 from app.extensions import db
 from app.forms import clean_text
 
-from . import rsvp
-from .models import Attendance, AttendanceStatus, Meeting, MeetingAnswer, Presence
+from . import rsvp, series
+from .models import Attendance, AttendanceStatus, Meeting, MeetingAnswer, MemberAttendance, Presence
 from .services import MeetingError, Viewer, bump_open, require_open
 
 SUBSTITUTE_LENGTH = 80
@@ -27,14 +27,26 @@ ANSWERED = {rsvp.ATTEND: AttendanceStatus.PRESENT, rsvp.SUBSTITUTE: AttendanceSt
             rsvp.DECLINE: AttendanceStatus.ABSENT}
 
 
-def attendance(meeting: Meeting) -> dict[int, Attendance]:
-    rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
-    return {row.department_id: row for row in rows}
+def _model(meeting: Meeting):
+    """A group's attendance is per member, the liaison meeting's per department."""
+    return MemberAttendance if meeting.series.is_group else Attendance
+
+
+def attendance(meeting: Meeting) -> dict[int, Attendance | MemberAttendance]:
+    """The recorded rows by department (liaison meeting) or by member (group)."""
+    model = _model(meeting)
+    rows = db.session.scalars(select(model).where(model.meeting_id == meeting.id))
+    return {_key(row): row for row in rows}
+
+
+def _key(row) -> int:
+    return row.user_id if isinstance(row, MemberAttendance) else row.department_id
 
 
 def is_confirmed(meeting: Meeting) -> bool:
     """Whether the office has saved attendance for this meeting (saving writes every department's row)."""
-    return db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id).limit(1)) is not None
+    model = _model(meeting)
+    return db.session.scalar(select(model.id).where(model.meeting_id == meeting.id).limit(1)) is not None
 
 
 def seen_during(meeting: Meeting) -> dict[int, list[User]]:
@@ -61,6 +73,15 @@ class Attendee:
     answer: MeetingAnswer | None = None  # the liaison's answer to the notice (rsvp.py)
 
     @property
+    def key(self) -> int:
+        """What the attendance form's fields are named by: the department's id."""
+        return self.department.id
+
+    @property
+    def label(self) -> str:
+        return str(self.department)
+
+    @property
     def status(self) -> str:
         """The recorded status, else the one presence suggests, else the liaison's answer."""
         if self.record is not None:
@@ -80,9 +101,59 @@ class Attendee:
         return ", ".join(self.seen)[:SUBSTITUTE_LENGTH]
 
 
-def attendees(meeting: Meeting) -> list[Attendee]:
-    """Every department with its liaison and attendance, by department code; for a closed meeting as
-    they stood at the close (departments and liaisons added or changed later do not appear)."""
+@dataclass(frozen=True)
+class MemberAttendee:
+    """A member at a group's meeting: the office's record, whether they were seen on the live screen, and
+    their answer to the notice. Same face as Attendee, so the attendance form and the minutes serve both."""
+    person: User
+    record: MemberAttendance | None
+    seen: bool = False
+    answer: MeetingAnswer | None = None
+    liaison = ""  # a member speaks for themselves: no liaison line
+
+    @property
+    def key(self) -> int:
+        return self.person.id
+
+    @property
+    def label(self) -> str:
+        return f"{self.person.name} · {self.person.department}" if self.person.department else self.person.name
+
+    @property
+    def status(self) -> str:
+        if self.record is not None:
+            return self.record.status
+        if self.seen:
+            return AttendanceStatus.PRESENT.value
+        return ANSWERED.get(self.answer.answer if self.answer else "", AttendanceStatus.ABSENT).value
+
+    @property
+    def substitute(self) -> str:
+        if self.record is not None:
+            return self.record.substitute
+        if self.status == AttendanceStatus.SUBSTITUTE and self.answer and self.answer.substitute:
+            return self.answer.substitute.name[:SUBSTITUTE_LENGTH]
+        return ""
+
+
+def _member_attendees(meeting: Meeting) -> list[MemberAttendee]:
+    """The group's members (and anyone recorded who has left it), by name; once closed, as recorded."""
+    records = attendance(meeting)
+    if not meeting.is_open:
+        return sorted((MemberAttendee(row.user, row) for row in records.values()), key=lambda a: a.person.name)
+    people = {person.id: person for person in series.members(meeting.series)}
+    people.update({row.user_id: row.user for row in records.values()})
+    seen = {user.id for users in seen_during(meeting).values() for user in users}
+    answered = rsvp.answers_by_person(meeting)
+    return [MemberAttendee(p, records.get(p.id), p.id in seen, answered.get(p.id))
+            for p in sorted(people.values(), key=lambda p: p.name)]
+
+
+def attendees(meeting: Meeting) -> list:
+    """Every department with its liaison and attendance, by department code (a group: every member); for a
+    closed meeting as they stood at the close (departments and liaisons added or changed later do not appear)."""
+    if meeting.series.is_group:
+        return _member_attendees(meeting)
     if meeting.is_open:
         return _current_attendees(meeting)
     rows = sorted(attendance(meeting).values(), key=lambda row: row.department.code)
@@ -102,7 +173,12 @@ def _current_attendees(meeting: Meeting) -> list[Attendee]:
 
 def freeze_attendance(meeting: Meeting) -> None:
     """At the close: give every department a row (as presence suggests unless recorded) that keeps its
-    liaison's name."""
+    liaison's name; at a group's meeting every member a row."""
+    if meeting.series.is_group:
+        for attendee in _member_attendees(meeting):
+            db.session.add(attendee.record or MemberAttendance(meeting_id=meeting.id, user_id=attendee.person.id,
+                                                               status=attendee.status, substitute=attendee.substitute))
+        return
     for attendee in _current_attendees(meeting):
         row = attendee.record or Attendance(meeting_id=meeting.id, department_id=attendee.department.id,
                                             status=attendee.status, substitute=attendee.substitute)
@@ -111,27 +187,29 @@ def freeze_attendance(meeting: Meeting) -> None:
 
 
 def record_attendance(viewer: Viewer, entries: dict[int, tuple[str, str]]) -> None:
-    """entries: department id → (present / substitute / absent, substitute's name)."""
+    """entries: department id (a group: member id) → (present / substitute / absent, substitute's name)."""
     require_open(viewer.meeting)
     # The meeting's lock first, then the rows as they are now: two people saving attendance at once both
     # save (the later one wins), instead of both inserting a department's first row.
     bump_open(viewer.meeting.id, layout=True)
     existing = attendance(viewer.meeting)
-    for department_id, (status, substitute) in entries.items():
+    group = viewer.meeting.series.is_group
+    for key, (status, substitute) in entries.items():
         if AttendanceStatus.of(status) is None:
             continue
-        row = existing.get(department_id) or Attendance(meeting_id=viewer.meeting.id, department_id=department_id)
-        row.status, row.substitute = status, _substitute(department_id, status, substitute)
+        row = existing.get(key) or (MemberAttendance(meeting_id=viewer.meeting.id, user_id=key) if group
+                                    else Attendance(meeting_id=viewer.meeting.id, department_id=key))
+        who = db.session.get(User, key).name if group else db.session.get(Department, key)
+        row.status, row.substitute = status, _substitute(who, status, substitute)
         db.session.add(row)
     db.session.commit()
 
 
-def _substitute(department_id: int, status: str, typed: str) -> str:
+def _substitute(department, status: str, typed: str) -> str:
     """The substitute's name as stored: required when someone came in the liaison's place, one line of at most
-    80 characters; a refusal names the department, since the form has a name field per department."""
+    80 characters; a refusal names the department (or member), since the form has a name field for each."""
     if status != AttendanceStatus.SUBSTITUTE:
         return ""
-    department = db.session.get(Department, department_id)
     try:
         name = clean_text(typed).strip()
     except ValueError:

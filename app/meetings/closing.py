@@ -3,14 +3,12 @@ every liaison is told), and amendments to the locked minutes."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from app.auth.roles import Role
-from app.auth.services import users_with_role
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, notify
 from app.timeutil import to_local, to_utc, utcnow
 
-from . import live, notices, queries
+from . import live, notices, queries, series
 from .attendance import freeze_attendance, is_confirmed
 from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
 from .services import MeetingConflict, MeetingError, Viewer, next_slot
@@ -55,11 +53,13 @@ def _claim_status(meeting: Meeting, move) -> None:
 def following_meeting(meeting: Meeting) -> Meeting:
     """The next open meeting after this one, created on the weekly default when there is none yet."""
     nxt = db.session.scalar(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED, Meeting.id != meeting.id,
+                                                  Meeting.series_id == meeting.series_id,
                                                   Meeting.starts_at > meeting.starts_at)
                             .order_by(Meeting.starts_at).limit(1))
     if nxt is None:
         start, place = next_slot(meeting)
-        nxt = Meeting(starts_at=to_utc(start), place=place, created_by_id=meeting.created_by_id)
+        nxt = Meeting(series_id=meeting.series_id, starts_at=to_utc(start), place=place,
+                      created_by_id=meeting.created_by_id)
         db.session.add(nxt)
         db.session.flush()
         notices.announce(nxt)  # a meeting created for the carried-over items: liaisons get the notice
@@ -89,11 +89,17 @@ def close_meeting(viewer: Viewer) -> None:
     _freeze_minutes(meeting)
     meeting.status, meeting.closed_at, meeting.closed_by_id = MeetingStatus.CLOSED, utcnow(), viewer.user.id
     live.bump(meeting.id, layout=True, followup=True)
-    notify(users_with_role(Role.LIAISON),
-           _l("The liaison meeting of %(day)s is closed; the minutes are ready.",
-              day=to_local(meeting.starts_at).strftime("%Y-%m-%d")),
+    notify(series.members(meeting.series), _closed_message(meeting),
            link=path_for("meetings.minutes", meeting_id=meeting.id), kind=Kind.MINUTES, commit=False)
     db.session.commit()
+
+
+def _closed_message(meeting: Meeting):
+    day = to_local(meeting.starts_at).strftime("%Y-%m-%d")
+    if meeting.series.is_group:
+        return _l("The meeting of %(series)s on %(day)s is closed; the minutes are ready.",
+                  series=meeting.series.both_names, day=day)
+    return _l("The liaison meeting of %(day)s is closed; the minutes are ready.", day=day)
 
 
 def _freeze_minutes(meeting: Meeting) -> None:

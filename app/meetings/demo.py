@@ -1,4 +1,5 @@
-"""Demo data for `flask seed-demo`: last week's closed meeting with its action items, and this week's."""
+"""Demo data for `flask seed-demo`: last week's closed liaison meeting with its action items, this week's, and
+the project coordination group's next meeting."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from app.extensions import db
 from app.timeutil import to_utc, today, utcnow
 
 from .attendance import freeze_attendance
-from .models import ActionEvent, ActionItem, AgendaItem, Attendance, Meeting
+from .models import ActionEvent, ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, SeriesKind
 from .workflow import ActionState, ItemStatus, MeetingStatus
 
 OPEN, STARTED, ACCEPTED, DISCUSSED = ActionState.OPEN, ActionState.STARTED, ActionState.ACCEPTED, ItemStatus.DISCUSSED
@@ -69,4 +70,27 @@ def seed_demo() -> None:
                               details="Lab air-conditioning fails at night; researchers working late need it.",
                               department_id=departments["RD"].id, addressed_to_id=departments["LOG"].id,
                               urgency="urgent", minutes_budget=10, created_by_id=users["liaison-rd"].id))
+    _seed_group(departments, users, monday + timedelta(days=9))
     db.session.commit()
+
+
+GROUP_MEMBERS = ("liaison-prod", "employee", "liaison-qa", "liaison-pur", "liaison-tech")
+GROUP_ITEMS = (("information", "样机进度：结构件已到货", "Prototype: the structural parts arrived.", "PROD"),
+               ("problem", "检测设备排期冲突", "The test bench is booked twice next week.", "QA"),
+               ("need", "需要采购两台示波器", "Two oscilloscopes are needed for the integration tests.", "RD"))
+
+
+def _seed_group(departments, users, day) -> None:
+    """The project coordination group (专项项目协同小组): five people of five departments, and its weekly
+    progress sync with a few items."""
+    people = [users[login] for login in GROUP_MEMBERS if login in users]
+    group = MeetingSeries(name="专项项目协同小组", name_en="Project coordination group", kind=SeriesKind.GROUP.value,
+                          place="研发楼 2F 项目室", members=people)
+    sync = Meeting(series=group, starts_at=to_utc(datetime.combine(day, time(15, 0))), place=group.place,
+                   created_by_id=users["office"].id)
+    db.session.add_all([group, sync])
+    db.session.flush()
+    for position, (kind, title, details, code) in enumerate(GROUP_ITEMS, start=1):
+        db.session.add(AgendaItem(meeting_id=sync.id, position=position, kind=kind, title=title, details=details,
+                                  department_id=departments[code].id, minutes_budget=10,
+                                  created_by_id=people[0].id if people else None))

@@ -1,11 +1,13 @@
 """Forms for meetings, agenda items, outcomes, action items and their progress."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -15,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.choices import options
 from app.forms import Form
+from app.rooms.forms import room_choice
 
 from .models import Kind, Urgency
 from .workflow import ItemStatus
@@ -35,10 +38,33 @@ class VersionedForm(Form):
 
 
 class MeetingForm(Form):
-    """Date, time and place of a meeting; the view pre-fills next week's slot."""
+    """Series, date, time and room (or a place typed) of a meeting; the view pre-fills the series' next slot.
+    Without `series` (moving a meeting) the series is not asked."""
+    series_id = SelectField(_l("Series"), coerce=int, validate_choice=False)
     day = DateField(_l("Date"), validators=[DataRequired()])
     time = TimeField(_l("Time"), validators=[DataRequired()])
-    place = StringField(_l("Place"), validators=[Length(max=120)])
+    room_id = SelectField(_l("Meeting room"), coerce=int, validate_choice=False, validators=[Optional()],
+                          description=_l("The room is booked for an hour from the start, through the rooms' "
+                                         "clash check."))
+    place = StringField(_l("Place elsewhere"), validators=[Length(max=120)],
+                        description=_l("Only when no room is chosen, e.g. the workshop floor."))
+
+    def __init__(self, *args, series=None, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if series is None:
+            del self.series_id
+        else:
+            self.series_id.choices = options((s.id, s.label) for s in series)
+        self.room_id.choices = options([(0, _l("— elsewhere (type the place) —"))]
+                                       + [(r.id, room_choice(r)) for r in rooms])
+
+    def validate_series_id(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose a series from the list."))
+
+    def validate_room_id(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose a room from the list."))
 
 
 class AnswerForm(Form):
@@ -130,3 +156,35 @@ class AttendanceForm(Form):
 
 class AmendmentForm(Form):
     text = TextAreaField(_l("Correction"), validators=[DataRequired(), Length(max=2000)])
+
+
+class SeriesForm(Form):
+    """A meeting series: its names, default room or place, and (a group's) members."""
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=80)])
+    member_ids = SelectMultipleField(_l("Members"), coerce=int, validate_choice=False,
+                                     description=_l("Hold Ctrl (or tap) to choose several."))
+    room_id = SelectField(_l("Usual meeting room"), coerce=int, validate_choice=False, validators=[Optional()])
+    place = StringField(_l("Usual place elsewhere"), validators=[Optional(), Length(max=120)])
+    active = BooleanField(_l("Meets (active)"), default=True)
+
+    def __init__(self, *args, people=(), rooms=(), group=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = options([(0, _l("— none —"))] + [(r.id, room_choice(r)) for r in rooms])
+        if group:
+            self.member_ids.choices = options((u.id, f"{u.name} · {u.department}" if u.department else u.name)
+                                              for u in people)
+        else:
+            # The liaison meeting's members are the departments' liaisons, and it always meets.
+            del self.member_ids
+            del self.active
+
+    def values(self) -> dict:
+        values = {"name": (self.name.data or "").strip(), "name_en": (self.name_en.data or "").strip(),
+                  "place": (self.place.data or "").strip(), "room_id": self.room_id.data or None}
+        if "active" in self:
+            values["active"] = bool(self.active.data)
+        return values
+
+    def members(self) -> tuple:
+        return tuple(self.member_ids.data or ()) if "member_ids" in self else ()

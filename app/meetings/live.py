@@ -118,11 +118,13 @@ class Audience:
     others: int
 
 
-def present(meeting_id: int) -> Audience:
-    """People who had the live screen open within the last few seconds. The meeting is the liaisons'
-    meeting, so the header names them with their department; office staff are only counted."""
+def present(meeting_id: int, member_ids=None) -> Audience:
+    """People who had the live screen open within the last few seconds. The liaison meeting is the liaisons'
+    meeting, so the header names them with their department (a group's meeting: its members, `member_ids`);
+    office staff are only counted."""
     since = utcnow() - PRESENCE_WINDOW
     rows = db.session.scalars(select(Presence).where(Presence.meeting_id == meeting_id, Presence.seen_at >= since))
     people = [row.user for row in rows]
-    liaisons = sorted((u for u in people if u.has_any_role(Role.LIAISON)), key=lambda u: u.name)
+    named = (lambda u: u.id in member_ids) if member_ids is not None else (lambda u: u.has_any_role(Role.LIAISON))
+    liaisons = sorted((u for u in people if named(u)), key=lambda u: u.name)
     return Audience(liaisons=liaisons, others=len(people) - len(liaisons))

@@ -29,6 +29,13 @@ class Minutes:
     def day(self) -> str:
         return to_local(self.meeting.starts_at).strftime("%Y-%m-%d")
 
+    @property
+    def title(self) -> str:
+        """The heading names the series: the liaison meeting's as it always was, a group's by its name."""
+        if self.meeting.series.is_group:
+            return _("Minutes of %(series)s, %(day)s", series=self.meeting.series.label, day=self.day)
+        return _("Minutes of the liaison meeting, %(day)s", day=self.day)
+
 
 def gather(meeting) -> Minutes:
     """Everything the minutes show; for a closed meeting as it stood at the close (action items'
@@ -51,10 +58,11 @@ def _attendance_text(attendee) -> str:
 
 
 def attendee_line(attendee) -> str:
-    """The department, who its liaison is and whether they came, e.g. "Production (liaison: Li Ming): present"."""
+    """The department, who its liaison is and whether they came, e.g. "Production (liaison: Li Ming): present";
+    at a group's meeting the member, e.g. "Li Ming · Production: present"."""
     if not attendee.liaison:
-        return f"{attendee.department}: {_attendance_text(attendee)}"
-    return _("%(department)s (liaison: %(name)s): %(attendance)s", department=attendee.department,
+        return f"{attendee.label}: {_attendance_text(attendee)}"
+    return _("%(department)s (liaison: %(name)s): %(attendance)s", department=attendee.label,
              name=attendee.liaison, attendance=_attendance_text(attendee))
 
 
@@ -91,7 +99,7 @@ def as_docx(minutes: Minutes) -> bytes:
     doc = _CleanDocument()
     doc.styles["Normal"].font.size = Pt(11)
     meeting = minutes.meeting
-    doc.add_heading(_("Minutes of the liaison meeting, %(day)s", day=minutes.day), level=1)
+    doc.add_heading(minutes.title, level=1)
     doc.add_paragraph(_("Place: %(place)s · Status: %(status)s", place=meeting.place or "—",
                         status=meeting.status_enum.label))
     doc.add_heading(_("Attendees"), level=2)

@@ -1,9 +1,10 @@
 """Liaison meetings, their agenda items, attendance, presence, and the action items that follow."""
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.auth.models import Department, User
 from app.choices import LabelledEnum
@@ -39,6 +40,59 @@ class AttendanceStatus(LabelledEnum):
     ABSENT = "absent", _l("absent")
 
 
+class SeriesKind(LabelledEnum):
+    """The liaison meeting (its members are the departments' liaisons, attendance per department) or a group
+    such as a project coordination group (专项项目协同小组: named members, attendance per member)."""
+    LIAISON = "liaison", _l("liaison meeting")
+    GROUP = "group", _l("group with named members")
+
+
+meeting_series_members = Table(
+    "meeting_series_members", db.metadata,
+    Column("series_id", Integer, ForeignKey("meeting_series.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
+class MeetingSeries(db.Model):
+    """A run of meetings sharing members, a default place or room, and follow-ups. Exactly one is the liaison
+    meeting (created by migration 0025); the office adds groups with their own members."""
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))  # the Chinese (or only) name
+    name_en: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    kind: Mapped[str] = mapped_column(String(20), default=SeriesKind.GROUP.value)
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    place: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(secondary=meeting_series_members, order_by="User.name")
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == SeriesKind.GROUP
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the English one when there is one)."""
+        locale = str(get_locale() or "zh")
+        return self.name_en if self.name_en and not locale.startswith("zh") else self.name
+
+    @property
+    def kind_enum(self) -> SeriesKind:
+        return SeriesKind(self.kind)
+
+    @property
+    def both_names(self) -> str:
+        """For calendar entries and e-mail subjects, read in either language."""
+        return f"{self.name} / {self.name_en}" if self.name_en else self.name
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Meeting(db.Model):
     """A weekly liaison meeting: when and where, how far it has got, and the counters its open screens poll.
 
@@ -50,6 +104,7 @@ class Meeting(db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.COLLECTING.value, index=True)
@@ -66,6 +121,7 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
+    series: Mapped[MeetingSeries] = relationship(lazy="joined")
 
     @property
     def is_open(self) -> bool:
@@ -74,6 +130,32 @@ class Meeting(db.Model):
     @property
     def status_enum(self) -> MeetingStatus:
         return MeetingStatus(self.status)
+
+
+LIAISON_NAME, LIAISON_NAME_EN = "部门联络员会议", "Liaison meeting"
+
+
+def find_liaison_series(session) -> MeetingSeries:
+    """The liaison series, created when missing: migration 0025 creates it, but a database built from the
+    models (tests, a fresh demo) gets it on first use."""
+    series = session.scalar(select(MeetingSeries).where(MeetingSeries.kind == SeriesKind.LIAISON.value)
+                            .order_by(MeetingSeries.id).limit(1))
+    if series is None:
+        series = MeetingSeries(name=LIAISON_NAME, name_en=LIAISON_NAME_EN, kind=SeriesKind.LIAISON.value)
+        session.add(series)
+    return series
+
+
+@event.listens_for(Session, "before_flush")
+def _liaison_by_default(session, _context, _instances) -> None:
+    """A meeting created without a series is a liaison meeting: the follow-up meeting of a close, tasks and
+    reports, and every test that predates series keep working unchanged."""
+    pending = [m for m in session.new if isinstance(m, Meeting) and m.series_id is None and m.series is None]
+    if pending:
+        with session.no_autoflush:
+            series = find_liaison_series(session)
+        for meeting in pending:
+            meeting.series = series
 
 
 class AgendaItem(db.Model):
@@ -160,6 +242,29 @@ class Attendance(db.Model):
     liaison_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     department: Mapped[Department] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return str(self.department)
+
+
+class MemberAttendance(db.Model):
+    """Whether a member of a group series was at one of its meetings, or who came in their place (the liaison
+    meeting keeps its attendance per department, above)."""
+    __tablename__ = "meeting_member_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_meeting_member_attendance_meeting_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=AttendanceStatus.ABSENT.value)
+    substitute: Mapped[str] = mapped_column(String(80), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return self.user.name
 
 
 class Presence(db.Model):

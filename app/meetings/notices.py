@@ -8,14 +8,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app.auth.roles import Role
-from app.auth.services import users_with_role
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, ics, notify
 from app.notifications.outbox import absolute
 from app.timeutil import to_local, utcnow
 
+from . import series
 from .models import Meeting
 from .workflow import MeetingStatus
 
@@ -26,7 +25,7 @@ LENGTH = timedelta(hours=1)  # the calendar entry's length; the meeting itself h
 def calendar_file(meeting: Meeting) -> str:
     link = path_for("meetings.detail", meeting_id=meeting.id)
     return ics.event(uid=f"meeting-{meeting.id}@officehub", starts=meeting.starts_at, ends=meeting.starts_at + LENGTH,
-                     summary="部门联络员会议 / Liaison meeting", location=meeting.place, url=absolute(link),
+                     summary=meeting.series.both_names, location=meeting.place, url=absolute(link),
                      sequence=meeting.sequence or 0, now=utcnow())
 
 
@@ -34,15 +33,32 @@ def _when(meeting: Meeting) -> str:
     return to_local(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
 
 
-def announce(meeting: Meeting, moved: bool = False) -> None:
-    """Tell every liaison (in the caller's transaction)."""
+def _message(meeting: Meeting, moved: bool):
+    when, place = _when(meeting), meeting.place
+    if meeting.series.is_group:
+        name = meeting.series.both_names
+        if moved:
+            return _l("The meeting of %(series)s has moved to %(when)s, %(place)s.", series=name, when=when,
+                      place=place)
+        return _l("%(series)s meets on %(when)s, %(place)s: add your items to the agenda.", series=name, when=when,
+                  place=place)
     if moved:
-        message = _l("The liaison meeting has moved to %(when)s, %(place)s.", when=_when(meeting), place=meeting.place)
-    else:
-        message = _l("Liaison meeting on %(when)s, %(place)s: add your items to the agenda.",
-                     when=_when(meeting), place=meeting.place)
-    notify(users_with_role(Role.LIAISON), message, link=path_for("meetings.detail", meeting_id=meeting.id),
-           kind=Kind.MEETING_NOTICE, attachment=calendar_file(meeting), commit=False)
+        return _l("The liaison meeting has moved to %(when)s, %(place)s.", when=when, place=place)
+    return _l("Liaison meeting on %(when)s, %(place)s: add your items to the agenda.", when=when, place=place)
+
+
+def announce(meeting: Meeting, moved: bool = False) -> None:
+    """Tell every member of the meeting's series (in the caller's transaction): the liaisons, or a group's."""
+    notify(series.members(meeting.series), _message(meeting, moved),
+           link=path_for("meetings.detail", meeting_id=meeting.id), kind=Kind.MEETING_NOTICE,
+           attachment=calendar_file(meeting), commit=False)
+
+
+def _reminder(meeting: Meeting):
+    if meeting.series.is_group:
+        return _l("Reminder: %(series)s meets at %(when)s, %(place)s.", series=meeting.series.both_names,
+                  when=_when(meeting), place=meeting.place)
+    return _l("Reminder: the liaison meeting starts at %(when)s, %(place)s.", when=_when(meeting), place=meeting.place)
 
 
 def remind_upcoming() -> str:
@@ -58,9 +74,7 @@ def remind_upcoming() -> str:
                                      .execution_options(synchronize_session=False)).rowcount
         if claimed != 1:
             continue
-        notify(users_with_role(Role.LIAISON),
-               _l("Reminder: the liaison meeting starts at %(when)s, %(place)s.", when=_when(meeting),
-                  place=meeting.place),
+        notify(series.members(meeting.series), _reminder(meeting),
                link=path_for("meetings.detail", meeting_id=meeting.id), kind=Kind.MEETING_REMINDER,
                attachment=calendar_file(meeting), commit=False)
         sent += 1

@@ -27,13 +27,18 @@ _NAME_ONLY = (load_only(User.id, User.name), lazyload(User.department), lazyload
 
 # --- meetings and their agenda --------------------------------------------------------------------
 
-def upcoming() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
-                                   .order_by(Meeting.starts_at)))
+def upcoming(series_ids=None) -> list[Meeting]:
+    """Meetings not closed yet, of the series given (every series when None)."""
+    query = select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
+    if series_ids is not None:
+        query = query.where(Meeting.series_id.in_(list(series_ids)))
+    return list(db.session.scalars(query.order_by(Meeting.starts_at)))
 
 
-def past(page: int):
+def past(page: int, series_ids=None):
     query = select(Meeting).where(Meeting.status == MeetingStatus.CLOSED).order_by(Meeting.starts_at.desc())
+    if series_ids is not None:
+        query = query.where(Meeting.series_id.in_(list(series_ids)))
     return db.paginate(query, page=page, per_page=PAST_PAGE_SIZE, error_out=False)
 
 
@@ -130,12 +135,14 @@ def _followups_query(meeting: Meeting):
         return (select(ActionItem).join(FollowupReview, FollowupReview.action_id == ActionItem.id)
                 .where(FollowupReview.meeting_id == meeting.id))
     return (select(ActionItem).join(Meeting, ActionItem.meeting_id == Meeting.id)
-            .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at))
+            .where(ActionItem.state != ActionState.ACCEPTED, Meeting.starts_at < meeting.starts_at,
+                   Meeting.series_id == meeting.series_id))
 
 
 def followups(meeting: Meeting, limit: int | None = None) -> list[ActionItem]:
-    """Every action item from earlier meetings not yet accepted (the first `limit` by deadline); for a closed
-    meeting, as it was reviewed. Loaded with what a follow-up row shows: owner's name, the source meeting's date."""
+    """Every action item from the series' earlier meetings not yet accepted (the first `limit` by deadline);
+    for a closed meeting, as it was reviewed. Loaded with what a follow-up row shows: owner's name, the
+    source meeting's date."""
     query = _followups_query(meeting).options(*_ROW_OPTIONS).order_by(ActionItem.deadline, ActionItem.id)
     return list(db.session.scalars(query.limit(limit)).unique())
 

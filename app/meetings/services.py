@@ -12,11 +12,12 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, notify
+from app.rooms import holds
 from app.timeutil import MAX_DAY, to_local, to_utc, utcnow
 from app.workflow import allowed
 
-from . import live, notices
-from .models import AgendaItem, Meeting
+from . import live, notices, series
+from .models import AgendaItem, Meeting, MeetingSeries
 from .workflow import MEETING_TRANSITIONS, ItemStatus, actors_of
 
 DEFAULT_TIME = time(9, 0)
@@ -42,7 +43,15 @@ class Viewer:
 
     @property
     def can_add(self) -> bool:
-        return self.meeting.is_open and (self.is_office or self.user.department_id is not None)
+        """The office, or someone of a department: any liaison at the liaison meeting, a member at a group's."""
+        if not self.meeting.is_open or not (self.is_office or self.user.department_id is not None):
+            return False
+        return self.is_office or not self.meeting.series.is_group or series.is_member(self.user, self.meeting.series)
+
+    @property
+    def answers_notice(self) -> bool:
+        """A member of the meeting's series: a liaison at the liaison meeting, a named member at a group's."""
+        return series.is_member(self.user, self.meeting.series)
 
     @property
     def can_run(self) -> bool:
@@ -62,22 +71,22 @@ class Viewer:
 
 # --- scheduling -----------------------------------------------------------------------------------
 
-def latest_meeting() -> Meeting | None:
-    """The last meeting within the years the forms allow: one dated 9999 before they were bounded must not
-    make next week's slot a date no calendar holds (it broke /meetings/ for every office user)."""
+def latest_meeting(series_id: int) -> Meeting | None:
+    """The series' last meeting within the years the forms allow: one dated 9999 before they were bounded must
+    not make next week's slot a date no calendar holds (it broke /meetings/ for every office user)."""
     last_day = datetime.combine(MAX_DAY, time.min)
-    return db.session.scalar(select(Meeting).where(Meeting.starts_at < last_day)
+    return db.session.scalar(select(Meeting).where(Meeting.starts_at < last_day, Meeting.series_id == series_id)
                              .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
-def next_slot(after: Meeting | None = None) -> tuple[datetime, str]:
-    """Same weekday, time and place as the last meeting, one week on (and not in the past); a week whose day
-    is a holiday or a closure on the office's calendar meets on the next working day instead."""
-    last = after or latest_meeting()
+def next_slot(after: Meeting | None = None, of: MeetingSeries | None = None) -> tuple[datetime, str]:
+    """Same weekday, time and place as the series' last meeting, one week on (and not in the past); a week
+    whose day is a holiday or a closure on the office's calendar meets on the next working day instead."""
+    last = after or latest_meeting((of or series.liaison_series()).id)
     now_local = to_local(utcnow()).replace(tzinfo=None)
     if last is None:
         start = datetime.combine(now_local.date() + timedelta(days=7 - now_local.weekday()), DEFAULT_TIME)
-        return _on_a_working_day(start), ""
+        return _on_a_working_day(start), of.place if of is not None else ""
     start = to_local(last.starts_at).replace(tzinfo=None) + timedelta(days=7)
     while start < now_local:
         start += timedelta(days=7)
@@ -88,13 +97,32 @@ def _on_a_working_day(start: datetime) -> datetime:
     return datetime.combine(next_working_day(start.date()), start.time())
 
 
-def create_meeting(user: User, starts_local: datetime, place: str) -> Meeting:
-    meeting = Meeting(starts_at=to_utc(starts_local), place=place.strip(), created_by_id=user.id)
+def create_meeting(user: User, starts_local: datetime, place: str, of: MeetingSeries | None = None,
+                   room_id: int | None = None) -> Meeting:
+    """Schedule a meeting of the series (the liaison meeting by default), holding the room when one is chosen
+    (SlotTaken, nothing saved, when someone holds it then), and tell the series' members."""
+    of = of or series.liaison_series()
+    meeting = Meeting(series=of, starts_at=to_utc(starts_local), place=place.strip(), created_by_id=user.id)
     db.session.add(meeting)
     db.session.flush()
+    hold_room(meeting, user, room_id)
     notices.announce(meeting)
     db.session.commit()
     return meeting
+
+
+def hold_room(meeting: Meeting, user: User, room_id: int | None) -> None:
+    """Book (or move, or let go of) the meeting's room through the rooms' one clash check; a booked room is
+    also the meeting's place, so notices and the calendar entry name it."""
+    booking = holds.hold_for_meeting(meeting, user, room_id, notices.LENGTH)
+    if booking is not None:
+        meeting.place = booking.room.name[:120]
+
+
+def room_of(meeting: Meeting) -> int:
+    """The room the meeting holds (0: none, its place is free text)."""
+    booking = holds.booking_of_meeting(meeting.id)
+    return booking.room_id if booking is not None else 0
 
 
 # --- the agenda -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Meeting pages: the list, scheduling, the live shared screen and its poll, status and attendance."""
 from datetime import datetime
 
-from flask import flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,56 +9,104 @@ from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.extensions import db
 from app.forms import attach_error
-from app.htmx import redirect_after_post, render_form
+from app.htmx import redirect_after_post, render, render_form
 from app.pagecache import cached_page
-from app.params import int_arg, page_arg
+from app.params import int_arg, page_arg, to_int
+from app.rooms import roomlist
+from app.rooms.services import SlotTaken
 from app.timeutil import today
 
 from . import attendance as attendance_rules
 from . import closing, live, queries, rsvp, services
+from . import series as series_rules
 from .blueprint import bp
 from .forms import AttendanceForm, ItemForm, MeetingForm
-from .models import AttendanceStatus, Meeting
+from .models import AttendanceStatus, Meeting, MeetingSeries
 from .workflow import moves_for
+
+# The series pages are the office's and the administrators' (views_series.py guards them itself).
+SERIES_ENDPOINTS = ("meetings.series_list", "meetings.series_new", "meetings.series_edit")
 
 
 @bp.before_request
 @login_required
-@role_required(Role.OFFICE, Role.LIAISON)
 def guard():
-    """The meeting belongs to the office and the department liaisons; checked once for every route here."""
+    """The meetings belong to the office, the department liaisons and the members of a group series; checked
+    once for every route here (which meetings each sees: viewer_for)."""
+    if request.endpoint in SERIES_ENDPOINTS:
+        return
+    if not (current_user.has_any_role(Role.OFFICE, Role.LIAISON) or series_rules.in_any_group(current_user)):
+        abort(403)
 
 
 def viewer_for(meeting_id: int) -> services.Viewer:
-    return services.Viewer(current_user, db.get_or_404(Meeting, meeting_id))
+    """The meeting for someone who may see it: a group's meeting is its members' and the office's; to anyone
+    else it does not exist (404)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if not series_rules.may_see(current_user, meeting.series):
+        abort(404)
+    return services.Viewer(current_user, meeting)
 
 
 @bp.get("/")
 @cached_page("meetings", "calendar", seconds=60)
 def index():
-    upcoming = queries.upcoming()
-    page = queries.past(page_arg())
+    """Upcoming and past meetings of the series this person sees, optionally of one series."""
+    shown = series_rules.visible_series(current_user)
+    chosen = int_arg("series") or 0
+    ids = [s.id for s in shown if chosen in (0, s.id)]
+    upcoming = queries.upcoming(ids)
+    page = queries.past(page_arg(), ids)
     form = _slot_form() if current_user.has_any_role(Role.OFFICE) else None
-    return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form,
+    return render_template("meetings/index.html", upcoming=upcoming, page=page, form=form, chosen=chosen,
+                           series_options=[(s.id, s.label) for s in shown],
                            counts=queries.item_counts(upcoming + list(page.items)))
 
 
-def _slot_form(formdata=None) -> MeetingForm:
-    start, place = services.next_slot()
-    return MeetingForm(formdata=formdata, data={"day": start.date(), "time": start.time(), "place": place})
+def _slot_form(formdata=None, of=None) -> MeetingForm:
+    """The meeting form filled with the series' next slot (the liaison meeting's unless another is asked for)."""
+    of = of or series_rules.liaison_series()
+    start, place = services.next_slot(of=of)
+    room_id = of.room_id or 0
+    if room_id:
+        place = ""
+    return MeetingForm(formdata=formdata, series=series_rules.all_series(active_only=True),
+                       rooms=roomlist.active_rooms(),
+                       data={"day": start.date(), "time": start.time(), "place": place, "series_id": of.id,
+                             "room_id": room_id})
+
+
+def _chosen_series():
+    chosen = db.session.get(MeetingSeries, int_arg("series") or to_int(request.form.get("series_id")) or 0)
+    return chosen if chosen is not None and chosen.active else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.OFFICE)
 def new():
-    """Schedule a meeting; the form comes filled with next week's slot, so one click is enough."""
-    form = _slot_form(request.form if request.method == "POST" else None)
+    """Schedule a meeting of a series (the liaison meeting unless another is chosen), in a shared room or a
+    place typed; the form comes filled with the series' next slot, so one click is enough."""
+    form = _slot_form(request.form if request.method == "POST" else None, _chosen_series())
     if form.validate_on_submit():
-        meeting = services.create_meeting(current_user, datetime.combine(form.day.data, form.time.data),
-                                          form.place.data or "")
-        flash(_("The meeting is scheduled. Liaisons can add their items now."), "success")
-        return redirect_after_post(url_for("meetings.detail", meeting_id=meeting.id))
+        try:
+            meeting = services.create_meeting(current_user, datetime.combine(form.day.data, form.time.data),
+                                              form.place.data or "", _chosen_series(), form.room_id.data)
+        except SlotTaken as taken:
+            form.room_id.errors = [taken_message(taken)]
+            return render("meetings/new.html", "meetings/new.html", status=409, form=form)
+        else:
+            flash(_("The meeting is scheduled. Members can add their items now.") if meeting.series.is_group
+                  else _("The meeting is scheduled. Liaisons can add their items now."), "success")
+            return redirect_after_post(url_for("meetings.detail", meeting_id=meeting.id))
     return render_form("meetings/new.html", "meetings/new.html", form=form)
+
+
+def taken_message(taken: SlotTaken) -> str:
+    """Who holds the room, and the rooms free then to choose instead (as the booking form offers them); the
+    answer is 409, as for a booking that lost the room."""
+    if not taken.alternatives:
+        return f"{taken} {_('No other room is free at that time; try another time.')}"
+    return f"{taken} {_('Free at that time:')} {', '.join(room.label for room in taken.alternatives)}"
 
 
 def live_context(viewer: services.Viewer, since: int = 0, everything: bool = False) -> dict:
@@ -102,14 +150,14 @@ def new_item_form(viewer: services.Viewer, formdata=None) -> ItemForm:
 @bp.get("/<int:meeting_id>")
 @cached_page("meetings", "tasks", "calendar", seconds=60)
 def detail(meeting_id: int):
-    """The shared screen: agenda, follow-ups and the add form, kept current by a one-second poll."""
+    """The shared screen: agenda, follow-ups and the add form, kept current by the poll (static/meetings.js)."""
     viewer = viewer_for(meeting_id)
     revision = live.revisions(meeting_id).revision
     new_form = new_item_form(viewer)
     context = {**live_context(viewer), **followup_context(viewer)}
     return render_template("meetings/detail.html", revision=revision, new_form=new_form, **context,
                            answer_form=rsvp.answer_form(viewer.meeting, current_user)
-                           if rsvp.answers_notice(current_user, viewer.meeting) else None)
+                           if viewer.answers_notice else None)
 
 
 @bp.get("/<int:meeting_id>/agenda")
@@ -161,8 +209,10 @@ def presence(meeting_id: int):
     """Called by each open screen every few seconds: note this person, answer with who else is here."""
     viewer = viewer_for(meeting_id)
     live.touch(meeting_id, current_user)
+    group = viewer.meeting.series
+    members = {person.id for person in group.members} if group.is_group else None
     return render_template("meetings/_presence.html", meeting=viewer.meeting,
-                           audience=live.present(meeting_id))
+                           audience=live.present(meeting_id, members))
 
 
 @bp.post("/<int:meeting_id>/status")
@@ -199,7 +249,7 @@ def attendance(meeting_id: int):
     viewer = viewer_for(meeting_id)
     form, attendees = AttendanceForm(), attendance_rules.attendees(viewer.meeting)
     if form.validate_on_submit():
-        ids = [a.department.id for a in attendees]
+        ids = [a.key for a in attendees]
         entries = {i: (request.form.get(f"status-{i}", ""), request.form.get(f"substitute-{i}", "")) for i in ids}
         try:
             attendance_rules.record_attendance(viewer, entries)

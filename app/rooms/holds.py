@@ -47,3 +47,32 @@ def release(booking: Booking | None) -> None:
     if booking is not None and booking.status in HOLDING:
         booking.status = BookingStatus.CANCELLED.value
         checks.drop(booking)
+
+
+def booking_of_meeting(meeting_id: int) -> Booking | None:
+    """The booking holding a room for the meeting, if it holds one now."""
+    return db.session.scalar(select(Booking).where(Booking.meeting_id == meeting_id, Booking.status.in_(HOLDING))
+                             .order_by(Booking.id.desc()).limit(1))
+
+
+def hold_for_meeting(meeting, organiser, room_id: int | None, length) -> Booking | None:
+    """Make the meeting's booking match it (in the caller's transaction): the room locked and the slot from
+    the start for `length` checked (SlotTaken naming who holds it, with free rooms); no room ("elsewhere")
+    lets a room it held go."""
+    booking = booking_of_meeting(meeting.id) if meeting.id else None
+    if not room_id:
+        release(booking)
+        return None
+    room = lock_room(room_id)
+    starts_at, ends_at = meeting.starts_at, meeting.starts_at + length
+    check_slot(room, starts_at, ends_at, exclude_ids=(booking.id,) if booking is not None else ())
+    if booking is None:
+        booking = Booking(meeting_id=meeting.id, agenda="", status=BookingStatus.CONFIRMED.value,
+                          organiser_id=organiser.id if organiser is not None else meeting.created_by_id)
+        db.session.add(booking)
+    elif (booking.room_id, booking.starts_at) != (room.id, starts_at):
+        booking.sequence += 1
+    booking.room, booking.starts_at, booking.ends_at = room, starts_at, ends_at
+    booking.title = meeting.series.both_names[:200]
+    db.session.flush()
+    return booking

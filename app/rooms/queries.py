@@ -29,13 +29,15 @@ class RoomDay:
     free: list
 
 
-def bookings_between(start: datetime, end: datetime) -> list[Booking]:
-    """Every booking holding a room in [start, end), with its room and organiser (one query). Bookings last
-    at most 12 hours (a visit's a day or two), so the index is read from two days before the start only."""
-    return list(db.session.scalars(select(Booking).where(Booking.starts_at < end, Booking.starts_at >= start - SPAN,
-                                                         Booking.ends_at > start,
-                                                         Booking.status.in_(HOLDING))
-                                   .order_by(Booking.starts_at, Booking.id)))
+def bookings_between(start: datetime, end: datetime, room_ids=None) -> list[Booking]:
+    """Every booking holding a room (of `room_ids`, when given) in [start, end), with its room and organiser
+    (one query). Bookings last at most 12 hours (a visit's a day or two), so the index is read from two days
+    before the start only."""
+    query = select(Booking).where(Booking.starts_at < end, Booking.starts_at >= start - SPAN, Booking.ends_at > start,
+                                  Booking.status.in_(HOLDING))
+    if room_ids is not None:
+        query = query.where(Booking.room_id.in_(list(room_ids)))
+    return list(db.session.scalars(query.order_by(Booking.starts_at, Booking.id)))
 
 
 def free_slots(day: date, bookings: list[Booking]) -> list[Free]:
@@ -54,10 +56,11 @@ def free_slots(day: date, bookings: list[Booking]) -> list[Free]:
 
 
 def grid(first_day: date, days: int, rooms: list[Room]) -> list[list[RoomDay]]:
-    """Per room, its days: the bookings and the free slots (two queries whatever the size)."""
+    """Per room, its days: the bookings and the free slots (two queries whatever the size); only the rooms
+    given (a page of them) are read."""
     start, end = day_bounds(first_day, first_day + timedelta(days=days - 1))
     by_room_day: dict = {}
-    for booking in bookings_between(start, end):
+    for booking in bookings_between(start, end, [room.id for room in rooms]):
         by_room_day.setdefault((booking.room_id, to_local(booking.starts_at).date()), []).append(booking)
     rows = []
     for room in rooms:

@@ -19,8 +19,20 @@ def all_rooms() -> list[Room]:
     return list(db.session.scalars(select(Room).order_by(Room.active.desc(), Room.building, Room.floor, Room.name)))
 
 
+ROOMS_PER_PAGE = 10  # the rooms page draws this many rooms, so its size never grows with the room list
+
+
+def _active():
+    return select(Room).where(Room.active).order_by(Room.building, Room.floor, Room.name, Room.id)
+
+
 def active_rooms() -> list[Room]:
-    return list(db.session.scalars(select(Room).where(Room.active).order_by(Room.building, Room.floor, Room.name)))
+    return list(db.session.scalars(_active()))
+
+
+def active_rooms_page(page: int):
+    """One page of the active rooms, in the room list's order (the rooms page)."""
+    return db.paginate(_active(), page=page, per_page=ROOMS_PER_PAGE, error_out=False)
 
 
 def _unique_name(name: str, room: Room | None = None) -> str:

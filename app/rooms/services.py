@@ -116,11 +116,13 @@ def _problems(data: BookingData, room: Room | None) -> list[BookingError]:
     problems = []
     if room is None or not room.active:
         problems.append(BookingError(_l("Choose a room from the list."), "room_id"))
-    if data.ends_at <= data.starts_at:
+    if data.starts_at is None or data.ends_at is None:
+        pass  # the form has already said which time is missing; the needs are still checked below
+    elif data.ends_at <= data.starts_at:
         problems.append(BookingError(_l("The end must be after the start."), "ends"))
     elif data.ends_at - data.starts_at > LONGEST:
         problems.append(BookingError(_l("A booking lasts at most 12 hours."), "ends"))
-    if data.starts_at < utcnow() - PAST_TOLERANCE:
+    if data.starts_at is not None and data.starts_at < utcnow() - PAST_TOLERANCE:
         problems.append(BookingError(_l("The start is in the past; check the date."), "starts"))
     if room is not None:
         missing = [need.label for need in workflow.Need if need.value in data.needs and not room.has(need.value)]
@@ -155,8 +157,11 @@ def _series_problems(data: BookingData, slots) -> list[BookingError]:
 
 
 def problems(data: BookingData) -> list[BookingError]:
-    """Every broken rule of a booking form (not the clash: that needs the lock)."""
+    """Every broken rule of a booking form (not the clash: that needs the lock). A form with a time missing
+    still hears of the rules that do not need it, so all its errors show at once."""
     room = db.session.get(Room, data.room_id) if data.room_id else None
+    if data.starts_at is None or data.ends_at is None:
+        return _problems(data, room)
     return _problems(data, room) + _series_problems(data, occurrences(data))
 
 

@@ -28,15 +28,18 @@ def _first_day():
 @bp.get("/")
 @login_required
 def index():
-    """Every room's day (or week): its bookings and its free slots, each a link to book it."""
+    """Every room's day (or week), ten rooms a page: its bookings and its free slots, each a link to book it."""
     week = request.args.get("view") == "week"
     first = _first_day()
     if week:
         first -= timedelta(days=first.weekday())
     days = 7 if week else 1
     step = timedelta(days=days)
-    return render_template("rooms/index.html", rows=queries.grid(first, days, roomlist.active_rooms()), first=first,
-                           days=days, week=week, previous=first - step, next=first + step, today=today())
+    # A page of rooms at a time: at 40 rooms booked every day the week view was 267 KB and up to 650 ms.
+    rooms = roomlist.active_rooms_page(page_arg())
+    return render_template("rooms/index.html", rows=queries.grid(first, days, list(rooms.items)), rooms=rooms,
+                           first=first, days=days, week=week, previous=first - step, next=first + step,
+                           today=today())
 
 
 def _time_arg(name: str):
@@ -63,7 +66,7 @@ def _booking_form(formdata=None) -> BookingForm:
 def new():
     """Book a free slot: title, people and whole departments, needs, an agenda, once or every (two) weeks."""
     form = _booking_form(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and _validate(form):
         try:
             booking = services.book(current_user, form.data_for_service(), token=form.token.data)
         except services.SlotTaken as taken:
@@ -76,6 +79,18 @@ def new():
                   _("Your booking waits for the office's approval."), "success")
             return redirect_after_post(url_for("rooms.booking", booking_id=booking.id))
     return render_form("rooms/new.html", "rooms/new.html", form)
+
+
+def _validate(form: BookingForm) -> bool:
+    """The form's own checks and the service's rules together, so every field error shows at once (422)
+    instead of one per send; a field the form already faulted keeps only its own message."""
+    valid = form.validate()
+    for problem in services.problems(form.data_for_service()):
+        field = getattr(form, problem.field or "", None)
+        if field is None or not field.errors:
+            attach_error(form, problem)
+            valid = False
+    return valid
 
 
 def _taken(form, taken: services.SlotTaken):

@@ -4,7 +4,7 @@ the technical department on the check's page."""
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.rooms import holds
+from app.rooms import checks, holds
 from app.timeutil import utcnow
 
 from .models import EventAction, Responsible, Visit, VisitEvent, VisitStep
@@ -22,6 +22,19 @@ def needs_equipment(visit: Visit) -> bool:
 def hold_room(visit: Visit) -> None:
     """Book (or move, or let go) the visit's room; SlotTaken when another booking holds it then."""
     holds.hold_for_visit(visit, visit.owner or visit.host, needs_equipment(visit))
+
+
+def equipment_check(visit_id: int):
+    """The equipment check of the booking that holds the visit's room, if it has one."""
+    booking = holds.booking_of_visit(visit_id)
+    return booking.check if booking is not None else None
+
+
+def check_for_technician(user, visit_id: int):
+    """A technical person may not see the visit (its visitors are private), but its equipment check is theirs:
+    the visit's link takes them to the check, where they tick it (None: not theirs, the visit stays a 404)."""
+    check = equipment_check(visit_id)
+    return check if check is not None and checks.may_tick(user, check) else None
 
 
 def touch(visit_id: int) -> None:

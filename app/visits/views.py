@@ -1,5 +1,5 @@
 """Visits: my visits, planning or requesting one, the visit page, and its status changes."""
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +13,7 @@ from app.params import page_arg, to_int
 from app.timeutil import to_local, utcnow
 
 from . import queries, services, workflow
+from . import rooms as visit_rooms
 from .blueprint import bp
 from .forms import AcceptForm, NoteForm, ReasonForm, VisitForm
 from .models import Visit
@@ -183,6 +184,7 @@ def detail_context(visit) -> dict:
         "can": {name: workflow.can(user, visit, name) for name in workflow.TRANSITIONS},
         "events": queries.history(visit), "reason_form": ReasonForm(), "note_form": NoteForm(),
         "accept_form": AcceptForm(owners=queries.owner_candidates()),
+        "equipment_check": visit_rooms.equipment_check(visit.id),
         "clashes": services.room_clashes(visit.room_id, visit.room_text, visit.expected_arrival,
                                          visit.expected_departure, visit.id)
         if visit.status != workflow.VisitStatus.CANCELLED else [],
@@ -193,7 +195,10 @@ def detail_context(visit) -> dict:
 @login_required
 @cached_page("visits", "rooms", "calendar", "satisfaction", seconds=60)
 def detail(visit_id: int):
-    visit = visit_or_404(visit_id)
+    visit = services.get_visible(current_user, visit_id)
+    if visit is None:
+        check = visit_rooms.check_for_technician(current_user, visit_id) or abort(404)
+        return redirect(url_for("rooms.check", check_id=check.id))
     return render("visits/detail.html", "visits/_live.html", **detail_context(visit))
 
 

@@ -214,3 +214,25 @@ def test_a_quiet_meeting_is_polled_less_often_and_a_change_brings_the_second_bac
     advance(screen, 10_000)
     assert len(polls) >= 8, len(polls)  # back to every second
     assert_no_reload(screen)
+
+
+def test_the_office_keeps_a_group_and_schedules_its_meeting_in_a_room_on_a_phone(phone):
+    """At 390 px: the series page, a group's members, and the meeting form's room choice (axe clean)."""
+    login(phone, "office")
+    phone.goto("/meetings/series")
+    expect(phone.get_by_role("main")).to_contain_text("Project coordination group")
+    check_page(phone, "meetings-series-phone")
+    phone.get_by_role("link", name="Project coordination group").click()
+    expect(phone.get_by_label("Members")).to_be_visible()
+    check_page(phone, "meetings-series-edit-phone")
+    phone.goto("/meetings/series")
+    phone.locator(".series-row", has_text="Project coordination group").get_by_role(
+        "link", name="Schedule a meeting").click()
+    expect(phone.get_by_label("Series")).to_have_value(re.compile(r"\d+"))
+    phone.get_by_label("Meeting room").select_option(label="310 Video room · 研发楼 R&D building · 3F · 10 seats")
+    phone.locator("#time").fill("16:30")
+    check_page(phone, "meetings-new-room-phone")
+    phone.get_by_role("button", name="Schedule").click()
+    phone.wait_for_url(re.compile(r"/meetings/\d+$"))
+    expect(phone.locator("h1")).to_contain_text("Project coordination group")
+    expect(phone.get_by_role("main")).to_contain_text("310")

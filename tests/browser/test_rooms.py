@@ -128,3 +128,23 @@ def test_liaisons_answer_the_meeting_notice_and_the_office_moves_the_meeting(pho
     expect(office.locator("#flash")).to_contain_text("every liaison is told")
     phone.goto("/notifications/")
     expect(phone.get_by_role("main")).to_contain_text("302 小会议室")
+
+
+def test_the_meeting_form_refuses_a_held_room_naming_the_holder_and_free_rooms(phone, new_page):
+    """The liaison meeting books a shared room: a room held at that time is the room field's error, at 390 px."""
+    day = _thursday() + timedelta(days=14)
+    login(phone, "employee")
+    _fill_booking(phone, "占用 Holding the room", day)
+    phone.get_by_role("button", name="Book", exact=True).click()
+    expect(phone.locator("#flash")).to_contain_text("is booked")
+    office = new_page("phone")
+    login(office, "office")
+    office.goto("/meetings/new")
+    office.locator("#day").fill(day.isoformat())
+    office.locator("#time").fill("10:00")
+    office.get_by_label("Meeting room").select_option(label=f"{ROOM_302} · 行政楼 Admin building · 3F · 8 seats")
+    office.get_by_role("button", name="Schedule").click()
+    error = office.locator(".field-error").first
+    expect(error).to_contain_text("陈员工 Chen (Employee)")
+    expect(error).to_contain_text("Free at that time:")
+    check_page(office, "meetings-room-clash-phone")

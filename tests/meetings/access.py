@@ -9,11 +9,11 @@ from datetime import timedelta
 from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.extensions import db
-from app.meetings.models import ActionItem, AgendaItem, Meeting
+from app.meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
 from app.timeutil import utcnow
 from tests.access import Route, allow, everyone
 
-OFFICE, LIAISON = Role.OFFICE, Role.LIAISON
+OFFICE, LIAISON, ADMIN = Role.OFFICE, Role.LIAISON, Role.ADMIN
 BOTH = (OFFICE, LIAISON)
 
 ROUTES = [
@@ -47,6 +47,12 @@ ROUTES = [
     Route("GET", "/meetings/<int:meeting_id>/minutes.md", allow(*BOTH)),
     Route("GET", "/meetings/<int:meeting_id>/minutes.docx", allow(*BOTH)),
     Route("POST", "/meetings/<int:meeting_id>/amendments", allow(OFFICE, status=422)),
+    # Meeting series: the office and administrators keep them (an empty name is refused: 422).
+    Route("GET", "/meetings/series", allow(OFFICE, ADMIN)),
+    Route("GET", "/meetings/series/new", allow(OFFICE, ADMIN)),
+    Route("POST", "/meetings/series/new", allow(OFFICE, ADMIN, status=422), data={"name": ""}),
+    Route("GET", "/meetings/series/<int:series_id>", allow(OFFICE, ADMIN)),
+    Route("POST", "/meetings/series/<int:series_id>", allow(OFFICE, ADMIN, status=422), data={"name": ""}),
     Route("GET", "/actions/", everyone()),
     Route("GET", "/actions/<int:action_id>", allow(*BOTH), default=404),
     Route("GET", "/actions/<int:action_id>/history", allow(*BOTH), default=404),
@@ -68,5 +74,8 @@ def setup() -> dict:
     action = ActionItem(item_id=item.id, meeting_id=meeting.id, task="招聘", department_id=department.id,
                         owner_id=owner.id, deadline=(utcnow() + timedelta(days=5)).date(), acceptance="到岗")
     db.session.add(action)
+    group = MeetingSeries(name="专项项目协同小组", name_en="Project coordination group", kind="group",
+                          members=[owner])
+    db.session.add(group)
     db.session.commit()
-    return {"meeting_id": meeting.id, "item_id": item.id, "action_id": action.id}
+    return {"meeting_id": meeting.id, "item_id": item.id, "action_id": action.id, "series_id": group.id}

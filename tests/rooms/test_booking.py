@@ -165,6 +165,21 @@ def test_field_errors_keep_the_text(client, login_as, make_room):
     assert _count(Booking) == 0
 
 
+def test_every_error_of_the_booking_form_shows_at_once(client, login_as, make_room):
+    """One send with four faults (title missing, end before start, a need the room lacks, a bad date list)
+    names all four, keeping what was typed."""
+    room = make_room(projector=False)
+    login_as()
+    response = client.post("/rooms/new", data=form(room, start="11:00", end="10:00", title="",
+                                                   needs="projector", skip="soon", agenda="议程 😀"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("This field is required.", "The end must be after the start.", "This room has no Projector",
+                    "Write dates as 2026-12-24"):
+        assert message in body, message
+    assert "议程 😀" in body and _count(Booking) == 0
+
+
 def test_a_weekly_series_skips_the_dates_left_out_and_refuses_a_clash_on_any_date(make_room, make_user, book):
     from app.timeutil import to_local
     room, user = make_room(), make_user()

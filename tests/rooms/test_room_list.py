@@ -4,6 +4,7 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.extensions import db
 from app.rooms.models import Room
+from tests.rooms.conftest import form
 
 ROOM = {"name": "301 大会议室", "name_en": "301 Board room", "building": "行政楼", "floor": "3F", "capacity": "20",
         "projector": "y", "video": "y"}
@@ -46,3 +47,27 @@ def test_employees_cannot_keep_the_list(client, login_as):
     login_as()
     assert client.get("/rooms/manage").status_code == 403
     assert client.post("/rooms/manage", data=ROOM).status_code == 403
+
+
+def test_the_week_view_draws_one_page_of_rooms_whatever_the_number_of_rooms(client, login_as, make_room, make_user,
+                                                                            book, count_queries):
+    """At 40 rooms booked every day the week view was 267 KB: it now draws ten rooms a page, in a number of
+    queries and a size that stay the same as rooms are added."""
+    login_as()
+    organiser = make_user()
+    rooms = [make_room(f"R{n:02d}") for n in range(12)]
+    for room in rooms:
+        book(organiser, room, hour=10)
+    day = form(rooms[0])["day"]
+    with count_queries() as few:
+        small = client.get(f"/rooms/?day={day}&view=week").get_data(as_text=True)
+    for n in range(12, 40):
+        book(organiser, make_room(f"R{n:02d}"), hour=10)
+    with count_queries() as many:
+        large = client.get(f"/rooms/?day={day}&view=week").get_data(as_text=True)
+    assert many.count == few.count
+    assert small.count('class="room-card"') == large.count('class="room-card"') == 10
+    assert abs(len(large) - len(small)) < 200  # only the pager's "of N pages" differs
+    assert "Page 1 of 4" in large and "R00" in large and "R10" not in large
+    last = client.get(f"/rooms/?day={day}&view=week&page=4").get_data(as_text=True)
+    assert last.count('class="room-card"') == 10 and "R39" in last and "R29" not in last
