@@ -13,6 +13,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.forms import attach_error
 from app.htmx import redirect_after_post, render_form
+from app.pagecache import cached_page
 from app.params import int_arg, page_arg, text_arg
 from app.timeutil import parse_day, to_local, today, utcnow
 
@@ -27,6 +28,7 @@ def _first_day():
 
 @bp.get("/")
 @login_required
+@cached_page("rooms", seconds=60)  # free slots are "from now": a copy is good for a minute
 def index():
     """Every room's day (or week), ten rooms a page: its bookings and its free slots, each a link to book it."""
     week = request.args.get("view") == "week"
@@ -102,6 +104,7 @@ def _taken(form, taken: services.SlotTaken):
 
 @bp.get("/mine")
 @login_required
+@cached_page("rooms", seconds=60)
 def mine():
     return render_template("rooms/mine.html", page=queries.mine(current_user, utcnow(), page_arg()))
 
