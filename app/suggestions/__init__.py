@@ -19,6 +19,7 @@ from .card import render_card
 from .demo import seed_demo
 from .jobs import remind_overdue
 from .numbers import number_earlier_days
+from .routed_card import routed_card
 from .services import seed_default_categories
 from .workflow import event_label
 
@@ -58,6 +59,7 @@ def init_app(app) -> None:
     register_nav(app, NavItem("suggestions.triage", _l("Triage"), OFFICE, order=11))
     register_tabs(app, "suggestions", TABS)
     register_card(app, Card("suggestions", OFFICE, render=render_card, order=10))
+    register_card(app, Card("suggestions_routed", (Role.EMPLOYEE,), render=routed_card, order=11))
     register_reference_data(app, seed_default_categories)
     register_demo_seeder(app, seed_demo)
     register_periodic(app, "suggestions: overdue answers", remind_overdue)

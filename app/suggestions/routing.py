@@ -9,7 +9,7 @@ office's page of the suggestion.
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import Department
@@ -19,6 +19,7 @@ from app.calendar.clock import after_working_days
 from app.extensions import db
 from app.links import path_for
 from app.notifications import Kind, notify
+from app.requests.models import RequestHandler
 from app.requests.services import handler_departments, handlers_of
 from app.timeutil import utcnow
 
@@ -70,6 +71,18 @@ def routed_to(user, page: int):
     query = (select(Routing).join(Routing.suggestion).where(Routing.department_id.in_(departments))
              .order_by(Suggestion.first_answered_at.is_not(None), Routing.due_at))
     return db.paginate(query, page=page, per_page=ROUTED_PAGE_SIZE, error_out=False)
+
+
+def waiting_for(user, now) -> tuple[int, int]:
+    """(waiting, overdue): suggestions routed to the departments this user handles for that still wait for
+    the department's draft, and those of them past the internal deadline; one statement."""
+    waiting = (Routing.drafted_at.is_(None)) & (Suggestion.first_answered_at.is_(None))
+    row = db.session.execute(
+        select(func.count(), func.count(case((Routing.due_at < now, 1))))
+        .select_from(Routing).join(Suggestion, Suggestion.id == Routing.suggestion_id)
+        .join(RequestHandler, RequestHandler.department_id == Routing.department_id)
+        .where(RequestHandler.user_id == user.id, waiting)).one()
+    return row[0], row[1]
 
 
 def get_routed(user, suggestion_id: int) -> Routing | None:

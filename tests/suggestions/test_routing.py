@@ -166,3 +166,29 @@ def test_the_digest_lists_what_was_received_or_answered_that_week_with_its_answe
     assert "第一季度采购" in [c for row in book.active.iter_rows(values_only=True) for c in row]
     printed = client.get("/suggestions/digest/print").get_data(as_text=True)
     assert "预算要等下季度" in printed and "Overdue" in printed
+
+
+def test_the_handlers_home_card_counts_what_waits_for_the_draft_and_links_to_the_list(
+        client, make_user, make_department, make_suggestion):
+    logistics, handler, office, suggestion = _setup(make_user, make_department, make_suggestion)
+    late = make_suggestion(None, title="路灯坏了")
+    bystander = make_user(name="不处理的人")
+    sign_in(client, handler)
+    assert "Suggestions for your department" not in client.get("/").get_data(as_text=True)  # nothing routed yet
+
+    routing.route(suggestion, office, logistics, working_days=2)
+    routing.route(late, office, logistics, working_days=1)
+    db.session.get(Routing, late.id).due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert routing.waiting_for(handler, utcnow()) == (2, 1)
+    home = client.get("/").get_data(as_text=True)
+    assert "2 suggestions wait for your department's draft answer" in home and "1 overdue" in home
+    assert 'href="/suggestions/routed"' in home
+
+    drafted = client.post(f"/suggestions/routed/{late.id}/draft", data={
+        "status_to": "resolved", "body": "本周修好", "version": late.version})
+    assert drafted.status_code == 303, drafted.get_data(as_text=True)[-3000:]
+    home = client.get("/").get_data(as_text=True)
+    assert "1 suggestion waits for your department's draft answer" in home and "overdue" not in home
+    sign_in(client, bystander)
+    assert "Suggestions for your department" not in client.get("/").get_data(as_text=True)
