@@ -83,7 +83,12 @@ class Location(db.Model):
 
     @property
     def label(self) -> str:
-        return " · ".join(part for part in (self.building, self.floor, self.room) if part)
+        return self.label_of(self.building, self.floor, self.room)
+
+    @staticmethod
+    def label_of(*parts: str) -> str:
+        """A place's label from its building, floor and room (lists read just these columns)."""
+        return " · ".join(part for part in parts if part)
 
     def __str__(self) -> str:
         return self.label
