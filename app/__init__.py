@@ -4,7 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # database, idempotency and revisions are imported for their side effects: the SQLite connect hook, the
 # form-token table, the revision counters raised with every write.
-from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, links, navigation, params, revisions, security  # noqa: F401
+from app import assets, database, diagnostics, errors, htmx, i18n, idempotency, navigation, params, revisions, security  # noqa: F401
 from app.config import ENV_PREFIX, Config, derive
 from app.extensions import compress, csrf, db, login_manager, migrate
 
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     htmx.init_app(app)
+    from app import links  # the id_path template helper
     links.init_app(app)
     navigation.init_app(app)
     diagnostics.init_app(app)
