@@ -29,6 +29,7 @@ PAGES = [
     ("my repairs", (Role.EMPLOYEE,), "/repairs/"),
     ("suggestions triage", (Role.OFFICE,), "/suggestions/triage"),
     ("front desk", (Role.RECEPTION,), "/visits/today"),
+    ("visitor register, a later page", (Role.RECEPTION,), "/visits/register?page=2"),
     ("notifications", (Role.EMPLOYEE,), "/notifications/"),
     ("my requests to other departments", (Role.EMPLOYEE,), "/requests/"),
     ("all open requests, the office's figures", (Role.OFFICE,), "/requests/office"),
@@ -122,4 +123,39 @@ def test_the_office_request_figures_read_their_covering_index(client, login_as):
     for statement, parameters in figures:
         plan = _plan(statement, parameters)
         assert any("COVERING INDEX ix_service_requests_created_at_cover" in line for line in plan), plan
+    db.session.rollback()
+
+
+def test_the_board_columns_are_ordered_from_a_covering_index(app):
+    """The board's first slices are sorted from one index alone (status, both clocks, urgency), so finding
+    them reads no request rows, however many are open."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    from app.repairs.queries import Filters, first_slices
+    from app.repairs.workflow import OPEN_STATUSES
+    from app.timeutil import utcnow
+
+    executed = []
+    event.listen(db.engine, "before_cursor_execute", keep := lambda *args: executed.append(args[2:4]))
+    try:
+        db.session.execute(first_slices(Filters(), list(OPEN_STATUSES), utcnow())).all()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    plan = _plan(*executed[-1])
+    searches = [line for line in plan if "repair_requests" in line]
+    assert len(searches) == len(OPEN_STATUSES), plan
+    assert all("COVERING INDEX ix_repair_requests_status_clocks_urgency" in line for line in searches), plan
+    db.session.rollback()
+
+
+def test_the_office_open_requests_are_ordered_from_a_covering_index(client, login_as):
+    """The office's open list finds its page from one index alone (status, due, department, type, clocks)."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    login_as(Role.OFFICE)
+    ordered = [(s, p) for s, p in _record(client, "/requests/office") if s.startswith("SELECT service_requests.id \n")]
+    assert ordered, "the office list no longer finds its page as ids first"
+    for statement, parameters in ordered:
+        plan = _plan(statement, parameters)
+        assert any("COVERING INDEX ix_service_requests_status_complete_due_cover" in line for line in plan), plan
     db.session.rollback()

@@ -156,16 +156,20 @@ def board(filters: Filters) -> dict:
     # all their rows in one more: a query per column cost more in building statements than the database spent.
     counts = dict(db.session.execute(filters.apply(
         select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status))).all())
-    order = _board_order(utcnow())
-    slices = [filters.apply(select(R.id, R.status).where(R.status == status)).order_by(*order)
-              .limit(BOARD_COLUMN_SIZE).subquery() for status in OPEN_STATUSES if counts.get(status)]
-    firsts = db.session.execute(union_all(*(select(part.c.id, part.c.status) for part in slices))).all() \
-        if slices else []
+    shown = [status for status in OPEN_STATUSES if counts.get(status)]
+    firsts = db.session.execute(first_slices(filters, shown, utcnow())).all() if shown else []
     rows = {repair.id: repair for repair in rows_in_order([ident for ident, _status in firsts])}
     columns = {status: ([], counts.get(status, 0)) for status in OPEN_STATUSES}
     for ident, status in firsts:  # each part keeps its order in the union (SQLite and PostgreSQL do)
         columns[status][0].append(rows[ident])
     return columns
+
+
+def first_slices(filters: Filters, statuses: list, now):
+    """(id, status) of the first BOARD_COLUMN_SIZE requests of each of these columns, in the board's order."""
+    slices = [filters.apply(select(R.id, R.status).where(R.status == status)).order_by(*_board_order(now))
+              .limit(BOARD_COLUMN_SIZE).subquery() for status in statuses]
+    return union_all(*(select(part.c.id, part.c.status) for part in slices))
 
 
 def _board_order(now) -> tuple:
