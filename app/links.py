@@ -6,7 +6,7 @@ printed from a machine reached as `localhost` still carries the address people's
 """
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def _adapter():
@@ -39,13 +39,19 @@ def id_path(endpoint: str, ident: int) -> str:
 
     A list draws a link per row; url_for per row costs more than the rest of the row, so the path is
     built once with a stand-in id and each row's id put in its place."""
-    paths = g.setdefault("_id_paths", {})
+    if not has_request_context():
+        return path_for(endpoint, **{_argument(endpoint): ident})
+    paths = request.environ.setdefault("officehub.id_paths", {})  # this request's, as url_for's own base
     parts = paths.get(endpoint)
     if parts is None:
-        rule = current_app.url_map._rules_by_endpoint[endpoint][0]
-        (argument,) = rule.arguments
-        parts = paths[endpoint] = url_for(endpoint, **{argument: _SENTINEL}).split(str(_SENTINEL))
+        parts = paths[endpoint] = url_for(endpoint, **{_argument(endpoint): _SENTINEL}).split(str(_SENTINEL))
     return f"{parts[0]}{int(ident)}{parts[1]}"
+
+
+def _argument(endpoint: str) -> str:
+    """The one variable part of the endpoint's address (its id)."""
+    (argument,) = current_app.url_map._rules_by_endpoint[endpoint][0].arguments
+    return argument
 
 
 def init_app(app) -> None:

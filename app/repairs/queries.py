@@ -15,7 +15,7 @@ from app.params import to_int
 from app.timeutil import utcnow
 
 from . import places, services
-from .models import Category, EventKind, RepairEvent, RepairRequest, Urgency
+from .models import Category, Equipment, EventKind, RepairEvent, RepairRequest, Urgency
 from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
@@ -23,10 +23,12 @@ PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 10
 R = RepairRequest
 # Every list row shows the first photo's thumbnail: one more query per list, not one per row. A row shows
-# its people's names only, so their roles and departments (loaded with every user elsewhere) are not fetched.
-PEOPLE_BY_NAME = (defaultload(R.requester).lazyload(User.role_rows), defaultload(R.requester).lazyload(User.department),
-                  defaultload(R.assignee).lazyload(User.role_rows), defaultload(R.assignee).lazyload(User.department))
-LIST_ROWS = (selectinload(R.photos), *PEOPLE_BY_NAME)
+# its people's names only, so their other columns, roles and departments (loaded with every user elsewhere)
+# are not fetched, and its equipment's name without the equipment's own place.
+PEOPLE_BY_NAME = tuple(option for person in (R.requester, R.assignee) for option in (
+    defaultload(person).load_only(User.id, User.name), defaultload(person).lazyload(User.role_rows),
+    defaultload(person).lazyload(User.department)))
+LIST_ROWS = (selectinload(R.photos), defaultload(R.equipment).lazyload(Equipment.location), *PEOPLE_BY_NAME)
 
 
 @dataclass(frozen=True)
