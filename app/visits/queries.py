@@ -86,6 +86,12 @@ def board_stamp(day: date | None = None) -> str:
     return f"{count}.{latest:%Y%m%d%H%M%S%f}.{utcnow():%H%M}" if latest else f"0.{utcnow():%H%M}"
 
 
+# What a board card asks of a step: its progress, the next step due (whose, when), overdue marks and undo.
+BOARD_STEP_COLUMNS = (VisitStep.visit_id, VisitStep.position, VisitStep.title, VisitStep.responsible,
+                      VisitStep.due_at, VisitStep.state, VisitStep.done_by_id, VisitStep.done_at,
+                      VisitStep.late_planned)
+
+
 def board(day: date | None = None) -> Board:
     """Today's visits by time (and anyone still in the building from earlier days), then tomorrow's."""
     day = day or today()
@@ -94,7 +100,7 @@ def board(day: date | None = None) -> Board:
     # Only today's cards show checklist steps; tomorrow's list shows time, company and host, so its
     # visits are read without their steps.
     expected = list(db.session.scalars(
-        select(Visit).options(*list_options(), selectinload(Visit.steps))
+        select(Visit).options(*list_options(), selectinload(Visit.steps).load_only(*BOARD_STEP_COLUMNS))
         .where(shown, _on_board(start, end)).order_by(Visit.expected_arrival, Visit.id)))
     tomorrow = list(db.session.scalars(
         select(Visit).options(*list_options())
