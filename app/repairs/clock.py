@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from .models import Urgency
 from .sla import fix_left_at_pause, rule
 
-
 # Babel words a span from its unit and rounded count alone (e.g. hour, 2): each (language, unit, count) is
 # worded by Babel once and kept, since every list row shows a clock and Babel's lookups cost more than the row.
 _WORDED: dict = {}
