@@ -6,7 +6,7 @@ same number of queries whatever its length, and the sort never carries joined ro
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import defaultload, selectinload
 
 from app.auth.models import User
@@ -162,16 +162,22 @@ def board(filters: Filters) -> dict:
     firsts = db.session.execute(first_slices(filters, shown, utcnow())).all() if shown else []
     rows = {repair.id: repair for repair in rows_in_order([ident for ident, _status in firsts])}
     columns = {status: ([], counts.get(status, 0)) for status in OPEN_STATUSES}
-    for ident, status in firsts:  # each part keeps its order in the union (SQLite and PostgreSQL do)
+    for ident, status in firsts:
         columns[status][0].append(rows[ident])
     return columns
 
 
 def first_slices(filters: Filters, statuses: list, now):
     """(id, status) of the first BOARD_COLUMN_SIZE requests of each of these columns, in the board's order."""
-    slices = [filters.apply(select(R.id, R.status).where(R.status == status)).order_by(*_board_order(now))
-              .limit(BOARD_COLUMN_SIZE).subquery() for status in statuses]
-    return union_all(*(select(part.c.id, part.c.status) for part in slices))
+    order = _board_order(now)
+    slices = [filters.apply(select(literal(number).label("part"), R.status.label("status"),
+                                   *(key.label(f"key{n}") for n, key in enumerate(order)))
+                            .where(R.status == status)).order_by(*order).limit(BOARD_COLUMN_SIZE).subquery()
+              for number, status in enumerate(statuses)]
+    both = union_all(*(select(*part.c) for part in slices)).subquery()
+    keys = [both.c[f"key{n}"] for n in range(len(order))]
+    # A union keeps no order of its own: the parts' sort keys come out with them and order the whole.
+    return select(keys[-1], both.c.status).order_by(both.c.part, *keys)
 
 
 def _board_order(now) -> tuple:
