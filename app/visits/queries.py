@@ -71,8 +71,8 @@ def _board_window(day: date):
 
 def _on_board(start: datetime, end2: datetime):
     """Expected today or tomorrow (or today only, with `end2` today's end), or still in the building from an
-    earlier day. A visit whose visitors have
-    left stays in progress until its follow-up steps are done, but it no longer belongs on the front desk."""
+    earlier day. A visit whose visitors have left stays in progress until its follow-up steps are done, but
+    it no longer belongs on the front desk."""
     still_here = and_(Visit.status == VisitStatus.IN_PROGRESS.value, Visit.departed_at.is_(None))
     return or_(and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2), still_here)
 
