@@ -69,8 +69,13 @@ def _active(items: list[NavItem]) -> str | None:
 def _inject():
     if not current_user.is_authenticated:
         return {"nav_items": [], "active_endpoint": None}
-    items = nav_for(current_user)
-    return {"nav_items": items, "active_endpoint": _active(items)}
+    # Once per request (kept with the request itself): a page that renders its parts separately (the home
+    # page's cards) runs the context processors for every part.
+    kept = request.environ.get("officehub.nav")
+    if kept is None:
+        items = nav_for(current_user)
+        kept = request.environ["officehub.nav"] = {"nav_items": items, "active_endpoint": _active(items)}
+    return kept
 
 
 def init_app(app) -> None:

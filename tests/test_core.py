@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import pytest
-from flask import flash, make_response
+from flask import flash, make_response, url_for
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -14,7 +14,7 @@ from app.choices import LabelledEnum, options
 from app.errors import Conflict, Refused
 from app.extensions import db
 from app.forms import attach_error
-from app.links import external_url, path_for
+from app.links import external_url, id_path, path_for
 from app.spreadsheets import csv_bytes, read_csv, xlsx_bytes
 from app.timeutil import day_bounds, parse_day
 from app.workflow import Transition, allowed, may, table
@@ -120,6 +120,18 @@ def test_links_inside_a_request_follow_the_request(app):
     with app.test_request_context(base_url="http://10.0.0.5:5000"):
         assert path_for("main.home") == "/"
         assert external_url("main.home") == "http://10.0.0.5:5000/"
+
+
+def test_a_row_link_is_the_address_url_for_builds_under_any_prefix(app):
+    """id_path builds a list row's link from one url_for per request: the same address, ids never mixed up,
+    under the prefix the app is served from, and outside a request from the public address."""
+    with app.test_request_context(base_url="http://10.0.0.5:5000/hub"):
+        for endpoint, argument in (("repairs.detail", "repair_id"), ("visits.detail", "visit_id")):
+            for ident in (1, 918, 20261129):
+                assert id_path(endpoint, ident) == url_for(endpoint, **{argument: ident})
+        assert id_path("repairs.detail", 7).startswith("/hub/")
+    app.config["BASE_URL"] = "https://hub.example.com/office"
+    assert id_path("requests.detail", 12) == path_for("requests.detail", request_id=12) == "/office/requests/12"
 
 
 @pytest.mark.parametrize("text", ["0000-00-00", "9999-12-31", "2026-02-31", "2026-1-1", "x" * 100, None, ""])

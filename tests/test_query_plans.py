@@ -32,6 +32,7 @@ PAGES = [
     ("suggestions triage", (Role.OFFICE,), "/suggestions/triage"),
     ("suggestions triage, overdue, a later page", (Role.OFFICE,), "/suggestions/triage?overdue=1&page=2"),
     ("front desk", (Role.RECEPTION,), "/visits/today"),
+    ("visitor register, a later page", (Role.RECEPTION,), "/visits/register?page=2"),
     ("notifications", (Role.EMPLOYEE,), "/notifications/"),
     ("my requests to other departments", (Role.EMPLOYEE,), "/requests/"),
     ("all open requests, the office's figures", (Role.OFFICE,), "/requests/office"),
@@ -146,4 +147,38 @@ def test_the_report_repair_figures_read_the_urgency_index_alone(client, login_as
         plan = _plan(statement, parameters)
         assert any("COVERING INDEX ix_repair_requests_urgency_created_at_clocks" in line for line in plan), plan
         assert not any("SCAN repair_requests" in line for line in plan), plan
+
+
+def test_the_board_columns_are_ordered_from_a_covering_index(app):
+    """The board's first slices are sorted from one index alone (status, both clocks, urgency), so finding
+    them reads no request rows, however many are open."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    from app.repairs.queries import Filters, first_slices
+    from app.repairs.workflow import OPEN_STATUSES
+    from app.timeutil import utcnow
+
+    executed = []
+    event.listen(db.engine, "before_cursor_execute", keep := lambda *args: executed.append(args[2:4]))
+    try:
+        db.session.execute(first_slices(Filters(), list(OPEN_STATUSES), utcnow())).all()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    plan = _plan(*executed[-1])
+    searches = [line for line in plan if "repair_requests" in line]
+    assert len(searches) == len(OPEN_STATUSES), plan
+    assert all("COVERING INDEX ix_repair_requests_status_clocks_urgency" in line for line in searches), plan
+    db.session.rollback()
+
+
+def test_the_office_open_requests_are_ordered_from_a_covering_index(client, login_as):
+    """The office's open list finds its page from one index alone (status, due, department, type, clocks)."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    login_as(Role.OFFICE)
+    ordered = [(s, p) for s, p in _record(client, "/requests/office") if s.startswith("SELECT service_requests.id \n")]
+    assert ordered, "the office list no longer finds its page as ids first"
+    for statement, parameters in ordered:
+        plan = _plan(statement, parameters)
+        assert any("COVERING INDEX ix_service_requests_status_complete_due_cover" in line for line in plan), plan
     db.session.rollback()

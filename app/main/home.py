@@ -26,3 +26,11 @@ def open_suggestions(user) -> list:
                                       Suggestion.status.in_([Status.NEW.value, Status.IN_PROGRESS.value]))
              .order_by(Suggestion.created_at.desc()).limit(OPEN_SHOWN))
     return list(db.session.scalars(query))
+
+
+def latest_notifications(user, count: int = 5) -> list:
+    """The user's newest notifications (as the notifications page orders them), only as many as shown: not a
+    page of them and its count."""
+    from app.notifications.models import Notification
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(count)))

@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from app.extensions import db
-from app.notifications import services as notifications
 from app.notifications.queries import failing_channels
 from app.pagecache import cached_page
 from app.timeutil import utcnow
@@ -19,8 +18,8 @@ bp = Blueprint("main", __name__)
 @login_required
 @cached_page("suggestions", "repairs", "visits", "meetings", "requests", "tasks", "calendar", seconds=60)
 def home():
-    latest = notifications.page_for(current_user, 1).items[:5]
-    return render_template("main/home.html", cards=cards_for(current_user), latest=latest, now=utcnow(),
+    return render_template("main/home.html", cards=cards_for(current_user), now=utcnow(),
+                           latest=home_lists.latest_notifications(current_user),
                            repairs=home_lists.open_repairs(current_user),
                            suggestions=home_lists.open_suggestions(current_user))
 

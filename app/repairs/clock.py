@@ -1,18 +1,42 @@
 """How an SLA clock reads to a person: time left, or how long overdue."""
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_skeleton
+from babel.dates import TIMEDELTA_UNITS, format_skeleton
 from flask_babel import format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
 
 from .models import Urgency
 from .sla import fix_left_at_pause, rule
 
+# Babel words a span from its unit and rounded count alone (e.g. hour, 2): each (language, unit, count) is
+# worded by Babel once and kept, since every list row shows a clock and Babel's lookups cost more than the row.
+_WORDED: dict = {}
+
+
+def _rounded(left: timedelta) -> tuple[str, int]:
+    """The unit and count format_timedelta(abs(left), granularity="minute", threshold=1.5) words (its rule)."""
+    seconds = abs(left.days * 86400 + left.seconds)
+    for unit, per_unit in TIMEDELTA_UNITS:
+        value = seconds / per_unit
+        if value >= 1.5 or unit == "minute":
+            return unit, int(round(max(1, value) if unit == "minute" and value > 0 else value))
+    raise AssertionError("minute is always reached")  # pragma: no cover
+
+
+def _span(left: timedelta) -> str:
+    key = (str(get_locale()), *_rounded(left))
+    worded = _WORDED.get(key)
+    if worded is None:
+        if len(_WORDED) > 10_000:  # a bound, never reached by real clocks
+            _WORDED.clear()
+        worded = _WORDED[key] = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+    return worded
+
 
 def clock_text(due: datetime, now: datetime) -> str:
     """'2 hours left' or 'overdue by 3 days', rounded the way people say it."""
     left = due - now
-    span = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+    span = _span(left)
     if left >= timedelta():
         return _("%(span)s left", span=span)
     return _("overdue by %(span)s", span=span)
@@ -23,7 +47,7 @@ def paused_clock_text(repair) -> str:
     if repair.waiting_since is None:
         return _("Fix clock paused while waiting")
     left, working = fix_left_at_pause(repair.urgency, repair.fix_due, repair.waiting_since)
-    span = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+    span = _span(left)
     if left < timedelta():
         return _("Fix clock paused · overdue by %(span)s", span=span)
     if working:

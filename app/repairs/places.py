@@ -16,6 +16,7 @@ from .models import Category, Equipment, Location
 
 PAGE_SIZE = 30
 PICK_LIMIT = 50
+LIST_LIMIT = 500  # a pick list without a search shows this many places at most
 LOCATION_COLUMNS = ("building", "floor", "room")
 EQUIPMENT_COLUMNS = ("name", "asset_number", "building", "floor", "room", "category")
 
@@ -39,12 +40,20 @@ def pick_locations(q: str = "", selected_id: int | None = None) -> list[Location
     """Active locations for the filing form's searchable pick, with the chosen one always included."""
     found = search_locations(q, 1, active_only=True).items[:PICK_LIMIT] if q.strip() else list(
         db.session.scalars(select(Location).where(Location.active.is_(True))
-                           .order_by(Location.building, Location.floor, Location.room).limit(500)))
+                           .order_by(Location.building, Location.floor, Location.room).limit(LIST_LIMIT)))
     if selected_id and all(loc.id != selected_id for loc in found):
         chosen = db.session.get(Location, selected_id)
         if chosen is not None and chosen.active:
             found.insert(0, chosen)
     return found
+
+
+def location_choices() -> list[tuple[int, str]]:
+    """Active locations as (id, label) for a filter bar: the columns it shows, not 500 loaded objects."""
+    rows = db.session.execute(select(Location.id, Location.building, Location.floor, Location.room)
+                              .where(Location.active.is_(True))
+                              .order_by(Location.building, Location.floor, Location.room).limit(LIST_LIMIT))
+    return [(ident, Location.label_of(*parts)) for ident, *parts in rows]
 
 
 def equipment_at(location_id: int | None) -> list[Equipment]:

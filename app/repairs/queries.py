@@ -1,12 +1,12 @@
 """The lists people work from (read only): mine, the maintenance queue, the office board, closed requests,
 equipment history.
 
-Each is one paginated query with its relations eager-loaded, so a page costs the same number of
-queries whatever its length.
+Each finds its page as ids, then loads those rows with their relations eager-loaded, so a page costs the
+same number of queries whatever its length, and the sort never carries joined rows.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import defaultload, selectinload
 
 from app.auth.models import User
@@ -15,7 +15,7 @@ from app.params import to_int
 from app.timeutil import utcnow
 
 from . import places, services
-from .models import Category, EventKind, RepairEvent, RepairRequest, Urgency
+from .models import Category, Equipment, EventKind, RepairEvent, RepairRequest, Urgency
 from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
@@ -23,10 +23,12 @@ PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 10
 R = RepairRequest
 # Every list row shows the first photo's thumbnail: one more query per list, not one per row. A row shows
-# its people's names only, so their roles and departments (loaded with every user elsewhere) are not fetched.
-PEOPLE_BY_NAME = (defaultload(R.requester).lazyload(User.role_rows), defaultload(R.requester).lazyload(User.department),
-                  defaultload(R.assignee).lazyload(User.role_rows), defaultload(R.assignee).lazyload(User.department))
-LIST_ROWS = (selectinload(R.photos), *PEOPLE_BY_NAME)
+# its people's names only, so their other columns, roles and departments (loaded with every user elsewhere)
+# are not fetched, and its equipment's name without the equipment's own place.
+PEOPLE_BY_NAME = tuple(option for person in (R.requester, R.assignee) for option in (
+    defaultload(person).load_only(User.id, User.name), defaultload(person).lazyload(User.role_rows),
+    defaultload(person).lazyload(User.department)))
+LIST_ROWS = (selectinload(R.photos), defaultload(R.equipment).lazyload(Equipment.location), *PEOPLE_BY_NAME)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Filters:
 
 def filter_options() -> dict:
     """The choices of the queue's and the board's filter bar, as (value, label) pairs."""
-    return {"locations": [(loc.id, loc.label) for loc in places.pick_locations()],
+    return {"locations": places.location_choices(),
             "categories": [(c.value, c.label) for c in Category],
             "urgencies": [(u.value, u.label) for u in Urgency]}
 
@@ -72,10 +74,27 @@ URGENCY_ORDER = case({Urgency.EMERGENCY.value: 0, Urgency.URGENT.value: 1}, valu
 DUE_ORDER = case((R.status == Status.SUBMITTED, R.response_due), else_=R.fix_due)
 
 
+def rows_in_order(ids: list[int]) -> list:
+    """The list rows of these requests, in the order given, with what a row shows.
+
+    Lists find their page as ids first (a narrow sort, often from an index alone), then read only those
+    rows with their people, places and photos: joining before sorting would join every candidate."""
+    if not ids:
+        return []
+    rows = {repair.id: repair for repair in db.session.scalars(select(R).options(*LIST_ROWS).where(R.id.in_(ids)))}
+    return [rows[ident] for ident in ids if ident in rows]
+
+
+def _paginate_ids(ids_query, page: int):
+    """db.paginate over an id query, its items then replaced by their list rows."""
+    pagination = db.paginate(ids_query, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination.items = rows_in_order(pagination.items)
+    return pagination
+
+
 def mine(user, page: int = 1):
-    query = (select(R).options(*LIST_ROWS).where(services.mine(user))
-             .order_by(R.created_at.desc(), R.id.desc()))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    query = select(R.id).where(services.mine(user)).order_by(R.created_at.desc(), R.id.desc())
+    return _paginate_ids(query, page)
 
 
 def _in_queue(user, filters: Filters = Filters()):
@@ -89,9 +108,8 @@ def _in_queue(user, filters: Filters = Filters()):
 
 def queue(user, filters: Filters, page: int = 1):
     """Unassigned requests and the user's own jobs, most urgent and soonest due first."""
-    query = select(R).options(*LIST_ROWS).where(_in_queue(user, filters))
-    query = query.order_by(URGENCY_ORDER, DUE_ORDER, R.id)
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    query = select(R.id).where(_in_queue(user, filters)).order_by(URGENCY_ORDER, DUE_ORDER, R.id)
+    return _paginate_ids(query, page)
 
 
 # Events that take a request out of everyone's unassigned pool, wherever it went.
@@ -136,18 +154,42 @@ def queue_changed_since(user, filters: Filters, cursor: int) -> bool:
 
 def board(filters: Filters) -> dict:
     """Open requests per status column (overdue first, the first slice of each) and each column's full count."""
-    now = utcnow()
+    # The first slice of every column in one statement (each column's part walks the status index), then
+    # all their rows in one more: a query per column cost more in building statements than the database spent.
     counts = dict(db.session.execute(filters.apply(
         select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status))).all())
-    return {status: (board_slice(filters, status, 0, now), counts.get(status, 0)) for status in OPEN_STATUSES}
+    shown = [status for status in OPEN_STATUSES if counts.get(status)]
+    firsts = db.session.execute(first_slices(filters, shown, utcnow())).all() if shown else []
+    rows = {repair.id: repair for repair in rows_in_order([ident for ident, _status in firsts])}
+    columns = {status: ([], counts.get(status, 0)) for status in OPEN_STATUSES}
+    for ident, status in firsts:
+        columns[status][0].append(rows[ident])
+    return columns
+
+
+def first_slices(filters: Filters, statuses: list, now):
+    """(id, status) of the first BOARD_COLUMN_SIZE requests of each of these columns, in the board's order."""
+    order = _board_order(now)
+    slices = [filters.apply(select(literal(number).label("part"), R.status.label("status"),
+                                   *(key.label(f"key{n}") for n, key in enumerate(order)))
+                            .where(R.status == status)).order_by(*order).limit(BOARD_COLUMN_SIZE).subquery()
+              for number, status in enumerate(statuses)]
+    both = union_all(*(select(*part.c) for part in slices)).subquery()
+    keys = [both.c[f"key{n}"] for n in range(len(order))]
+    # A union keeps no order of its own: the parts' sort keys come out with them and order the whole.
+    return select(keys[-1], both.c.status).order_by(both.c.part, *keys)
+
+
+def _board_order(now) -> tuple:
+    """A column's order: overdue first, then the most urgent, then the soonest due."""
+    return case((overdue_clause(now), 0), else_=1), URGENCY_ORDER, DUE_ORDER, R.id
 
 
 def board_slice(filters: Filters, status: str, offset: int, now=None) -> list:
     """One column's requests from `offset` on, BOARD_COLUMN_SIZE at a time, in the board's order."""
-    overdue_first = case((overdue_clause(now or utcnow()), 0), else_=1)
-    query = filters.apply(select(R).options(*LIST_ROWS).where(R.status == status))
-    query = query.order_by(overdue_first, URGENCY_ORDER, DUE_ORDER, R.id).offset(offset).limit(BOARD_COLUMN_SIZE)
-    return list(db.session.scalars(query).unique())
+    query = filters.apply(select(R.id).where(R.status == status))
+    query = query.order_by(*_board_order(now or utcnow())).offset(offset).limit(BOARD_COLUMN_SIZE)
+    return rows_in_order(list(db.session.scalars(query)))
 
 
 def column_count(filters: Filters, status: str) -> int:
@@ -160,12 +202,7 @@ def closed(filters: Filters, page: int = 1):
     # The page is found as ids first (from the index alone), then only its rows are read with their
     # people and places: skipping to page 20 then costs index entries, not 475 joined rows.
     ids = filters.apply(select(R.id).where(R.closed_at.is_not(None)))
-    pagination = db.paginate(ids.order_by(R.closed_at.desc(), R.id.desc()), page=page, per_page=PAGE_SIZE,
-                             error_out=False)
-    rows = {repair.id: repair for repair in db.session.scalars(
-        select(R).options(*LIST_ROWS).where(R.id.in_(pagination.items)))}
-    pagination.items = [rows[ident] for ident in pagination.items]
-    return pagination
+    return _paginate_ids(ids.order_by(R.closed_at.desc(), R.id.desc()), page)
 
 
 def equipment_history(equipment_id: int, page: int = 1):

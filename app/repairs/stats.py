@@ -1,7 +1,7 @@
 """Numbers for the office dashboard card: open work, overdue, response and fix times, worst equipment."""
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
@@ -48,14 +48,17 @@ def office_summary() -> dict:
     """Open requests by status (Status members), overdue count, 30-day median times, most-faulted equipment."""
     now = utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
-    by_status = dict(db.session.execute(
-        select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status)).all())
-    overdue = db.session.scalar(select(func.count()).select_from(R).where(overdue_clause(now)))
+    # Overdue is counted with the open work, per status, in the same pass over the status index: the
+    # overdue clause only ever matches open statuses.
+    counted = db.session.execute(
+        select(R.status, func.count(), func.count(case((overdue_clause(now), 1))))
+        .where(R.status.in_(OPEN_STATUSES)).group_by(R.status)).all()
+    by_status = {status: count for status, count, _overdue in counted}
     responded, done = db.session.execute(
         select(func.count(R.responded_at), func.count(R.done_at)).where(R.created_at >= since)).one()
     return {
         "by_status": [(status, by_status.get(status, 0)) for status in OPEN_STATUSES],
-        "overdue": overdue,
+        "overdue": sum(overdue for _status, _count, overdue in counted),
         "median_response": _median(R.responded_at, since, responded),
         "median_fix": _median(R.done_at, since, done),
         "top_equipment": _top_equipment(since),

@@ -21,6 +21,7 @@ MANAGERS = (Role.OFFICE, Role.ADMIN)
 @bp.route("/locations", methods=["GET", "POST"])
 @login_required
 @role_required(*MANAGERS)
+@cached_page("repairs")  # a POST passes through; after a save the flash makes a fresh page
 def locations():
     """All locations, searchable, with a form to add one."""
     form = LocationForm()
@@ -89,6 +90,7 @@ def qr(kind: str, ident: int):
 @bp.route("/equipment", methods=["GET", "POST"])
 @login_required
 @role_required(*MANAGERS)
+@cached_page("repairs")  # a POST passes through; after a save the flash makes a fresh page
 def equipment_list():
     """All equipment, searchable by name or asset number, with a form to add a piece."""
     form = EquipmentForm(locations=places.pick_locations())

@@ -85,7 +85,9 @@ class ServiceRequest(db.Model):
     __table_args__ = (
         Index("ix_service_requests_department_id_status", "department_id", "status"),
         Index("ix_service_requests_requester_id_created_at", "requester_id", "created_at"),
-        Index("ix_service_requests_status_complete_due", "status", "complete_due"),
+        # The open lists' order (overdue first, by department and type, soonest due) from the index alone.
+        Index("ix_service_requests_status_complete_due_cover", "status", "complete_due", "department_id", "type_id",
+              "answered_at", "answer_due", "waiting_since"),
         # The office's 30/90-day figures and the home card read this index alone (see stats.py).
         Index("ix_service_requests_created_at_cover", "created_at", "department_id", "type_id", "answered_at",
               "answer_due", "done_at", "complete_due"),

@@ -34,8 +34,11 @@ def visible_visits(user):
 
 
 def list_options():
-    return (joinedload(Visit.host), joinedload(Visit.owner), joinedload(Visit.room),
-            joinedload(Visit.host_department))
+    # Lists show the host's and owner's names: their roles and departments (loaded with every user
+    # elsewhere) are not read.
+    return (joinedload(Visit.host).lazyload(User.role_rows), joinedload(Visit.host).lazyload(User.department),
+            joinedload(Visit.owner).lazyload(User.role_rows), joinedload(Visit.owner).lazyload(User.department),
+            joinedload(Visit.room), joinedload(Visit.host_department))
 
 
 def my_visits(user, show: str = "upcoming", page: int = 1):
@@ -67,8 +70,9 @@ def _board_window(day: date):
 
 
 def _on_board(start: datetime, end2: datetime):
-    """Expected today or tomorrow, or still in the building from an earlier day. A visit whose visitors have
-    left stays in progress until its follow-up steps are done, but it no longer belongs on the front desk."""
+    """Expected today or tomorrow (or today only, with `end2` today's end), or still in the building from an
+    earlier day. A visit whose visitors have left stays in progress until its follow-up steps are done, but
+    it no longer belongs on the front desk."""
     still_here = and_(Visit.status == VisitStatus.IN_PROGRESS.value, Visit.departed_at.is_(None))
     return or_(and_(Visit.expected_arrival >= start, Visit.expected_arrival < end2), still_here)
 
@@ -82,17 +86,26 @@ def board_stamp(day: date | None = None) -> str:
     return f"{count}.{latest:%Y%m%d%H%M%S%f}.{utcnow():%H%M}" if latest else f"0.{utcnow():%H%M}"
 
 
+# What a board card asks of a step: its progress, the next step due (whose, when), overdue marks and undo.
+BOARD_STEP_COLUMNS = (VisitStep.visit_id, VisitStep.position, VisitStep.title, VisitStep.responsible,
+                      VisitStep.due_at, VisitStep.state, VisitStep.done_by_id, VisitStep.done_at,
+                      VisitStep.late_planned)
+
+
 def board(day: date | None = None) -> Board:
     """Today's visits by time (and anyone still in the building from earlier days), then tomorrow's."""
     day = day or today()
     start, end, end2 = _board_window(day)
     shown = Visit.status.in_(stored((VisitStatus.PLANNED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)))
-    query = (select(Visit).options(*list_options(), selectinload(Visit.steps))
-             .where(shown, _on_board(start, end2))
-             .order_by(Visit.expected_arrival, Visit.id))
-    visits = list(db.session.scalars(query))
-    expected = [v for v in visits if v.expected_arrival < end]
-    tomorrow = [v for v in visits if v.expected_arrival >= end and v.status == VisitStatus.PLANNED]
+    # Only today's cards show checklist steps; tomorrow's list shows time, company and host, so its
+    # visits are read without their steps.
+    expected = list(db.session.scalars(
+        select(Visit).options(*list_options(), selectinload(Visit.steps).load_only(*BOARD_STEP_COLUMNS))
+        .where(shown, _on_board(start, end)).order_by(Visit.expected_arrival, Visit.id)))
+    tomorrow = list(db.session.scalars(
+        select(Visit).options(*list_options())
+        .where(Visit.status == VisitStatus.PLANNED.value, Visit.expected_arrival >= end, Visit.expected_arrival < end2)
+        .order_by(Visit.expected_arrival, Visit.id)))
     return Board(today=expected, tomorrow=tomorrow, on_site=[v for v in expected if v.on_site],
                  stamp=board_stamp(day), now=utcnow())
 
@@ -152,14 +165,23 @@ class RegisterFilter:
                    date_to=parse_day(args.get("to")), department_id=to_int(args.get("department")))
 
 
-def register_query(f: RegisterFilter):
-    """Every visit, latest first, narrowed by text (organisation, visitor, purpose, host), dates and department."""
-    query = select(Visit).options(*list_options())
+def _contains(like: str):
+    """A case-insensitive LIKE. SQLite's own LIKE already ignores case (for the ASCII letters, as its lower()
+    does), so there ilike's lower() on both sides only doubles the cost of a search through every visit."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return lambda column: column.like(like)
+    return lambda column: column.ilike(like)
+
+
+def register_query(f: RegisterFilter, what=None):
+    """Every visit, latest first, narrowed by text (organisation, visitor, purpose, host), dates and department.
+    `what`: the columns to select instead of the visits with what the register shows."""
+    query = select(what) if what is not None else select(Visit).options(*list_options())
     if f.q:
-        like = f"%{f.q}%"
-        hosts = select(User.id).where(User.name.ilike(like))
-        query = query.where(or_(Visit.organisation.ilike(like), Visit.visitor_names.ilike(like),
-                                Visit.purpose.ilike(like), Visit.host_id.in_(hosts)))
+        contains = _contains(f"%{f.q}%")
+        hosts = select(User.id).where(contains(User.name))
+        query = query.where(or_(contains(Visit.organisation), contains(Visit.visitor_names),
+                                contains(Visit.purpose), Visit.host_id.in_(hosts)))
     if f.date_from:
         query = query.where(Visit.expected_arrival >= day_bounds(f.date_from)[0])
     if f.date_to:
@@ -170,7 +192,13 @@ def register_query(f: RegisterFilter):
 
 
 def register_page(f: RegisterFilter, page: int = 1):
-    return db.paginate(register_query(f), page=page, per_page=REGISTER_PAGE_SIZE, error_out=False)
+    # The page is found as ids (from the arrival index), then only its visits are read with their hosts and
+    # rooms: page 50 then skips index entries, not 1,225 joined rows.
+    pagination = db.paginate(register_query(f, Visit.id), page=page, per_page=REGISTER_PAGE_SIZE, error_out=False)
+    rows = {visit.id: visit for visit in db.session.scalars(
+        select(Visit).options(*list_options()).where(Visit.id.in_(pagination.items)))} if pagination.items else {}
+    pagination.items = [rows[ident] for ident in pagination.items if ident in rows]
+    return pagination
 
 
 def register_rows(f: RegisterFilter):

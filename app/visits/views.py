@@ -112,6 +112,8 @@ def _offers_different_group(form: VisitForm, visit=None) -> bool:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+# A reused copy keeps its form token until a visit is planned, which raises "visits" and so draws a new one.
+@cached_page("visits", "rooms", "calendar")
 def new():
     """Reception and office plan a visit with its owner; any other employee requests one."""
     form = _visit_form()

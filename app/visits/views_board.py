@@ -21,11 +21,12 @@ def card_helpers() -> dict:
     """What a board card asks about its visit, decided here so the card template holds no rules (the card
     calls these per visit: the rules stay in Python, only their answers reach the template)."""
     now = utcnow()
+    user = current_user._get_current_object()  # asked about for every step of every card: not via the proxy
     return {"now": now, "next_due": queries.next_due, "next_for_reception": queries.next_for_reception,
             # The board alarms only what reception must do now; the owner's and host's steps are theirs.
             "overdue_steps": lambda visit: queries.overdue_steps(visit, now, "reception"),
-            "undoable": lambda visit: queries.undoable_tick(visit, current_user, now),
-            "personal": lambda visit: services.sees_personal_data(current_user, visit)}
+            "undoable": lambda visit: queries.undoable_tick(visit, user, now),
+            "personal": lambda visit: services.sees_personal_data(user, visit)}
 
 
 def board_card(visit) -> str:

@@ -165,3 +165,22 @@ def test_a_paused_round_the_clock_timer_keeps_the_clock_time_left_or_how_late_it
         timedelta(hours=5, minutes=20), False)
     left, _working = sla.fix_left_at_pause("urgent", fix_due, fix_due + timedelta(hours=3))
     assert left == -timedelta(hours=3)
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_a_clock_reads_as_babel_words_it_for_every_span(app, language):
+    """Clock texts are worded once per unit and count (every list row shows one); what a reader sees must be
+    what Babel writes for that very span: both sides of each rounding step, past and future, both languages."""
+    from flask_babel import format_timedelta
+
+    from app.repairs.clock import clock_text
+
+    now = datetime(2026, 11, 29, 8, 0)
+    spans = [0, 1, 59, 60, 89, 90, 91, 3599, 5399, 5400, 5401, 86399, 129599, 129600, 604799, 907199, 907200,
+             2591999, 3887999, 3888000, 47304000, 47304001]
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for seconds in spans:
+            for sign in (1, -1):
+                left = timedelta(seconds=sign * seconds)
+                babel = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+                assert babel in clock_text(now + left, now), (seconds, sign)
