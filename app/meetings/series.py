@@ -96,9 +96,9 @@ def problems(series: MeetingSeries | None, values: dict, member_ids) -> list[Ser
     """Every broken rule at once, for the form (save raises the first)."""
     series = series or MeetingSeries(kind=SeriesKind.GROUP.value)
     problems = []
-    clash = db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.name == values.get("name", ""),
-                                                             MeetingSeries.id != (series.id or 0)))
-    if clash is not None:
+    clash = values.get("name") and db.session.scalar(select(MeetingSeries.id).where(
+        MeetingSeries.name == values["name"], MeetingSeries.id != (series.id or 0)))
+    if clash:
         problems.append(SeriesError(_l("Another series has this name."), "name"))
     if values.get("room_id") and db.session.get(Room, values["room_id"]) is None:
         problems.append(SeriesError(_l("Choose a room from the list."), "room_id"))

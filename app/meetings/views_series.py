@@ -41,7 +41,10 @@ def _form(series: MeetingSeries | None, formdata=None) -> SeriesForm:
 def _save(series: MeetingSeries | None, form: SeriesForm):
     """Valid form and every service rule at once (422 with all of them), else saved and back to the list."""
     valid = form.validate()
-    for problem in series_rules.problems(series, form.values(), form.members()):
+    values = form.values()
+    if form.name.errors:  # a refused name (a NUL byte, too long) is not looked up: PostgreSQL rejects a NUL
+        values.pop("name")
+    for problem in series_rules.problems(series, values, form.members()):
         field = getattr(form, problem.field or "", None)
         if field is None or not field.errors:
             attach_error(form, problem)
