@@ -16,7 +16,8 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .models import AgendaItem, FollowupChange, Meeting, Presence
+from .models import AgendaItem, FollowupChange, Meeting, MeetingSeries, Presence
+from .series import seen_by
 from .workflow import MeetingStatus
 
 PRESENCE_WINDOW = timedelta(seconds=25)  # a screen says it is here every 10 s (templates/meetings/_live.html)
@@ -67,15 +68,20 @@ class Changes:
     action_ids: list = field(default_factory=list)  # follow-up rows to redraw
 
 
-def revisions(meeting_id: int):
-    """The one cheap query every open screen runs each second: a primary-key lookup of three integers."""
-    return db.session.execute(select(Meeting.revision, Meeting.layout_revision, Meeting.followup_revision)
-                              .where(Meeting.id == meeting_id)).one_or_none()
+def revisions(meeting_id: int, reader: User | None = None):
+    """The one cheap query every open screen runs each second: a primary-key lookup of three integers.
+    With `reader`, None also when that person may not see the meeting (series.seen_by, in the same query),
+    so the poll never tells a stranger that a group's meeting exists or when it changed."""
+    query = select(Meeting.revision, Meeting.layout_revision, Meeting.followup_revision).where(Meeting.id == meeting_id)
+    if reader is not None:
+        query = query.join(MeetingSeries, MeetingSeries.id == Meeting.series_id).where(seen_by(reader))
+    return db.session.execute(query).one_or_none()
 
 
-def changes_since(meeting_id: int, since: int) -> Changes | None:
-    """None when nothing changed after `since`; else what the screen must redraw."""
-    row = revisions(meeting_id)
+def changes_since(meeting_id: int, since: int, row=None) -> Changes | None:
+    """None when nothing changed after `since`; else what the screen must redraw. `row`: the meeting's
+    revisions when the caller has read them already."""
+    row = row or revisions(meeting_id)
     if row is None or row.revision <= since:
         return None
     changes = Changes(revision=row.revision, layout=row.layout_revision > since,

@@ -4,7 +4,7 @@ Who belongs to a series decides who sees its meetings, adds items, answers the n
 the liaison series' members are the departments' liaisons (as before series existed); a group's are the
 people named on it. The office runs every series and sees all of them."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import exists, false, or_, select, true
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -39,14 +39,20 @@ def all_series(active_only: bool = False) -> list[MeetingSeries]:
                                                   MeetingSeries.name)))
 
 
+def seen_by(user):
+    """The SQL condition on MeetingSeries for the series whose meetings this person sees: all for the office,
+    else the liaison series for a liaison and the groups they belong to (may_see, as one condition)."""
+    if user.has_any_role(Role.OFFICE):
+        return true()
+    mine = select(meeting_series_members.c.series_id).where(meeting_series_members.c.user_id == user.id)
+    kinds = MeetingSeries.kind == SeriesKind.LIAISON.value if user.has_any_role(Role.LIAISON) else false()
+    return or_(kinds, MeetingSeries.id.in_(mine))
+
+
 def visible_series(user) -> list[MeetingSeries]:
-    """The series whose meetings this person sees: all for the office, else those they belong to (one query)."""
+    """The series whose meetings this person sees (one query)."""
     liaison_series()
-    query = select(MeetingSeries)
-    if not user.has_any_role(Role.OFFICE):
-        mine = select(meeting_series_members.c.series_id).where(meeting_series_members.c.user_id == user.id)
-        kinds = MeetingSeries.kind == SeriesKind.LIAISON.value if user.has_any_role(Role.LIAISON) else false()
-        query = query.where(or_(kinds, MeetingSeries.id.in_(mine)))
+    query = select(MeetingSeries).where(seen_by(user))
     return list(db.session.scalars(query.order_by(MeetingSeries.kind != SeriesKind.LIAISON.value,
                                                   MeetingSeries.name)))
 

@@ -181,9 +181,13 @@ def followups(meeting_id: int):
 
 @bp.get("/<int:meeting_id>/changes")
 def changes(meeting_id: int):
-    """204 (one indexed query) when nothing changed since `since`; else the changed parts as partials."""
+    """204 (one indexed query, which also checks the reader may see the meeting) when nothing changed since
+    `since`; else the changed parts as partials."""
     since = int_arg("since", 0) or 0
-    found = live.changes_since(meeting_id, since)
+    row = live.revisions(meeting_id, reader=current_user)
+    if row is None:
+        abort(404)
+    found = live.changes_since(meeting_id, since, row)
     if found is None:
         return "", 204, {"Cache-Control": "no-store"}
     viewer = viewer_for(meeting_id)

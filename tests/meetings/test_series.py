@@ -100,6 +100,9 @@ def test_a_member_adds_an_item_and_a_liaison_who_is_not_a_member_gets_404(client
     assert client.post(f"/meetings/{meeting.id}/items", data={"new-title": "x"}).status_code == 404
     assert client.post(f"/meetings/{meeting.id}/answer", data={"answer": "attend"}).status_code == 404
     assert client.get(f"/meetings/{meeting.id}/minutes").status_code == 404
+    # The poll neither confirms that the meeting exists nor says when it last changed.
+    assert client.get(f"/meetings/{meeting.id}/changes?since=0").status_code == 404
+    assert client.get(f"/meetings/{meeting.id}/changes?since=999999").status_code == 404
     assert f"/meetings/{meeting.id}\"" not in client.get("/meetings/").get_data(as_text=True)
 
 
