@@ -10,7 +10,8 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import to_local, to_utc, today, utcnow
 
-from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting
+from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting, MeetingSeries
+from .series import seen_by
 from .workflow import ActionState, MeetingStatus
 
 PAST_PAGE_SIZE = 20
@@ -154,12 +155,16 @@ def followup_count(meeting: Meeting) -> int:
 
 
 def visible(user: User):
-    """Office and liaisons see every action item and task; anyone else (a leader too) those they own or
-    assigned."""
-    query = select(ActionItem)
-    if not user.has_any_role(Role.OFFICE, Role.LIAISON):
-        query = query.where((ActionItem.owner_id == user.id) | (ActionItem.created_by_id == user.id))
-    return query
+    """The office sees every action item and task. A liaison sees every task and the action items of the
+    meetings they may see (a group's meeting is its members'). Anyone else (a leader too) sees those
+    they own or assigned, as does everyone."""
+    if user.has_any_role(Role.OFFICE):
+        return select(ActionItem)
+    mine = (ActionItem.owner_id == user.id) | (ActionItem.created_by_id == user.id)
+    if not user.has_any_role(Role.LIAISON):
+        return select(ActionItem).where(mine)
+    meetings_seen = select(Meeting.id).join(MeetingSeries, MeetingSeries.id == Meeting.series_id).where(seen_by(user))
+    return select(ActionItem).where(mine | ActionItem.meeting_id.is_(None) | ActionItem.meeting_id.in_(meetings_seen))
 
 
 def get_visible(user: User, action_id: int) -> ActionItem | None:

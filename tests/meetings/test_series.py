@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.meetings.models import AgendaItem, Meeting, MeetingSeries
+from app.meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
 from app.notifications.models import Notification
 from app.timeutil import today
 from tests.conftest import PASSWORD
@@ -156,3 +156,35 @@ def test_the_live_screen_names_the_members_present(client, make_meeting, group, 
     _sign_in(client, members[1])  # an employee member: named, not merely counted
     body = client.post(f"/meetings/{meeting.id}/presence").get_data(as_text=True)
     assert "Members on this page now:" in body and "Engineer Zhou" in body
+
+
+def _action(meeting, owner, task):
+    item = AgendaItem(meeting_id=meeting.id, kind="need", title=task, department_id=owner.department_id)
+    db.session.add(item)
+    db.session.flush()
+    action = ActionItem(item_id=item.id, meeting_id=meeting.id, task=task, department_id=owner.department_id,
+                        owner_id=owner.id, deadline=today() + timedelta(days=5), acceptance="验收")
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def test_a_groups_action_items_are_listed_only_for_those_who_may_open_its_meeting(client, make_meeting, group,
+                                                                                 members, hr_liaison):
+    group_meeting, liaison_meeting = make_meeting(), make_meeting(days=9)
+    group_meeting.series_id = group.id
+    db.session.commit()
+    secret = _action(group_meeting, members[1], "样机测试计划")
+    shared = _action(liaison_meeting, hr_liaison, "招聘临时工")
+
+    _sign_in(client, hr_liaison)  # a liaison, not in the group
+    listed = client.get("/actions/").get_data(as_text=True)
+    assert "招聘临时工" in listed and "样机测试计划" not in listed
+    assert client.get(f"/actions/{secret.id}").status_code == 404
+    assert client.get(f"/actions/{shared.id}").status_code == 200
+
+    _sign_in(client, members[0])  # a liaison in the group sees both
+    listed = client.get("/actions/").get_data(as_text=True)
+    assert "招聘临时工" in listed and "样机测试计划" in listed
+    _sign_in(client, members[1])  # its owner, not a liaison, still has their own item
+    assert "样机测试计划" in client.get(f"/actions/{secret.id}").get_data(as_text=True)
