@@ -27,6 +27,10 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Two pytest workers (pytest-xdist), a test file to each at a time: most of a test's time is spent waiting
+# (on Chromium, a server starting, a scheduler's tick), so two run in little more than the time of one.
+# `make test PYTEST_ARGS="-n 0 -x"` runs them one by one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: $(VENV)/.dev-installed i18n-compile chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

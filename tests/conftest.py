@@ -22,6 +22,34 @@ def _using_postgres() -> bool:
     return os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
 
 
+def fresh_postgres_database(name: str) -> str:
+    """A new, empty PostgreSQL database `name` on the test server (dropped first if a run left it): its URL."""
+    server = os.environ["TEST_DATABASE_URL"].rsplit("/", 1)[0]
+    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(server.replace("postgresql+psycopg", "postgresql") + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _suite_database_url(tmp_path_factory) -> str | None:
+    """The database the unit tests share: a SQLite file of this run, or on PostgreSQL TEST_DATABASE_URL
+    itself; run in parallel (pytest-xdist), each worker gets its own PostgreSQL database named after it,
+    since every test empties the tables when it ends."""
+    if not _using_postgres():
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return None  # TestConfig reads TEST_DATABASE_URL
+    return fresh_postgres_database(f"{os.environ['TEST_DATABASE_URL'].rsplit('/', 1)[1]}_{worker}")
+
+
 class FreshContextClient(FlaskClient):
     """Each request runs in its own app context, as in production.
 
@@ -43,8 +71,7 @@ def _shared_app(tmp_path_factory):
     """One application and one schema for the whole run. Building an app compiles every URL rule
     (about 75 ms) and creating 40 tables costs more: neither should be paid by each of the suite's
     thousand-odd tests. Tests get empty tables instead (see `app`)."""
-    url = None if _using_postgres() else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app(TestConfig(url))
+    app = create_app(TestConfig(_suite_database_url(tmp_path_factory)))
     app.test_client_class = FreshContextClient
     with app.app_context():
         db.session.remove()
@@ -148,12 +175,6 @@ def empty_database_url(tmp_path):
     if not base.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    name = f"officehub_migrations_{os.getpid()}"
-    server = base.rsplit("/", 1)[0]
-    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{server}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = fresh_postgres_database(f"officehub_migrations_{os.getpid()}")
+    yield url
+    drop_postgres_database(url)

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -21,18 +20,13 @@ from app.config import normalize_database_url
 from tests.browser.conftest import DESKTOP, PHONE, ROOT, _free_port, _wait_until_up, login
 from tests.browser.test_meetings import add_item, item, open_new_meeting
 from tests.browser.test_repairs import QR_LINK, _jpeg
+from tests.conftest import fresh_postgres_database
 
 
 def _database(tmp_dir: Path) -> str:
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgres"):
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
         return f"sqlite:///{tmp_dir / 'shared.sqlite3'}"
-    name = f"officehub_multi_{os.getpid()}"
-    admin = base.rsplit("/", 1)[0].replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base.rsplit("/", 1)[0] + "/" + name
+    return fresh_postgres_database(f"officehub_multi_{os.getpid()}")
 
 
 class Instances:
