@@ -1,6 +1,6 @@
 """notify() for every feature, and the reader's side: unread count, list, mark read."""
 from flask import current_app
-from flask_babel import LazyString, force_locale, gettext
+from flask_babel import LazyString, force_locale, gettext, ngettext
 from sqlalchemy import func, select, update
 
 from app.extensions import db
@@ -8,7 +8,7 @@ from app.timeutil import utcnow
 
 from . import outbox
 from .kinds import Kind
-from .models import Notification
+from .models import MSGID, PLURAL, N, Notification
 
 PAGE_SIZE = 30
 
@@ -42,13 +42,30 @@ def notify(users, message, link: str = "", *, kind: str = Kind.GENERAL, commit: 
 
 
 def _untranslated(message) -> tuple[str | None, dict | None]:
-    """A lazy_gettext message's msgid and arguments (as JSON-safe values), else (None, None)."""
-    if not isinstance(message, LazyString) or getattr(message, "_func", None) is not gettext:
+    """A lazy message's msgid and arguments (as JSON-safe values), else (None, None); see encode_lazy."""
+    encoded = encode_lazy(message)
+    if encoded is None:
         return None, None
-    if len(message._args) != 1 or len(message._args[0]) > 500:
-        return None, None
-    args = {key: value if isinstance(value, int | float) else str(value) for key, value in message._kwargs.items()}
-    return message._args[0], args
+    message_id = encoded.pop(MSGID)
+    return (message_id, encoded) if len(message_id) <= 500 else (None, None)
+
+
+def encode_lazy(message) -> dict | None:
+    """A lazy_gettext / lazy_ngettext string as {MSGID: msgid, PLURAL: ..., N: ..., name: argument}, or
+    None for anything else. An argument that is itself lazy (a status or reason label) is kept the same
+    way, not as text in the sender's language, so Notification.text translates it for the reader."""
+    func = getattr(message, "_func", None) if isinstance(message, LazyString) else None
+    args, kwargs = getattr(message, "_args", ()), dict(getattr(message, "_kwargs", {}))
+    if func is gettext and len(args) == 1:
+        encoded = {MSGID: args[0]}
+    elif func is ngettext and len(args) + ("num" in kwargs) == 3:
+        num = args[2] if len(args) == 3 else kwargs.pop("num")
+        encoded = {MSGID: args[0], PLURAL: args[1], N: num}
+    else:
+        return None
+    for key, value in kwargs.items():
+        encoded[key] = value if isinstance(value, int | float) else (encode_lazy(value) or str(value))
+    return encoded
 
 
 def unread_count(user) -> int:
