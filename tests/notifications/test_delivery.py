@@ -212,6 +212,26 @@ def test_healthz_reports_a_channel_failing_for_a_while(app, client, make_user, v
     assert client.get("/healthz").get_json()["channels_failing"] == []
 
 
+
+def test_healthz_an_old_failure_does_not_hide_a_new_outage(app, client, make_user, vendor):
+    person = _person(make_user, wecom_userid="w1")
+    notify([person], "bad address long ago", kind=Kind.REPAIR_URGENT)
+    notify([person], "sent yesterday", kind=Kind.REPAIR_URGENT)
+    failed, sent = db.session.scalars(select(Delivery).order_by(Delivery.id))
+    failed.state, failed.last_error = "failed", "81013 user invalid"
+    failed.created_at = utcnow() - timedelta(days=3)
+    sent.state, sent.created_at = "sent", utcnow() - timedelta(days=1)
+    sent.sent_at = sent.created_at
+    db.session.commit()
+    assert client.get("/healthz").get_json()["channels_failing"] == []  # a bad address is no outage
+    vendor.down = 100
+    notify([person], "the channel goes down now", kind=Kind.REPAIR_URGENT)
+    deliver_pending()
+    db.session.execute(update(Delivery).where(Delivery.state == "retrying")
+                       .values(created_at=utcnow() - timedelta(minutes=30)))
+    db.session.commit()
+    assert client.get("/healthz").get_json()["channels_failing"] == ["wecom"]
+
 def test_admin_sees_deliveries_and_sends_a_test_message(app, client, login_as, make_user, smtp):
     from app.auth.roles import Role
     login_as(Role.ADMIN)
