@@ -3,6 +3,7 @@ import pytest
 
 from tests.repairs.conftest import make_equipment, make_location  # noqa: F401  (fixtures)
 from tests.suggestions.conftest import categories, default_categories, make_suggestion  # noqa: F401
+from tests.tasks.conftest import assign, deadline, leader, owner, quality  # noqa: F401
 from tests.visits.conftest import checklist_templates, make_visit  # noqa: F401
 
 from .servers import start_smtp, start_vendor
