@@ -14,9 +14,10 @@ def _current_user_unread() -> int:
 
 def init_app(app) -> None:
     from app.cli import register_periodic
+    from app.scheduler import runs_last
 
     from . import outbox
     app.register_blueprint(bp)
     outbox.init_app(app)
-    register_periodic(app, "notifications: deliver", outbox.deliver_pending)
+    register_periodic(app, "notifications: deliver", runs_last(outbox.deliver_pending))
     app.jinja_env.globals["current_user_unread"] = _current_user_unread

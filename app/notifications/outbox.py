@@ -150,10 +150,15 @@ def _record(delivery_id: int, error: ChannelError | None) -> None:
     db.session.commit()
 
 
-def deliver_one(delivery_id: int) -> bool:
-    """Claim and send one delivery; False when another sender had it or it is not due."""
+# What deliver_one says happened.
+DELIVERED, REFUSED, UNREACHABLE, NOT_DUE = "delivered", "refused", "unreachable", "not due"
+
+
+def deliver_one(delivery_id: int) -> str:
+    """Claim and send one delivery: DELIVERED; REFUSED for good (a bad address); UNREACHABLE, the
+    channel did not take it this time (down, timed out); NOT_DUE when another sender had it."""
     if not _claim(delivery_id, utcnow()):
-        return False
+        return NOT_DUE
     delivery = db.session.get(Delivery, delivery_id)
     try:
         channels.send(current_app.config, delivery.channel, delivery.address, _outgoing(delivery))
@@ -164,15 +169,31 @@ def deliver_one(delivery_id: int) -> bool:
         current_app.logger.exception("delivery %s", delivery_id)
         error = ChannelError(f"unexpected: {exc!r}")
     _record(delivery_id, error)
-    return True
+    if error is None:
+        return DELIVERED
+    return REFUSED if error.permanent else UNREACHABLE
 
 
 def deliver_pending() -> str:
-    """Send whatever is due, oldest first (the periodic job `notifications: deliver`)."""
-    ids = list(db.session.scalars(select(Delivery.id).where(_due(utcnow()))
-                                  .order_by(Delivery.next_attempt_at, Delivery.id).limit(BATCH)))
-    sent = sum(deliver_one(i) for i in ids)
-    return f"{sent} delivered"
+    """Send whatever is due, oldest first (the periodic job `notifications: deliver`).
+
+    Once a channel fails for a reason that is not the address's, its other rows wait for the next
+    run, untouched (same attempts, same backoff): a mail server that accepts connections but never
+    answers then costs one timeout per run, not one per waiting message, and the jobs after this
+    one are not held up."""
+    rows = db.session.execute(select(Delivery.id, Delivery.channel).where(_due(utcnow()))
+                              .order_by(Delivery.next_attempt_at, Delivery.id).limit(BATCH)).all()
+    outcomes, down = [], set()
+    for delivery_id, channel in rows:
+        if channel in down:
+            continue
+        outcomes.append(deliver_one(delivery_id))
+        if outcomes[-1] == UNREACHABLE:
+            down.add(channel)
+    summary = f"{outcomes.count(DELIVERED)} delivered"
+    if down:
+        summary += f"; {', '.join(sorted(down))} not answering, {len(rows) - len(outcomes)} left for the next run"
+    return summary
 
 
 # ---- delivering right after the request, without making it wait

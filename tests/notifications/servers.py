@@ -36,6 +36,15 @@ def start_smtp():
     return controller, inbox
 
 
+def start_silent() -> socket.socket:
+    """A server that takes connections and never says a word (a hung mail server): every client waits
+    for its timeout. Close the returned socket to stop it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes the handshakes; nobody ever reads or answers
+    return listener
+
+
 class VendorState:
     def __init__(self):
         self.lock = threading.Lock()

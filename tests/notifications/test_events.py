@@ -1,15 +1,18 @@
 """The events issue 11 names reach people outside the app: on-duty repairs and their escalation,
 visitor arrivals, meeting notices with a calendar file, reminders, and answers to supporters."""
+import time
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from app import scheduler
 from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import notices
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
+from app.notifications import Kind, notify
 from app.notifications.models import Delivery, Notification, Preference
 from app.notifications.outbox import deliver_pending
 from app.repairs import roster
@@ -163,3 +166,20 @@ def test_the_weekly_task_summary_follows_the_weekly_digest_choice(app, working_t
         return list(db.session.scalars(select(Delivery.channel).join(Notification).where(
             Notification.user_id == user.id, Notification.kind == "weekly_digest")))
     assert channels(by_default) == ["email"] and channels(chose_wecom) == ["wecom"]
+
+
+def test_a_silent_mail_server_holds_up_no_job_and_an_escalation_leaves_in_its_own_run(
+        app, make_user, make_repair, silent_mail, vendor):
+    tech = _contact(make_user(Role.MAINTENANCE), email="tech@office.test", wecom_userid="tech")
+    for n in range(5):  # mail waiting for a server that accepts connections and never answers
+        notify([tech], f"older news {n}", kind=Kind.REPAIR_UPDATE)
+    make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=2))  # nobody took it in time
+    began = time.monotonic()
+    results = dict(scheduler.run_all())
+    # One timeout (1 s) and the jobs' own work for the whole run, not a timeout per waiting message (6 s).
+    assert time.monotonic() - began < 2.5
+    assert results["repairs: escalate"].startswith("1 escalated")
+    assert "Escalated" in _cards(vendor)["tech"]["description"]  # pushed in the run that escalated it
+    mail = list(db.session.scalars(select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id)))
+    assert [d.state for d in mail] == ["retrying"] + ["pending"] * 5  # the rest wait, untouched
+    assert [d.attempts for d in mail] == [1, 0, 0, 0, 0, 0]
