@@ -1,6 +1,7 @@
 """Notifications shared by every feature: notify() and the bell."""
 from flask_login import current_user
 
+from .channels import enabled
 from .kinds import Kind
 from .services import notify, unread_count
 from .views import bp
@@ -21,3 +22,12 @@ def init_app(app) -> None:
     outbox.init_app(app)
     register_periodic(app, "notifications: deliver", runs_last(outbox.deliver_pending))
     app.jinja_env.globals["current_user_unread"] = _current_user_unread
+    _warn_without_base_url(app)
+
+
+def _warn_without_base_url(app) -> None:
+    """Messages carry links; without the public address they would point at http://localhost."""
+    on = enabled(app.config)
+    if on and not app.config["BASE_URL"]:
+        app.logger.warning("OFFICEHUB_BASE_URL is not set: links in messages sent by %s point at "
+                           "http://localhost", ", ".join(on))

@@ -72,14 +72,15 @@ def quiet_until(user, now: datetime) -> datetime | None:
     return to_utc(finish)
 
 
-def queue(note: Notification, user, kind: str, attachment: str | None = None) -> int:
-    """Add the delivery rows for one new notification (not committed); how many were added."""
+def queue(note: Notification, user, kind: str, attachment: str | None = None, only: set[str] | None = None) -> int:
+    """Add the delivery rows for one new notification (not committed); how many were added. `only`:
+    these channels, now, whatever the user chose and their quiet hours."""
     enabled = channels.enabled(current_app.config)
     if not enabled or not any(address_of(user, channel) for channel in enabled):
         return 0  # nothing to look up: no channel is on, or this person has no address on one
-    wanted = chosen_channels(user, kind) & set(enabled)
+    wanted = (chosen_channels(user, kind) if only is None else only) & set(enabled)
     now = utcnow()
-    due = now if kind in URGENT else (quiet_until(user, now) or now)
+    due = now if kind in URGENT or only is not None else (quiet_until(user, now) or now)
     added = 0
     for channel in sorted(wanted):
         address = address_of(user, channel)
@@ -136,13 +137,18 @@ def _retry_wait(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, int(config["NOTIFY_RETRY_MAX_SECONDS"])))
 
 
+def _give_up_after() -> timedelta:
+    """How long a delivery is retried through temporary errors: long enough for a weekend's outage."""
+    return timedelta(hours=float(current_app.config["NOTIFY_GIVE_UP_HOURS"]))
+
+
 def _record(delivery_id: int, error: ChannelError | None) -> None:
     delivery = db.session.get(Delivery, delivery_id)
     now = utcnow()
     delivery.claimed_until = None
     if error is None:
         delivery.state, delivery.sent_at, delivery.last_error = SENT, now, ""
-    elif error.permanent or delivery.attempts >= int(current_app.config["NOTIFY_MAX_ATTEMPTS"]):
+    elif error.permanent or now - delivery.created_at >= _give_up_after():
         delivery.state, delivery.last_error = FAILED, str(error)[:500]
     else:
         delivery.state, delivery.last_error = RETRYING, str(error)[:500]
@@ -194,6 +200,21 @@ def deliver_pending() -> str:
     if down:
         summary += f"; {', '.join(sorted(down))} not answering, {len(rows) - len(outcomes)} left for the next run"
     return summary
+
+
+def retry_failed(channel: str) -> int:
+    """Put the channel's failed deliveries back in the queue (an outage is over, an address is fixed).
+    They are queued again as new: due now, no attempts, and a fresh NOTIFY_GIVE_UP_HOURS. One
+    conditional UPDATE, so pressing it twice, or two admins at once, queue each row once."""
+    now = utcnow()
+    count = db.session.execute(
+        update(Delivery).where(Delivery.channel == channel, Delivery.state == FAILED)
+        .values(state=PENDING, attempts=0, next_attempt_at=now, created_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if count:
+        db.session.info["deliveries_waiting"] = True  # the sender starts right after the commit
+    db.session.commit()
+    return count
 
 
 # ---- delivering right after the request, without making it wait

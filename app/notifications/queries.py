@@ -39,3 +39,9 @@ def failing_channels(minutes: int) -> list[str]:
         if last_sent is None or last_sent < oldest:
             failing.append(channel)
     return sorted(failing)
+
+
+def failed_counts() -> dict[str, int]:
+    """How many deliveries each channel has given up on (the admin may queue them again)."""
+    return dict(db.session.execute(select(Delivery.channel, func.count()).where(Delivery.state == "failed")
+                                   .group_by(Delivery.channel)).all())

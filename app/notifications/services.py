@@ -14,14 +14,16 @@ PAGE_SIZE = 30
 
 
 def notify(users, message, link: str = "", *, kind: str = Kind.GENERAL, commit: bool = True,
-           attachment: str | None = None) -> int:
+           attachment: str | None = None, channels: set[str] | None = None) -> int:
     """Send `message` to each distinct active user, in that user's own language.
 
     `message` may be a plain string or a lazy_gettext(...) string; a lazy one is rendered once per
     recipient under their locale, and also kept untranslated so the bell shows it in whatever
     language the reader uses later. Besides the in-app notification, one delivery row per outside
     channel the recipient uses for this `kind` is written in the same transaction (see outbox.py);
-    `attachment` (iCalendar text) goes with the e-mail. Returns how many notifications were written.
+    `attachment` (iCalendar text) goes with the e-mail. `channels` names the outside channels outright,
+    ignoring the recipient's choices and quiet hours (the admin's test message). Returns how many
+    notifications were written.
     """
     default = current_app.config["DEFAULT_LOCALE"]
     message_id, message_args = _untranslated(message)
@@ -35,7 +37,7 @@ def notify(users, message, link: str = "", *, kind: str = Kind.GENERAL, commit: 
         note = Notification(user_id=user.id, message=text, link=link[:500], kind=str(kind),
                             message_id=message_id, message_args=message_args)
         db.session.add(note)
-        outbox.queue(note, user, kind, attachment)
+        outbox.queue(note, user, kind, attachment, channels)
     if commit:
         db.session.commit()
     return len(seen)
