@@ -4,8 +4,8 @@ notify() adds the rows in the caller's transaction, so a message exists for ever
 when its notification does. The sender (`deliver_pending`, a periodic job; also started in a
 background thread right after a request commits new rows) claims each row with a conditional
 UPDATE before sending, so two senders running at once never send a row twice; a channel that
-refuses is retried with a doubling wait, and nothing is lost while it is down. A sender that dies
-mid-send leaves its claim to expire, and the row is sent again by the next run.
+refuses is retried with a doubling wait for NOTIFY_GIVE_UP_HOURS, and nothing is lost while it is
+down. A sender that dies mid-send leaves its claim to expire, and the row is sent again by the next run.
 """
 import threading
 from datetime import datetime, time, timedelta
@@ -203,7 +203,7 @@ def deliver_pending() -> str:
 
 
 def retry_failed(channel: str) -> int:
-    """Put the channel's failed deliveries back in the queue (an outage is over, an address is fixed).
+    """Put the channel's failed deliveries back in the queue, to their stored address (an outage is over).
     They are queued again as new: due now, no attempts, and a fresh NOTIFY_GIVE_UP_HOURS. One
     conditional UPDATE, so pressing it twice, or two admins at once, queue each row once."""
     now = utcnow()

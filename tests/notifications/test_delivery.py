@@ -12,6 +12,7 @@ from app.notifications import Kind, notify
 from app.notifications.models import Delivery, Notification, Preference
 from app.notifications.outbox import deliver_pending
 from app.timeutil import utcnow
+from tests.htmlcheck import html_problems
 
 
 def _person(make_user, locale="en", **contact):
@@ -132,7 +133,9 @@ def test_admin_queues_a_channels_failed_deliveries_again_once(app, client, login
     notify(people, "sent while WeCom was down", kind=Kind.REPAIR_URGENT)
     db.session.execute(update(Delivery).values(state="failed", attempts=40, last_error="503 Service Unavailable"))
     db.session.commit()
-    assert "Retry 2 failed WeCom deliveries" in client.get("/admin/deliveries").get_data(as_text=True)
+    page = client.get("/admin/deliveries").get_data(as_text=True)
+    assert "Retry 2 failed WeCom deliveries" in page and "Retry 2 failed E-mail deliveries" in page
+    assert html_problems(page) == []  # the channel choice, the retry buttons: valid, no repeated id
     assert client.post("/admin/deliveries/retry", data={"channel": "wecom"}).status_code == 303
     again = client.post("/admin/deliveries/retry", data={"channel": "wecom"}, follow_redirects=True)
     assert "0 failed deliveries are queued again." in again.get_data(as_text=True)  # a double tap: nothing more
