@@ -85,7 +85,7 @@ class Config:
         self.NOTIFY_TIMEOUT_SECONDS = 10       # one call to a mail server or messaging API
         self.NOTIFY_RETRY_SECONDS = 30         # wait before the first retry; doubles after each failure ...
         self.NOTIFY_RETRY_MAX_SECONDS = 3600   # ... up to this
-        self.NOTIFY_MAX_ATTEMPTS = 12          # then the delivery is marked failed
+        self.NOTIFY_GIVE_UP_HOURS = 72         # a delivery refused for this long is marked failed
         self.NOTIFY_SEND_AT_ONCE = True        # deliver right after the request, in a background thread
         self.NOTIFY_HEALTH_MINUTES = 15        # /healthz reports a channel that failed for this long
         self.MEETINGS_REMINDER_MINUTES = 60    # liaisons are reminded this long before a meeting starts

@@ -73,10 +73,18 @@ def run_job(name: str, job) -> str:
     return result
 
 
+def runs_last(job):
+    """Mark a periodic job to run after the others of each run (message delivery: what the other
+    jobs queue, such as an escalation, then leaves in the same run instead of a run later)."""
+    job.officehub_runs_last = True
+    return job
+
+
 def run_all() -> list[tuple[str, str]]:
     """Every registered job once, each under its lease; one failing job does not stop the others."""
     results = []
-    for name, job in current_app.extensions.get("officehub_periodic", []):
+    jobs = current_app.extensions.get("officehub_periodic", [])
+    for name, job in sorted(jobs, key=lambda entry: getattr(entry[1], "officehub_runs_last", False)):
         try:
             results.append((name, run_job(name, job)))
         except Exception as exc:  # noqa: BLE001  logged in run_job; the next run tries again

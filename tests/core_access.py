@@ -30,6 +30,8 @@ ROUTES = [
     Route("POST", "/notifications/settings", everyone(303)),
     Route("GET", "/admin/deliveries", allow(ADMIN)),
     Route("POST", "/admin/deliveries/test", allow(ADMIN, status=422)),
+    # Queues a channel's failed deliveries again (none here): a conditional update, safe to repeat.
+    Route("POST", "/admin/deliveries/retry", allow(ADMIN, status=303), data={"channel": "email"}),
     Route("GET", "/admin/", allow(ADMIN)),
     Route("GET", "/admin/users", allow(ADMIN)),
     Route("GET", "/admin/users/new", allow(ADMIN)),

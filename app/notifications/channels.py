@@ -30,6 +30,9 @@ EMAIL_PATTERN = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 CHANNEL_ID_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 # The error codes both APIs answer with when the access token is invalid or has expired.
 TOKEN_ERRORS = {40001, 40014, 42001, 88}
+# Errors about the recipient, not the channel: sending again cannot help (WeCom 81013: no such user,
+# or not in the application's visible range).
+RECIPIENT_ERRORS = {81013}
 
 
 class ChannelError(Exception):
@@ -143,7 +146,7 @@ def _push(key: tuple, token_url: str, send_url: str, body: dict, timeout: float)
         if code == 0:
             return
         if code not in TOKEN_ERRORS:
-            raise ChannelError(f"{code} {answer.get('errmsg', '')}")
+            raise ChannelError(f"{code} {answer.get('errmsg', '')}", permanent=code in RECIPIENT_ERRORS)
     raise ChannelError(f"token refused twice: {code}")
 
 

@@ -1,12 +1,16 @@
 """A message to one user, with a link to what it is about."""
 from datetime import datetime
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import utcnow
+
+# Keys of a stored lazy message besides its placeholders (never valid placeholder names): the msgid of
+# a lazy argument, and a plural message's plural form and number.
+MSGID, PLURAL, N = "*msgid", "*plural", "*n"
 
 
 class Notification(db.Model):
@@ -37,9 +41,20 @@ class Notification(db.Model):
         if not self.message_id:
             return self.message
         try:
-            return gettext(self.message_id, **(self.message_args or {}))[:500]
+            return translate({**(self.message_args or {}), MSGID: self.message_id})[:500]
         except (KeyError, ValueError, TypeError):  # a catalog whose placeholders changed since
             return self.message
+
+
+def translate(stored: dict) -> str:
+    """A message stored by services.encode_lazy, in the current language. Rows written before
+    arguments were kept by msgid hold plain values, which are used as they are."""
+    values = dict(stored)
+    message_id, plural, num = values.pop(MSGID), values.pop(PLURAL, None), values.pop(N, None)
+    values = {key: translate(value) if isinstance(value, dict) else value for key, value in values.items()}
+    if plural is not None:
+        return ngettext(message_id, plural, num, **values)
+    return gettext(message_id, **values)
 
 
 class Delivery(db.Model):

@@ -4,8 +4,8 @@ notify() adds the rows in the caller's transaction, so a message exists for ever
 when its notification does. The sender (`deliver_pending`, a periodic job; also started in a
 background thread right after a request commits new rows) claims each row with a conditional
 UPDATE before sending, so two senders running at once never send a row twice; a channel that
-refuses is retried with a doubling wait, and nothing is lost while it is down. A sender that dies
-mid-send leaves its claim to expire, and the row is sent again by the next run.
+refuses is retried with a doubling wait for NOTIFY_GIVE_UP_HOURS, and nothing is lost while it is
+down. A sender that dies mid-send leaves its claim to expire, and the row is sent again by the next run.
 """
 import threading
 from datetime import datetime, time, timedelta
@@ -72,14 +72,15 @@ def quiet_until(user, now: datetime) -> datetime | None:
     return to_utc(finish)
 
 
-def queue(note: Notification, user, kind: str, attachment: str | None = None) -> int:
-    """Add the delivery rows for one new notification (not committed); how many were added."""
+def queue(note: Notification, user, kind: str, attachment: str | None = None, only: set[str] | None = None) -> int:
+    """Add the delivery rows for one new notification (not committed); how many were added. `only`:
+    these channels, now, whatever the user chose and their quiet hours."""
     enabled = channels.enabled(current_app.config)
     if not enabled or not any(address_of(user, channel) for channel in enabled):
         return 0  # nothing to look up: no channel is on, or this person has no address on one
-    wanted = chosen_channels(user, kind) & set(enabled)
+    wanted = (chosen_channels(user, kind) if only is None else only) & set(enabled)
     now = utcnow()
-    due = now if kind in URGENT else (quiet_until(user, now) or now)
+    due = now if kind in URGENT or only is not None else (quiet_until(user, now) or now)
     added = 0
     for channel in sorted(wanted):
         address = address_of(user, channel)
@@ -136,13 +137,18 @@ def _retry_wait(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, int(config["NOTIFY_RETRY_MAX_SECONDS"])))
 
 
+def _give_up_after() -> timedelta:
+    """How long a delivery is retried through temporary errors: long enough for a weekend's outage."""
+    return timedelta(hours=float(current_app.config["NOTIFY_GIVE_UP_HOURS"]))
+
+
 def _record(delivery_id: int, error: ChannelError | None) -> None:
     delivery = db.session.get(Delivery, delivery_id)
     now = utcnow()
     delivery.claimed_until = None
     if error is None:
         delivery.state, delivery.sent_at, delivery.last_error = SENT, now, ""
-    elif error.permanent or delivery.attempts >= int(current_app.config["NOTIFY_MAX_ATTEMPTS"]):
+    elif error.permanent or now - delivery.created_at >= _give_up_after():
         delivery.state, delivery.last_error = FAILED, str(error)[:500]
     else:
         delivery.state, delivery.last_error = RETRYING, str(error)[:500]
@@ -150,10 +156,15 @@ def _record(delivery_id: int, error: ChannelError | None) -> None:
     db.session.commit()
 
 
-def deliver_one(delivery_id: int) -> bool:
-    """Claim and send one delivery; False when another sender had it or it is not due."""
+# What deliver_one says happened.
+DELIVERED, REFUSED, UNREACHABLE, NOT_DUE = "delivered", "refused", "unreachable", "not due"
+
+
+def deliver_one(delivery_id: int) -> str:
+    """Claim and send one delivery: DELIVERED; REFUSED for good (a bad address); UNREACHABLE, the
+    channel did not take it this time (down, timed out); NOT_DUE when another sender had it."""
     if not _claim(delivery_id, utcnow()):
-        return False
+        return NOT_DUE
     delivery = db.session.get(Delivery, delivery_id)
     try:
         channels.send(current_app.config, delivery.channel, delivery.address, _outgoing(delivery))
@@ -164,15 +175,46 @@ def deliver_one(delivery_id: int) -> bool:
         current_app.logger.exception("delivery %s", delivery_id)
         error = ChannelError(f"unexpected: {exc!r}")
     _record(delivery_id, error)
-    return True
+    if error is None:
+        return DELIVERED
+    return REFUSED if error.permanent else UNREACHABLE
 
 
 def deliver_pending() -> str:
-    """Send whatever is due, oldest first (the periodic job `notifications: deliver`)."""
-    ids = list(db.session.scalars(select(Delivery.id).where(_due(utcnow()))
-                                  .order_by(Delivery.next_attempt_at, Delivery.id).limit(BATCH)))
-    sent = sum(deliver_one(i) for i in ids)
-    return f"{sent} delivered"
+    """Send whatever is due, oldest first (the periodic job `notifications: deliver`).
+
+    Once a channel fails for a reason that is not the address's, its other rows wait for the next
+    run, untouched (same attempts, same backoff): a mail server that accepts connections but never
+    answers then costs one timeout per run, not one per waiting message, and the jobs after this
+    one are not held up."""
+    rows = db.session.execute(select(Delivery.id, Delivery.channel).where(_due(utcnow()))
+                              .order_by(Delivery.next_attempt_at, Delivery.id).limit(BATCH)).all()
+    outcomes, down = [], set()
+    for delivery_id, channel in rows:
+        if channel in down:
+            continue
+        outcomes.append(deliver_one(delivery_id))
+        if outcomes[-1] == UNREACHABLE:
+            down.add(channel)
+    summary = f"{outcomes.count(DELIVERED)} delivered"
+    if down:
+        summary += f"; {', '.join(sorted(down))} not answering, {len(rows) - len(outcomes)} left for the next run"
+    return summary
+
+
+def retry_failed(channel: str) -> int:
+    """Put the channel's failed deliveries back in the queue, to their stored address (an outage is over).
+    They are queued again as new: due now, no attempts, and a fresh NOTIFY_GIVE_UP_HOURS. One
+    conditional UPDATE, so pressing it twice, or two admins at once, queue each row once."""
+    now = utcnow()
+    count = db.session.execute(
+        update(Delivery).where(Delivery.channel == channel, Delivery.state == FAILED)
+        .values(state=PENDING, attempts=0, next_attempt_at=now, created_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if count:
+        db.session.info["deliveries_waiting"] = True  # the sender starts right after the commit
+    db.session.commit()
+    return count
 
 
 # ---- delivering right after the request, without making it wait

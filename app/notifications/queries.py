@@ -24,17 +24,24 @@ def recent_deliveries(channel: str = "", state: str = "") -> list[Delivery]:
 
 
 def failing_channels(minutes: int) -> list[str]:
-    """Channels with a delivery not sent after `minutes` that has failed at least once, and
-    nothing sent on that channel since: a channel down for a while, not one bad address."""
+    """Channels whose oldest delivery still retrying was queued over `minutes` ago with nothing sent
+    on that channel since it was queued: a channel down for a while. Rows given up on (`failed`,
+    such as a bad address, or an outage long over) do not count, so an old failure never hides a
+    new outage, and one bad address never reports a channel that works."""
     since = utcnow() - timedelta(minutes=minutes)
     stuck = (select(Delivery.channel, func.min(Delivery.created_at))
-             .where(Delivery.state.in_(("retrying", "failed")), Delivery.created_at <= since,
-                    Delivery.last_error != "")
+             .where(Delivery.state == "retrying", Delivery.created_at <= since, Delivery.last_error != "")
              .group_by(Delivery.channel))
     failing = []
     for channel, oldest in db.session.execute(stuck):
-        sent_since = db.session.scalar(select(func.count()).select_from(Delivery).where(
-            Delivery.channel == channel, Delivery.state == "sent", Delivery.sent_at >= oldest))
-        if not sent_since:
+        last_sent = db.session.scalar(select(func.max(Delivery.sent_at)).where(
+            Delivery.channel == channel, Delivery.state == "sent"))
+        if last_sent is None or last_sent < oldest:
             failing.append(channel)
     return sorted(failing)
+
+
+def failed_counts() -> dict[str, int]:
+    """How many deliveries each channel has given up on (the admin may queue them again)."""
+    return dict(db.session.execute(select(Delivery.channel, func.count()).where(Delivery.state == "failed")
+                                   .group_by(Delivery.channel)).all())

@@ -100,7 +100,7 @@ def weekly_summary() -> str:
         notify([db.session.get(User, assigner_id)],
                _l("Your tasks this week: %(overdue)d overdue, %(waiting)d waiting for your acceptance, "
                   "%(on_track)d on track.", **counts),
-               link=path_for("tasks.overview"), kind=Kind.TASK_UPDATE, commit=False)
+               link=path_for("tasks.overview"), kind=Kind.WEEKLY_DIGEST, commit=False)
         db.session.commit()
         sent += 1
     return f"{sent} weekly task summar{'y' if sent == 1 else 'ies'} sent"

@@ -36,6 +36,15 @@ def start_smtp():
     return controller, inbox
 
 
+def start_silent() -> socket.socket:
+    """A server that takes connections and never says a word (a hung mail server): every client waits
+    for its timeout. Close the returned socket to stop it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes the handshakes; nobody ever reads or answers
+    return listener
+
+
 class VendorState:
     def __init__(self):
         self.lock = threading.Lock()
@@ -45,6 +54,7 @@ class VendorState:
         self.expire_next = False  # the next send says the token has expired
         self.received = []      # (path, body) of accepted messages
         self.delay = 0.0        # seconds before answering a send (a slow API)
+        self.unknown_users = set()  # WeCom answers 81013 (invalid user) for these
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -95,6 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.state.expire_next = False
                 self.state.valid_token = None
                 return self._answer({"errcode": 42001, "errmsg": "access_token expired"})
+            if body.get("touser") in self.state.unknown_users:
+                return self._answer({"errcode": 81013, "errmsg": "user & party & tag all invalid"})
             self.state.received.append((url.path, body))
         if url.path == "/cgi-bin/message/send":
             return self._answer({"errcode": 0, "errmsg": "ok", "invaliduser": ""})

@@ -12,6 +12,7 @@ from app.notifications import Kind, notify
 from app.notifications.models import Delivery, Notification, Preference
 from app.notifications.outbox import deliver_pending
 from app.timeutil import utcnow
+from tests.htmlcheck import html_problems
 
 
 def _person(make_user, locale="en", **contact):
@@ -112,14 +113,47 @@ def test_an_outage_loses_nothing_and_sends_nothing_twice(app, make_user, smtp, v
     assert {d.state for d in db.session.scalars(select(Delivery))} == {"sent"}
 
 
-def test_a_channel_that_keeps_refusing_ends_failed_with_the_reason(app, make_user, vendor):
-    app.config["NOTIFY_MAX_ATTEMPTS"] = 2
-    vendor.down = 100
-    notify([_person(make_user, wecom_userid="w1")], "lost cause", kind=Kind.REPAIR_URGENT)
-    _drain()
+def test_temporary_errors_are_retried_for_hours_then_end_failed_with_the_reason(app, make_user, vendor):
+    vendor.down = 1000
+    notify([_person(make_user, wecom_userid="w1")], "long outage", kind=Kind.REPAIR_URGENT)
+    _drain(rounds=15)  # more attempts than a fixed count allowed: an outage of an afternoon loses nothing
     delivery = db.session.scalar(select(Delivery))
-    assert delivery.state == "failed" and delivery.attempts == 2 and "503" in delivery.last_error
+    assert delivery.state == "retrying" and delivery.attempts == 15
+    db.session.execute(update(Delivery).values(created_at=utcnow() - timedelta(hours=73)))  # default: 72 h
+    db.session.commit()
+    _drain(rounds=1)
+    db.session.refresh(delivery)
+    assert delivery.state == "failed" and delivery.attempts == 16 and "503" in delivery.last_error
 
+
+def test_admin_queues_a_channels_failed_deliveries_again_once(app, client, login_as, make_user, smtp, vendor):
+    from app.auth.roles import Role
+    login_as(Role.ADMIN)
+    people = [_person(make_user, email=f"p{i}@office.test", wecom_userid=f"w{i}") for i in range(2)]
+    notify(people, "sent while WeCom was down", kind=Kind.REPAIR_URGENT)
+    db.session.execute(update(Delivery).values(state="failed", attempts=40, last_error="503 Service Unavailable"))
+    db.session.commit()
+    page = client.get("/admin/deliveries").get_data(as_text=True)
+    assert "Retry 2 failed WeCom deliveries" in page and "Retry 2 failed E-mail deliveries" in page
+    assert html_problems(page) == []  # the channel choice, the retry buttons: valid, no repeated id
+    assert client.post("/admin/deliveries/retry", data={"channel": "wecom"}).status_code == 303
+    again = client.post("/admin/deliveries/retry", data={"channel": "wecom"}, follow_redirects=True)
+    assert "0 failed deliveries are queued again." in again.get_data(as_text=True)  # a double tap: nothing more
+    assert client.post("/admin/deliveries/retry", data={"channel": "fax"}).status_code == 404
+    deliver_pending()
+    assert sorted(b["touser"] for _, b in vendor.received) == ["w0", "w1"]  # each once
+    states = {(d.channel, d.state) for d in db.session.scalars(select(Delivery))}
+    assert states == {("wecom", "sent"), ("email", "failed")}  # only the chosen channel was queued again
+    assert not smtp.messages
+
+
+
+def test_a_wecom_user_that_does_not_exist_fails_at_once(app, make_user, vendor):
+    vendor.unknown_users = {"left-the-company"}
+    notify([_person(make_user, wecom_userid="left-the-company")], "hello", kind=Kind.REPAIR_URGENT)
+    deliver_pending()
+    delivery = db.session.scalar(select(Delivery))
+    assert delivery.state == "failed" and delivery.attempts == 1 and "81013" in delivery.last_error
 
 def test_two_senders_at_once_send_each_message_once(app, make_user, smtp):
     people = [_person(make_user, email=f"p{i}@office.test") for i in range(12)]
@@ -212,18 +246,60 @@ def test_healthz_reports_a_channel_failing_for_a_while(app, client, make_user, v
     assert client.get("/healthz").get_json()["channels_failing"] == []
 
 
+
+def test_healthz_an_old_failure_does_not_hide_a_new_outage(app, client, make_user, vendor):
+    person = _person(make_user, wecom_userid="w1")
+    notify([person], "bad address long ago", kind=Kind.REPAIR_URGENT)
+    notify([person], "sent yesterday", kind=Kind.REPAIR_URGENT)
+    failed, sent = db.session.scalars(select(Delivery).order_by(Delivery.id))
+    failed.state, failed.last_error = "failed", "81013 user invalid"
+    failed.created_at = utcnow() - timedelta(days=3)
+    sent.state, sent.created_at = "sent", utcnow() - timedelta(days=1)
+    sent.sent_at = sent.created_at
+    db.session.commit()
+    assert client.get("/healthz").get_json()["channels_failing"] == []  # a bad address is no outage
+    vendor.down = 100
+    notify([person], "the channel goes down now", kind=Kind.REPAIR_URGENT)
+    deliver_pending()
+    db.session.execute(update(Delivery).where(Delivery.state == "retrying")
+                       .values(created_at=utcnow() - timedelta(minutes=30)))
+    db.session.commit()
+    assert client.get("/healthz").get_json()["channels_failing"] == ["wecom"]
+
 def test_admin_sees_deliveries_and_sends_a_test_message(app, client, login_as, make_user, smtp):
     from app.auth.roles import Role
     login_as(Role.ADMIN)
     target = _person(make_user, email="t@office.test", login="tester")
-    response = client.post("/admin/deliveries/test", data={"login": "nobody"})
+    response = client.post("/admin/deliveries/test", data={"login": "nobody", "channel": "email"})
     assert response.status_code == 422 and "No active user has this login name." in response.get_data(as_text=True)
-    assert client.post("/admin/deliveries/test", data={"login": "tester"}).status_code == 303
+    assert client.post("/admin/deliveries/test", data={"login": "tester", "channel": "email"}).status_code == 303
     deliver_pending()
     assert "This is a test message from Office Hub." in smtp.messages[0].get_body(("plain",)).get_content()
     page = client.get("/admin/deliveries?channel=email").get_data(as_text=True)
     assert target.name in page and "t@office.test" in page and "Sent" in page
 
+
+
+def test_admin_test_message_goes_by_the_chosen_channel_whatever_the_user_chose(
+        app, client, login_as, make_user, smtp, vendor):
+    from app.auth.roles import Role
+    login_as(Role.ADMIN)
+    now_local = (utcnow() + timedelta(hours=8)).strftime("%H:%M")  # in their quiet hours, and they want
+    later = (utcnow() + timedelta(hours=10)).strftime("%H:%M")     # nothing outside the app for "other"
+    target = _person(make_user, login="wecom-only", wecom_userid="LiLei", quiet_start=now_local, quiet_end=later)
+    db.session.add(Preference(user_id=target.id, kind=Kind.GENERAL, channels=""))
+    db.session.commit()
+    form = client.get("/admin/deliveries").get_data(as_text=True)
+    assert 'value="email"' in form and 'value="wecom"' in form and 'value="dingtalk"' in form
+    refused = client.post("/admin/deliveries/test", data={"login": "wecom-only", "channel": "email"})
+    assert refused.status_code == 422
+    assert f"{target.name} has no e-mail address yet" in refused.get_data(as_text=True)
+    sent = client.post("/admin/deliveries/test", data={"login": "wecom-only", "channel": "wecom"})
+    assert sent.status_code == 303
+    deliver_pending()
+    cards = [b["textcard"] for _, b in vendor.received]
+    assert [c["description"] for c in cards] == ["This is a test message from Office Hub."]
+    assert not smtp.messages and db.session.query(Delivery).count() == 1
 
 def test_own_settings_page_saves_addresses_channels_and_quiet_hours(app, client, login_as, smtp):
     user = login_as()
@@ -246,3 +322,26 @@ def test_quiet_hours_need_both_ends(app, client, login_as):
     response = client.post("/notifications/settings", data={"quiet_start": "22:00"})
     assert response.status_code == 422
     assert "Give both the start and the end of the quiet hours" in response.get_data(as_text=True)
+
+
+def test_without_the_public_address_deliveries_warn_on_the_page_and_at_startup(
+        app, client, login_as, smtp, caplog):
+    from app import create_app
+    from app.auth.roles import Role
+    from app.config import TestConfig
+    login_as(Role.ADMIN)
+    assert "OFFICEHUB_BASE_URL) is not set" not in client.get("/admin/deliveries").get_data(as_text=True)
+    app.config["BASE_URL"] = ""
+    page = client.get("/admin/deliveries").get_data(as_text=True)
+    assert "OFFICEHUB_BASE_URL) is not set, so the links in messages point at http://localhost" in page
+    config = TestConfig()
+    config.MAIL_URL, config.MAIL_FROM = "smtp://127.0.0.1:2525", "hub@office.test"
+    with caplog.at_level("WARNING"):
+        create_app(config)
+    assert [r.getMessage() for r in caplog.records if "OFFICEHUB_BASE_URL" in r.getMessage()] == [
+        "OFFICEHUB_BASE_URL is not set: links in messages sent by email point at http://localhost"]
+    caplog.clear()
+    config.BASE_URL = "https://hub.office.test"
+    with caplog.at_level("WARNING"):
+        create_app(config)
+    assert not [r for r in caplog.records if "OFFICEHUB_BASE_URL" in r.getMessage()]

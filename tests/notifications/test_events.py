@@ -1,22 +1,27 @@
 """The events issue 11 names reach people outside the app: on-duty repairs and their escalation,
 visitor arrivals, meeting notices with a calendar file, reminders, and answers to supporters."""
+import time
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
+from app import scheduler
 from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import notices
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
-from app.notifications.models import Delivery, Notification
+from app.notifications import Kind, notify
+from app.notifications.models import Delivery, Notification, Preference
 from app.notifications.outbox import deliver_pending
 from app.repairs import roster
 from app.repairs.jobs import escalate_overdue
 from app.repairs.models import DutyShift, EventKind, RepairEvent, RepairRequest
 from app.suggestions import answers
 from app.suggestions import services as suggestions
-from app.timeutil import to_local, utcnow
+from app.tasks import jobs as task_jobs
+from app.timeutil import to_local, today, utcnow
 from app.visits import services as visits
 
 
@@ -138,3 +143,43 @@ def test_qr_labels_name_the_public_address_their_codes_carry(app, client, login_
     page = client.get(url).get_data(as_text=True)
     assert "is not set" not in page and ">https://hub.office.test<" in page
     assert f"https://hub.office.test/repairs/new?location={equipment.location_id}" in page
+
+
+@pytest.fixture
+def working_today(app):
+    """Today is a working day, whatever the weekday (before `assign` reads the calendar)."""
+    app.config["CALENDAR_WORKING_DAYS"] = [today().isoformat()]
+
+
+def test_the_weekly_task_summary_follows_the_weekly_digest_choice(app, working_today, make_user, assign, leader,
+                                                                   smtp, vendor):
+    by_default = _contact(leader, email="leader@office.test", wecom_userid="leader-wecom")
+    # Another assigner chose WeCom for the weekly digest on the settings page.
+    chose_wecom = _contact(make_user(Role.LEADER), email="l2@office.test", wecom_userid="l2-wecom")
+    db.session.add(Preference(user_id=chose_wecom.id, kind="weekly_digest", channels="wecom"))
+    db.session.commit()
+    assign("客户检测报告模板")
+    assign("年度审核资料", by=chose_wecom)
+    assert task_jobs.weekly_summary() == "2 weekly task summaries sent"
+
+    def channels(user):
+        return list(db.session.scalars(select(Delivery.channel).join(Notification).where(
+            Notification.user_id == user.id, Notification.kind == "weekly_digest")))
+    assert channels(by_default) == ["email"] and channels(chose_wecom) == ["wecom"]
+
+
+def test_a_silent_mail_server_holds_up_no_job_and_an_escalation_leaves_in_its_own_run(
+        app, make_user, make_repair, silent_mail, vendor):
+    tech = _contact(make_user(Role.MAINTENANCE), email="tech@office.test", wecom_userid="tech")
+    for n in range(5):  # mail waiting for a server that accepts connections and never answers
+        notify([tech], f"older news {n}", kind=Kind.REPAIR_UPDATE)
+    make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=2))  # nobody took it in time
+    began = time.monotonic()
+    results = dict(scheduler.run_all())
+    # One timeout (1 s) and the jobs' own work for the whole run, not a timeout per waiting message (6 s).
+    assert time.monotonic() - began < 2.5
+    assert results["repairs: escalate"].startswith("1 escalated")
+    assert "Escalated" in _cards(vendor)["tech"]["description"]  # pushed in the run that escalated it
+    mail = list(db.session.scalars(select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id)))
+    assert [d.state for d in mail] == ["retrying"] + ["pending"] * 5  # the rest wait, untouched
+    assert [d.attempts for d in mail] == [1, 0, 0, 0, 0, 0]

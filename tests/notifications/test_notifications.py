@@ -1,10 +1,13 @@
 """notify() reaches people in their own language; the bell counts; reading marks them read."""
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications import notify
 from app.notifications.models import Notification
+from app.repairs.models import WaitReason
 
 
 def test_each_recipient_reads_the_message_in_their_language(app, make_user):
@@ -66,3 +69,22 @@ def test_long_lists_are_paginated(client, login_as):
     assert "message 34" in first and "message 00" not in first and "Page 1 of 2" in first
     second = client.get("/notifications/?page=2").get_data(as_text=True)
     assert "message 00" in second and "Previous" in second
+
+
+def test_a_translated_argument_and_a_plural_follow_the_readers_language(client, login_as):
+    user = login_as(locale="zh_CN")
+    # A row from before arguments were kept by key still renders as it did.
+    db.session.add(Notification(user_id=user.id, message="维修单 #6 等待中：等待配件。", link="/",
+                                message_id="Repair request #%(id)d is waiting: %(reason)s.",
+                                message_args={"id": 6, "reason": "等待配件"}))
+    with force_locale("zh_CN"):  # written while the sender (and the reader) used Chinese
+        notify([user], _l("Repair request #%(id)d is waiting: %(reason)s.", id=7, reason=WaitReason.PARTS.label))
+        notify([user], _ln("Signed out on %(num)d other device.", "Signed out on %(num)d other devices.", 3))
+    assert "等待配件" in client.get("/notifications/").get_data(as_text=True)
+    user.locale = "en"
+    db.session.commit()
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Repair request #7 is waiting: Waiting for parts." in page
+    assert "Signed out on 3 other devices." in page
+    assert "Repair request #6 is waiting: 等待配件." in page
+
