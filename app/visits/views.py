@@ -28,7 +28,8 @@ def index():
     show = request.args.get("show", "upcoming")
     page = queries.my_visits(current_user, show, page_arg())
     return render("visits/index.html", "visits/_rows.html", page=page, show=show,
-                  staff=current_user.has_any_role(*services.STAFF))
+                  staff=current_user.has_any_role(*services.STAFF),
+                  owner_steps=queries.owner_steps(current_user, page.items, utcnow()))
 
 
 def visit_or_404(visit_id: int) -> Visit:
