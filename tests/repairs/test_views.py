@@ -130,8 +130,9 @@ def test_a_too_long_note_is_kept_and_the_answer_says_how_much_to_shorten(client,
     assert response.status_code == 422
     row = response.get_data(True).split('<hx-partial hx-target="#flash"', 1)[0]
     assert f'value="{note}"' in row and f'value="{parts}"' in row
-    assert "This is 100 characters too long: shorten it to at most 2000." in row.split(f'id="done-note-{job.id}-error"')[1]
-    assert "This is 10 characters too long: shorten it to at most 500." in row.split(f'id="done-parts-{job.id}-error"')[1]
+    note_error, parts_error = (row.split(f'id="done-{name}-{job.id}-error"')[1] for name in ("note", "parts"))
+    assert "This is 100 characters too long: shorten it to at most 2000." in note_error
+    assert "This is 10 characters too long: shorten it to at most 500." in parts_error
     assert 'maxlength="' not in row.replace('data-maxlength="', "")
     assert db.session.get(RepairRequest, job.id).status == "in_progress"
 
