@@ -49,6 +49,8 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     htmx.init_app(app)
+    from app import forms  # the `kept` template default (a refused inline form)
+    forms.init_app(app)
     from app import links  # the id_path template helper
     links.init_app(app)
     navigation.init_app(app)

@@ -1,7 +1,10 @@
 """What every feature's forms share: clean and bounded input, a service's refusal on its field, and
 exactly-once posts. Every form derives from `Form` (or `OnceForm`)."""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -129,6 +132,38 @@ def attach_error(form, exc) -> None:
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
     else:
         form.form_errors.append(message)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A refused inline form drawn again: the hand-written fields of a row's or a step's form (drawn by
+    `counted_text` in templates/_macros/forms.html) have no form object to carry what was typed, so the view
+    names the refused form (`key`, e.g. "complete" or "skip-12") and passes what was typed and the refusal
+    of each field: nothing typed is lost and the message stands under its field. Templates get an empty one
+    (`kept`) unless the view passes its own."""
+    key: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    def value(self, key: str, name: str) -> str:
+        return self.values.get(name, "") if key == self.key else ""
+
+    def error(self, key: str, name: str) -> str:
+        return self.errors.get(name, "") if key == self.key else ""
+
+
+def kept_post(key: str, form=None, refusal=None) -> Kept:
+    """`Kept` for the refused post of this request: what was sent (less control characters, which no page may
+    carry), the form's own errors, and a service's refusal (an `app.errors.Refused`) on the field it names."""
+    errors = {name: " ".join(str(e) for e in found) for name, found in (form.errors.items() if form else ())
+              if isinstance(name, str)}
+    if getattr(refusal, "field", None):
+        errors[refusal.field] = str(getattr(refusal, "message", refusal))
+    return Kept(key, {name: value.translate(_CONTROL) for name, value in request.form.items()}, errors)
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["kept"] = Kept()
 
 
 class OnceForm(Form):

@@ -220,8 +220,8 @@ def _substitute(department, status: str, typed: str) -> str:
     if not name:
         problem = _l("Name the person who came in the liaison's place.")
     elif len(name) > SUBSTITUTE_LENGTH:
-        problem = _l("%(department)s: the substitute's name is longer than %(num)d characters.",
-                     department=department, num=SUBSTITUTE_LENGTH)
+        problem = _l("%(department)s: the substitute's name is %(over)d characters too long: shorten it to at most "
+                     "%(num)d.", department=department, over=len(name) - SUBSTITUTE_LENGTH, num=SUBSTITUTE_LENGTH)
     if problem is not None:
         db.session.rollback()
         raise MeetingError(problem)

@@ -264,4 +264,5 @@ def attendance(meeting_id: int):
             return redirect_after_post(url_for("meetings.detail", meeting_id=meeting_id))
     return render_form("meetings/attendance.html", "meetings/attendance.html", form=form, meeting=viewer.meeting,
                        attendees=attendees, choices=AttendanceStatus,
+                       substitute_length=attendance_rules.SUBSTITUTE_LENGTH,
                        confirmed=attendance_rules.is_confirmed(viewer.meeting))

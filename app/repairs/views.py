@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from app.forms import attach_error
+from app.forms import Kept, attach_error, kept_post
 from app.htmx import redirect_after_post, render, render_form, source_id, wants_fragment
 from app.pagecache import cached_page
 from app.params import int_arg, page_arg, text_arg, to_int, to_text
@@ -144,15 +144,20 @@ def detail(repair_id: int):
     repair = services.get_visible(current_user, repair_id) or abort(404)
     if not services.sees_everything(current_user, repair):
         return render_template("repairs/joined.html", repair=repair, own=services.own_part(repair, current_user))
+    return _detail_page(repair)
+
+
+def _detail_page(repair, kept: Kept | None = None) -> str:
     staff = current_user.has_any_role(Role.MAINTENANCE, Role.OFFICE)
     return render_template("repairs/detail.html", repair=repair, now_utc=utcnow(), show_phone=staff,
-                           can_see_equipment=staff, **_action_context(repair))
+                           can_see_equipment=staff, **_action_context(repair, kept))
 
 
-def _action_context(repair) -> dict:
+def _action_context(repair, kept: Kept | None = None) -> dict:
+    """The steps this viewer may take; `kept`: a refused step's text, drawn again in its form."""
     actions = workflow.allowed_actions(current_user, repair)
     people = services.maintenance_people() if any(a.name == "assign" for a in actions) else []
-    return {"actions": actions, "action_form": ActionForm(people=people, formdata=None)}
+    return {"actions": actions, "action_form": ActionForm(people=people, formdata=None), "kept": kept or Kept()}
 
 
 @bp.post("/<int:repair_id>/act/<action>")
@@ -166,28 +171,31 @@ def act(repair_id: int, action: str):
         abort(404)
     form = ActionForm()
     if not form.validate():
-        return _after_action(repair, " ".join(e for errors in form.errors.values() for e in errors), 422)
+        return _after_action(repair, " ".join(e for errors in form.errors.values() for e in errors), 422,
+                             kept_post(action, form))
     try:
         services.act(repair, current_user, action, version=form.version.data, note=form.note.data or "",
                      assignee=db.session.get(User, form.assignee_id.data or 0),
                      wait_reason=form.wait_reason.data or "", parts=form.parts.data or "")
     except services.RepairConflict as exc:
-        return _after_action(exc.current, str(exc), 409)
+        return _after_action(exc.current, str(exc), 409, kept_post(action, form))
     except services.RepairError as exc:
-        return _after_action(repair, str(exc), 422)
+        return _after_action(repair, str(exc), 422, kept_post(action, form, exc))
     return _after_action(repair)
 
 
-def _after_action(repair, error: str | None = None, status: int = 200):
+def _after_action(repair, error: str | None = None, status: int = 200, kept: Kept | None = None):
     """The queue's row in its current state, a refusal or lost race flashed beside it at once (the core
-    appends the flash to the fragment); from the detail page, the page again with the message."""
+    appends the flash to the fragment); from the detail page, the page again with the message. A refused
+    step's form is drawn again with what was typed (a long note is never lost) and the refusal under it."""
     if error:
         flash(error, "error")
     if wants_fragment():
         return render_template("repairs/_queue_row.html", repair=repair, saved=not error, now=utcnow(),
-                               **_action_context(repair)), status
-    if not error:
-        flash(_("Saved: the request is now “%(status)s”.", status=repair.status_label), "success")
+                               **_action_context(repair, kept)), status
+    if error:
+        return _detail_page(repair, kept), status
+    flash(_("Saved: the request is now “%(status)s”.", status=repair.status_label), "success")
     return redirect_after_post(url_for("repairs.detail", repair_id=repair.id))
 
 

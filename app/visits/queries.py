@@ -14,7 +14,7 @@ from app.params import to_int, to_text
 from app.timeutil import day_bounds, parse_day, today, utcnow
 
 from .checklist import can_undo
-from .models import Room, Visit, VisitEvent, VisitStep, visit_cohosts
+from .models import Responsible, Room, Visit, VisitEvent, VisitStep, visit_cohosts
 from .workflow import ACTIVE, StepState, VisitStatus, stored
 
 PAGE_SIZE = 25
@@ -52,6 +52,29 @@ def my_visits(user, show: str = "upcoming", page: int = 1):
     else:
         query = query.where(Visit.status.in_(stored(ACTIVE))).order_by(Visit.expected_arrival)
     return db.paginate(query.order_by(Visit.id), page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+@dataclass(frozen=True)
+class OwnerSteps:
+    due_today: int
+    overdue: int
+
+
+def owner_steps(user, visits, now: datetime) -> dict[int, OwnerSteps]:
+    """The owner's own open steps on each listed visit they own: how many are overdue and how many fall due
+    later today. Counted from the steps `my_visits` loads with the page in one query (not a query per row,
+    nor a second one); a step already past when the visit was planned is neither, as on the visit page."""
+    end_of_today = day_bounds(today())[1]
+    found = {}
+    for visit in visits:
+        if visit.owner_id != user.id:
+            continue
+        mine = [s for s in visit.steps if s.responsible == Responsible.OWNER.value and s.state == StepState.OPEN.value]
+        counts = OwnerSteps(due_today=sum(1 for s in mine if now <= s.due_at < end_of_today),
+                            overdue=sum(1 for s in mine if s.is_overdue(now)))
+        if counts.due_today or counts.overdue:
+            found[visit.id] = counts
+    return found
 
 
 @dataclass

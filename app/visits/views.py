@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role, role_required
 from app.auth.services import active_departments
 from app.errors import Conflict, Refused
-from app.forms import attach_error
+from app.forms import Kept, attach_error, kept_post
 from app.htmx import redirect_after_post, render, render_form, wants_fragment
 from app.pagecache import cached_page
 from app.params import page_arg, to_int
@@ -28,7 +28,8 @@ def index():
     show = request.args.get("show", "upcoming")
     page = queries.my_visits(current_user, show, page_arg())
     return render("visits/index.html", "visits/_rows.html", page=page, show=show,
-                  staff=current_user.has_any_role(*services.STAFF))
+                  staff=current_user.has_any_role(*services.STAFF),
+                  owner_steps=queries.owner_steps(current_user, page.items, utcnow()))
 
 
 def visit_or_404(visit_id: int) -> Visit:
@@ -214,11 +215,20 @@ def after_action(visit_id: int, error: Exception | None = None):
     visit = visit_or_404(visit_id)
     if wants_fragment() and request.form.get("view") == "board":
         return board_card(visit), status
+    kept = _kept(error) if error is not None else Kept()
     if wants_fragment():
-        return render_template("visits/_live.html", **detail_context(visit)), status
+        return render_template("visits/_live.html", **detail_context(visit), kept=kept), status
     if error is None:
         return redirect_after_post(url_for("visits.detail", visit_id=visit.id))
-    return render_template("visits/detail.html", **detail_context(visit)), status
+    return render_template("visits/detail.html", **detail_context(visit), kept=kept), status
+
+
+def _kept(error: Exception) -> Kept:
+    """A refused step or cancel form drawn again with what was typed (a long reason is never lost) and the
+    refusal under the field it names; the form is named by the action and its step ("skip-12", "cancel")."""
+    action = request.endpoint.rpartition(".")[2]
+    step_id = (request.view_args or {}).get("step_id")
+    return kept_post(f"{action}-{step_id}" if step_id else action, refusal=error)
 
 
 def _act(visit_id: int, name: str, run):

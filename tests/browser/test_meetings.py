@@ -91,37 +91,71 @@ def test_changes_reach_the_other_screen_without_losing_typing(desktop, new_page)
     check_page(desktop, "meeting-live-desktop")
 
 
+# The phone screens the issue asks for: 360 and 390 px, Chinese and English.
+SCREENS = [(width, language) for width in (360, 390) for language in ("zh_CN", "en")]
+
+
+def _in_language(page, language: str) -> None:
+    """The account's language, switched through its menu as a person would (it reloads the page)."""
+    page.goto(page.url)  # in full: a boosted sign-in leaves <html lang> as the login page had it
+    if page.locator("html").get_attribute("lang") == ("zh-CN" if language == "zh_CN" else "en"):
+        return
+    page.eval_on_selector("details.account-menu", "menu => { menu.open = true; }")
+    with page.expect_navigation():
+        page.click(f"button[name=locale][value={language}]")
+
+
+def _make_conflict(desktop, phone, title: str, theirs: str, mine: str) -> None:
+    """The office and the liaison edit the same item; the office saves first, then the liaison."""
+    edit = ".item-tools button[hx-get$='/edit']"  # "Edit" / "编辑": the screens differ in language
+    item(desktop, title).locator(edit).click()
+    item(phone, title).locator(edit).click()
+    desktop.locator(".item-edit input[name$='-title']").fill(theirs)
+    phone.locator(".item-edit input[name$='-title']").fill(mine)
+    desktop.locator(".item-edit button[type=submit]").first.click()
+    expect(item(desktop, theirs)).to_be_visible()
+    phone.locator(".item-edit button[type=submit]").first.click()
+
+
 def test_two_saves_of_the_same_item_end_in_a_conflict_message(desktop, new_page):
+    """Issue 13, item 2, on each phone screen (360 and 390 px, Chinese and English) in turn, on one meeting: the
+    conflict is shown where the liaison is looking, Save gives way to two different actions, and the office,
+    whose text is replaced, is told."""
     url = open_new_meeting(desktop)
     phone = new_page("phone")
     open_as(phone, "liaison-prod", url)
-    add_item(phone, "实验室空调夜间故障")
-    expect(item(desktop, "实验室空调夜间故障")).to_be_visible(timeout=PROPAGATION_MS)
+    title = "实验室空调夜间故障"
+    add_item(phone, title)
+    expect(item(desktop, title)).to_be_visible(timeout=PROPAGATION_MS)
+    try:
+        for round_, (width, language) in enumerate(SCREENS):
+            phone.set_viewport_size({"width": width, "height": 844})
+            _in_language(phone, language)
+            theirs, mine = f"办公室：已派后勤检修 {round_}", f"联络员：今晚又坏了 {round_}"
+            expect(item(desktop, title)).to_be_visible(timeout=PROPAGATION_MS)
+            _make_conflict(desktop, phone, title, theirs, mine)
 
-    item(desktop, "实验室空调夜间故障").get_by_role("button", name=re.compile("^Edit")).click()
-    item(phone, "实验室空调夜间故障").get_by_role("button", name=re.compile("^Edit")).click()
-    desktop.locator(".item-edit input[name$='-title']").fill("办公室：已派后勤检修")
-    phone.locator(".item-edit input[name$='-title']").fill("联络员：今晚又坏了")
-    desktop.locator(".item-edit").get_by_role("button", name="Save").click()
-    expect(item(desktop, "办公室：已派后勤检修")).to_be_visible()
-    phone.locator(".item-edit").get_by_role("button", name="Save").click()
-
-    conflict = phone.locator(".conflict")
-    expect(conflict).to_contain_text("Someone else saved this item")
-    expect(conflict).to_contain_text("办公室：已派后勤检修")
-    expect(conflict.locator("dt")).to_have_text(["Title"])  # the only field they changed
-    expect(phone.locator(".item-edit input[name$='-title']")).to_have_value("联络员：今晚又坏了")
-    # Seen where the person is looking: in the viewport and focused (role=alert announces it).
-    expect(conflict).to_be_in_viewport()
-    expect(conflict).to_be_focused()
-    expect(conflict).to_have_attribute("role", "alert")
-    # Save is gone; replacing theirs is its own action, next to taking theirs.
-    edit = phone.locator(".item-edit")
-    expect(edit.get_by_role("button", name="Save", exact=True)).to_have_count(0)
-    expect(edit.get_by_role("button", name="Take theirs")).to_be_visible()
-    check_page(phone, "meeting-conflict-phone")
-    edit.get_by_role("button", name="Use my version (replaces theirs)").click()
-    expect(item(desktop, "联络员：今晚又坏了")).to_be_visible(timeout=PROPAGATION_MS)
+            conflict = phone.locator(".conflict")
+            expect(conflict).to_contain_text(theirs)
+            expect(conflict.locator("dt")).to_have_count(1)  # the only field they changed: the title
+            if language == "en":
+                expect(conflict).to_contain_text("Someone else saved this item")
+                expect(conflict.locator("dt")).to_have_text(["Title"])
+            expect(phone.locator(".item-edit input[name$='-title']")).to_have_value(mine)
+            # Seen where the person is looking: in the viewport and focused (role=alert announces it).
+            expect(conflict).to_be_in_viewport()
+            expect(conflict).to_be_focused()
+            expect(conflict).to_have_attribute("role", "alert")
+            # Save is gone; replacing theirs is its own action, next to taking theirs.
+            edit = phone.locator(".item-edit")
+            expect(edit.locator("button[type=submit]:not(.use-mine)")).to_have_count(0)
+            expect(edit.locator("button.take-theirs")).to_be_visible()
+            check_page(phone, f"meeting-conflict-{width}-{language}")
+            edit.locator("button.use-mine").click()
+            expect(item(desktop, mine)).to_be_visible(timeout=PROPAGATION_MS)
+            title = mine
+    finally:
+        _in_language(phone, "en")  # the demo accounts are shared by every browser test
     # The office, whose text was replaced, is told.
     desktop.goto("/notifications/")
     expect(desktop.locator("#content")).to_contain_text("replaced your version of the agenda item")

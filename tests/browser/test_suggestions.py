@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, check_page, login
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, check_page, login
 from tests.suggestions.photos import jpeg_bytes
 
 
@@ -180,22 +180,49 @@ def _noise_jpeg(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_long_text_is_kept_and_a_big_photo_shrunk_before_the_upload(phone):
-    login(phone, "employee")
+# What the counter and the server say over the limit, in each language (the catalogs' words).
+TOO_LONG = {"en": ("3000 characters too many: shorten it by 3000.", "This is 3000 characters too long"),
+            "zh": ("超出 3000 个字，请删减 3000 个字。", "超出 3000 个字，请删减到 2000 个字以内。")}
+
+
+@pytest.fixture(scope="module")
+def writer(live_server) -> str:
+    """An employee of this module's own: its language is switched freely (the demo accounts are shared)."""
+    live_server.flask("users", "create", "long-writer", "钱长文 Qian (Employee)", "--department", "RD",
+                      stdin=DEMO_PASSWORD + "\n")
+    return "long-writer"
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_long_text_is_kept_and_the_screen_says_how_much_to_shorten(browser, live_server, writer, width, language):
+    """Issue 13, item 5: a 5,000-character paste is kept whole; the counter and, after sending, the field's
+    error say how much to shorten, on both phone widths and in both languages."""
+    context = browser.new_context(base_url=live_server.url, **{**PHONE, "viewport": {"width": width, "height": 800}})
+    phone = context.new_page()
+    login(phone, writer)
+    _set_language(phone, language)
+    counter, refusal = TOO_LONG[language]
     phone.goto("/suggestions/new")
     phone.fill("#details", "长" * 5000)  # a paste: nothing may cut it
     assert phone.eval_on_selector("#details", "el => el.value.length") == 5000
-    expect(phone.locator("#details-count")).to_have_text("3000 characters too many: shorten it by 3000.")
+    expect(phone.locator("#details-count")).to_have_text(counter)
+    phone.select_option("#category_id", index=1)
+    phone.fill("#title", f"很长的建议 {uuid.uuid4().hex[:6]}")
+    phone.click("form.suggestion-form button[type=submit]")
+    expect(phone.locator("#details-error")).to_contain_text(refusal)
+    assert phone.eval_on_selector("#details", "el => el.value.length") == 5000
+    check_page(phone, f"suggestions-too-long-{width}-{language}")
+    context.close()
+
+
+def test_a_big_photo_is_shrunk_before_the_upload(phone):
+    login(phone, "employee")
+    phone.goto("/suggestions/new")
     big = _noise_jpeg(4000, 3000)
     phone.set_input_files("#photo", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": big}])
     phone.wait_for_function("() => document.querySelector('#photo').files[0].size < 2000000")
     expect(phone.locator("#photo-error")).to_have_count(0)
-    phone.select_option("#category_id", label="Canteen and meals")
-    phone.fill("#title", f"很长的建议 {uuid.uuid4().hex[:6]}")
-    phone.click("form.suggestion-form button[type=submit]")
-    expect(phone.locator("#details-error")).to_contain_text("This is 3000 characters too long")
-    assert phone.eval_on_selector("#details", "el => el.value.length") == 5000
-    check_page(phone, "suggestions-too-long-phone")
 
 
 def test_home_rating_digest_and_triage_on_phones_in_both_languages(new_page):

@@ -127,6 +127,21 @@ def test_a_substitutes_name_is_refused_naming_the_department_and_every_choice_is
     assert _count(Attendance) == 0
 
 
+def test_a_long_substitutes_name_is_kept_and_the_answer_says_how_much_to_shorten(client, login_as, prod, meeting):
+    """Issue 13, item 5: the name field has no maxlength (a paste would be cut silently) but the counter's limit,
+    and the refusal says how many characters to remove while the page keeps the whole name."""
+    login_as(Role.OFFICE)
+    name = ("赵敏 Zhao Min, deputy head of production " * 3).strip()  # 116 characters
+    response = client.post(f"/meetings/{meeting.id}/attendance",
+                           data={f"status-{prod.id}": "substitute", f"substitute-{prod.id}": name})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Production: the substitute&#39;s name is 36 characters too long: shorten it to at most 80." in page
+    assert f'value="{name}"' in page and 'data-maxlength="80"' in page
+    assert 'maxlength="' not in page.replace('data-maxlength="', "")
+    assert _count(Attendance) == 0
+
+
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2100-01-01"])
 def test_a_meeting_dated_9999_is_impossible(client, login_as, meeting, day):
     """A meeting dated 9999 once broke /meetings/ for every office user; the form refuses it."""

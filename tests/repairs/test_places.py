@@ -1,5 +1,6 @@
 """Locations and equipment for the office: forms, CSV import, QR labels that open a prefilled request."""
 import io
+import re
 
 import segno
 
@@ -81,6 +82,28 @@ def test_label_sheet_has_one_qr_per_place_and_equipment_with_absolute_links(clie
     link = f"http://localhost/repairs/new?location={equipment.location_id}&amp;equipment={equipment.id}"
     assert link in html
 
+
+
+def _label_addresses(html: str) -> list[str]:
+    return re.findall(r'<small class="label-address">([^<]*)</small>', html)
+
+
+def test_each_label_shows_the_address_its_code_carries_and_warns_while_it_is_not_configured(
+        app, client, login_as, make_equipment):
+    """Issue 13, item 20: a label printed with the wrong address is caught on the sheet, before it is on a wall."""
+    login_as(Role.OFFICE)
+    equipment = make_equipment()
+    sheet = f"/repairs/locations/{equipment.location_id}/labels"
+    app.config["BASE_URL"] = ""
+    html = client.get(sheet).get_data(True)
+    assert _label_addresses(html) == ["http://localhost"] * 2  # the place's label and the equipment's
+    assert "OFFICEHUB_BASE_URL) is not set" in html
+
+    app.config["BASE_URL"] = "https://hub.example.cn"
+    html = client.get(sheet).get_data(True)
+    assert _label_addresses(html) == ["https://hub.example.cn"] * 2
+    assert f"https://hub.example.cn/repairs/new?location={equipment.location_id}" in html
+    assert "OFFICEHUB_BASE_URL" not in html
 
 def test_qr_svg_encodes_the_filing_link(client, login_as, make_equipment):
     login_as(Role.MAINTENANCE)

@@ -112,3 +112,27 @@ def test_an_unknown_visit_type_in_the_templates_address_is_ignored(client, login
     login_as(Role.OFFICE)
     response = client.get("/visits/templates", query_string={"type": visit_type})
     assert response.status_code == 200 and "确认来访细节" in response.get_data(as_text=True)  # seeded in Chinese
+
+
+def test_a_too_long_reason_or_note_is_kept_and_the_answer_says_how_much_to_shorten(client, login_as, make_visit):
+    """Issue 13, item 5: the step and cancel forms have no maxlength (a browser would cut a paste silently); the
+    refusal stands under the field with the number of characters to remove, its panel open and the text kept."""
+    office = login_as(Role.OFFICE)
+    visit = make_visit(owner=office, arrival=(utcnow() + timedelta(days=3)).replace(second=0, microsecond=0))
+    step = visit.steps[0]
+    reason = "客户临时改期 " * 73  # 511 characters
+    for path, key, field_id, panel in (
+            (f"/visits/{visit.id}/steps/{step.id}/skip", "reason", f"reason-{step.id}", "step-more"),
+            (f"/visits/{visit.id}/steps/{step.id}/note", "note", f"note-{step.id}", "step-more"),
+            (f"/visits/{visit.id}/cancel", "reason", f"cancel-reason-{visit.id}", "cancel-visit")):
+        response = client.post(path, data={key: reason}, headers=PARTIAL)
+        page = response.get_data(True).split('<hx-partial hx-target="#flash"', 1)[0]
+        assert response.status_code == 422, path
+        assert page.count(f'<details class="{panel}" open>') == 1, path  # only the refused form's panel
+        assert f'id="{field_id}"' in page and f'value="{reason}"' in page.split(f'id="{field_id}"', 1)[1][:4000]
+        error = page.split(f'id="{field_id}-error">', 1)[1].split("</small>", 1)[0]
+        assert error == "This is 11 characters too long: shorten it to at most 500.", path
+        assert 'maxlength="' not in page.replace('data-maxlength="', "")
+    db.session.expire_all()
+    stored = db.session.get(Visit, visit.id)
+    assert stored.status == "planned" and stored.steps[0].state == "open" and stored.steps[0].note == ""

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
-from app.timeutil import to_local, utcnow
+from app.timeutil import day_bounds, to_local, today, utcnow
 from app.visits import services
 from app.visits.models import Visit
 from tests import PARTIAL
+from tests.conftest import PASSWORD
 from tests.visits.conftest import visit_data
 
 
@@ -237,6 +238,38 @@ def test_visit_list_has_a_constant_number_of_queries(client, login_as, make_visi
         return counter.count
     assert queries_for(5) == queries_for(30)
 
+
+
+def _owner_steps_line(html: str, organisation: str) -> str:
+    row = html.split(organisation, 1)[1].split("</li>", 1)[0]
+    return row.split('class="meta owner-steps">', 1)[1].split("</span></li>", 1)[0] if "owner-steps" in row else ""
+
+
+def test_my_visits_flag_the_owners_own_steps_due_today_and_overdue(app, client, login_as, make_visit, make_user):
+    """Issue 13, item 3: the owner sees on "my visits" which of their own steps need them now; the host
+    sees no such flag on the same visit, and a visit owned by someone else carries none."""
+    office = login_as(Role.OFFICE)
+    host = make_user()
+    mine = make_visit(owner=office, host=host, organisation="比亚迪 BYD")
+    make_visit(owner=make_user(Role.OFFICE), organisation="宁德时代 CATL")
+    now = utcnow()
+    owner_steps = [s for s in mine.steps if s.responsible == "owner"]
+    owner_steps[0].due_at = now - timedelta(hours=1)  # overdue
+    owner_steps[1].due_at = now + (day_bounds(today())[1] - now) / 2  # later today
+    next(s for s in mine.steps if s.responsible == "reception").due_at = now - timedelta(hours=1)  # not theirs
+    db.session.commit()
+
+    html = client.get("/visits/").get_data(as_text=True)
+    line = _owner_steps_line(html, "比亚迪 BYD")
+    assert "1 of your steps is overdue" in line and "1 of your steps is due today" in line
+    assert _owner_steps_line(html, "宁德时代 CATL") == ""
+    as_host = app.test_client()
+    as_host.post("/login", data={"login": host.login, "password": PASSWORD})
+    assert _owner_steps_line(as_host.get("/visits/").get_data(as_text=True), "比亚迪 BYD") == ""
+    owner_steps[0].state = "done"
+    db.session.commit()
+    line = _owner_steps_line(client.get("/visits/").get_data(as_text=True), "比亚迪 BYD")
+    assert "overdue" not in line and "1 of your steps is due today" in line
 
 def test_print_sheet_and_badges(client, login_as, make_visit):
     login_as(Role.RECEPTION)
