@@ -40,6 +40,39 @@ def test_medians_and_on_time_share_per_department_and_type(app, make_user, make_
     assert row90.filed == 5 and row90.median_answer == timedelta(hours=4)
 
 
+def _never_answered(request_type, requester, days_ago=3, **values):
+    """Filed `days_ago` days ago with a one-day answer clock and a two-day completion clock, never answered."""
+    created = utcnow() - timedelta(days=days_ago)
+    item = ServiceRequest(type=request_type, department_id=request_type.department_id, requester=requester,
+                          text="still waiting", created_at=created, answer_due=created + timedelta(days=1),
+                          complete_due=created + timedelta(days=2), **values)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def test_requests_never_answered_past_their_due_time_count_as_late(client, login_as, make_user, make_type):
+    request_type, sales = make_type(), make_user()
+    _done(request_type, sales, 1, 2)                       # answered and done on time
+    for _n in range(3):
+        _never_answered(request_type, sales)               # days past both clocks, nobody answered
+    _never_answered(request_type, sales, days_ago=0)       # filed just now: its clocks still run, not counted
+    # Cancelled before its answer was due: nobody was late; cancelled after it: the requester waited in vain.
+    early = _never_answered(request_type, sales, status="cancelled")
+    early.closed_at = early.created_at + timedelta(hours=1)
+    _never_answered(request_type, sales, status="cancelled", closed_at=utcnow())
+    # Waiting for the requester since before its completion was due: its clock stands still, not late.
+    asked = _never_answered(request_type, sales, status="waiting")
+    asked.answered_at = asked.waiting_since = asked.created_at + timedelta(hours=2)
+    db.session.commit()
+    [row] = stats.table(30)
+    assert row.filed == 8
+    assert row.answered_on_time == 2 / 6     # 1 and the waiting one on time, of 6: 4 never answered in time
+    assert row.done_on_time == 1 / 5         # 1 done on time, of 5: the 3 ignored and the late cancelled
+    login_as(Role.OFFICE)
+    assert "Testing: <strong>33%</strong>" in client.get("/").get_data(True)
+
+
 def test_the_office_card_shows_each_departments_on_time_share(client, login_as, make_user, make_type):
     request_type, sales = make_type(), make_user()
     _done(request_type, sales, 1, 2)
