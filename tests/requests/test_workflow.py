@@ -88,6 +88,35 @@ def test_a_hand_over_moves_the_request_and_the_office_sees_it(client, make_user,
     assert db.session.scalar(select(Notification).where(Notification.user_id == office.id))
 
 
+def test_a_refused_step_keeps_what_was_typed_with_the_error_on_its_field(client, make_user, make_type,
+                                                                        make_handler, make_department):
+    request_type = make_type()
+    make_department(code="PUR", name_en="Purchasing")
+    handler, sales = make_handler(request_type.department), make_user()
+    item = _file(sales, request_type)
+    sign_in(client, handler)
+    # A reason, but no department to hand it over to.
+    response = _act(client, item, "hand_over", note="这是采购的问题 a purchase question", department_id="")
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert '<small class="field-error" id="department_id-error">Choose the department that should answer ' \
+           'instead.</small>' in page
+    assert 'id="note-hand_over" name="note"' in page and ">这是采购的问题 a purchase question</textarea>" in page
+    # No browser limit cuts a pasted text: the counter's data-maxlength instead of maxlength.
+    assert 'data-maxlength="2000"' in page and "maxlength=" not in page.replace("data-maxlength=", "")
+    _act(client, item, "take")
+    # Completing with a note too long: kept whole, told by how much to shorten it.
+    response = _act(client, item, "complete", note="长" * 2005)
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert 'id="note-complete-error">This is 5 characters too long: shorten it to at most 2000.' in page
+    assert "长" * 2005 + "</textarea>" in page
+    response = _act(client, item, "complete", note="  ")
+    assert 'id="note-complete-error">Write a few words: the answer, the question, or why.' in response.get_data(True)
+    db.session.refresh(item)
+    assert item.status == "in_progress" and item.department_id == request_type.department_id
+
+
 def test_a_reopened_request_goes_back_to_its_handler(client, make_user, make_type, make_handler):
     request_type = make_type()
     handler, sales = make_handler(request_type.department), make_user()
