@@ -29,6 +29,7 @@ class EventKind(LabelledEnum):
     CONFIRM = "confirm", _l("Confirmed done")
     REOPEN = "reopen", _l("Reopened")
     CANCEL = "cancel", _l("Cancelled")
+    AUTO_CONFIRMED = "auto_confirmed", _l("Confirmed automatically")
 
 
 class RequestType(db.Model):
