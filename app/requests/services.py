@@ -228,7 +228,8 @@ def _tell(item, user, action: str, note: str, previous_department: int) -> None:
         notify([p for p in people if p.id != user.id], message, link=link, kind=Kind.REQUEST_UPDATE, commit=False)
         return
     people = [item.handler] if user.id == item.requester_id else [item.requester]
-    if action in ("reply", "reopen") and item.handler is None:
+    # Nobody has it in hand: the department's handlers, who were told of it, hear instead.
+    if action in ("reply", "reopen", "cancel") and item.handler is None:
         people = handlers_of(previous_department)
     message = STEP_MESSAGES[action](item.id, user.name, note[:120])
     notify([p for p in people if p and p.id != user.id], message, link=link, kind=Kind.REQUEST_UPDATE, commit=False)

@@ -113,3 +113,18 @@ def test_a_type_for_chosen_departments_is_not_offered_to_others(client, login_as
     response = client.post("/requests/new", data={"type_id": request_type.id, "text": "x",
                                                  "token": _token(client, request_type.id)})
     assert response.status_code == 422 and _count() == 0
+
+
+def test_a_type_no_longer_in_use_is_not_offered_nor_filed(client, login_as, make_type):
+    in_use = make_type()
+    retired = make_type(active=False)
+    retired.name_en = "Old car request"
+    db.session.commit()
+    login_as()
+    page = client.get("/requests/new").get_data(True)
+    assert f'<option value="{in_use.id}">Test report request</option>' in page
+    assert "Old car request" not in page
+    response = client.post("/requests/new", data={"type_id": retired.id, "text": "x",
+                                                 "token": _token(client, retired.id)})
+    assert response.status_code == 422 and "Choose a type of request from the list." in response.get_data(True)
+    assert _count() == 0
