@@ -59,8 +59,6 @@ def new():
                     flash(_("Your request #%(id)d is filed. You will be told of every step.", id=filed.request_id),
                           "success")
                 return redirect_after_post(filed.url)
-        if extra_errors and not form.errors:
-            form.form_errors.append(_("Check the marked fields."))
     return render_form("requests/new.html", "requests/new.html", form, chosen=chosen, extra_fields=extra_fields,
                        extra_errors=extra_errors, values=request.form)
 

@@ -10,7 +10,7 @@ from tests.browser.conftest import check_page, login
 
 def _pick_test_report(page) -> None:
     page.goto("/requests/new")
-    page.select_option("#type-pick", label="Test report request")
+    page.select_option("#type_id", label="Test report request")
     page.get_by_role("button", name="Show its form").click()
     expect(page.locator("#request-form")).to_contain_text("1 working day")
 

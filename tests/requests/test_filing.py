@@ -67,6 +67,12 @@ def test_bad_input_gets_every_field_error_at_once_and_keeps_the_text(client, log
     assert "This field is required." in page        # the text and the required model
     assert "Write a number." in page and "Choose a date." in page and "Choose one of the listed answers." in page
     assert 'value="many"' in page
+    # All listed at the top, the type's own fields among them, each linked to its field.
+    summary = page.split('class="form-errors error-summary" role="alert"')[1].split("</div>")[0]
+    assert "These fields need attention: 5" in summary
+    for field in ("text", "extra_0", "extra_1", "extra_2", "extra_3"):
+        assert f'<a href="#{field}">' in summary, field
+    assert "Fields marked * are required." in page
     assert _count() == 0
 
 

@@ -1,6 +1,7 @@
 """The office's view: open requests, medians and on-time shares per department and type, export, home cards;
 the catalogue and the handler list."""
 import io
+import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -144,3 +145,35 @@ def test_the_office_names_handlers(client, login_as, make_user, make_department)
     assert handler.user_id == person.id
     assert client.post(f"/requests/handlers/{handler.id}/remove").status_code == 303
     assert db.session.scalar(select(RequestHandler)) is None
+
+
+def _first_option(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select and "required" in select.group(0), f"{name} is not a required select"
+    return re.search(r"<option[^>]*>", select.group(1)).group(0)
+
+
+def test_required_department_selects_start_with_an_empty_choice(client, login_as, make_type):
+    """HTML asks a required select to start with a value-less placeholder (issue 18)."""
+    request_type = make_type()
+    login_as(Role.OFFICE)
+    for path in ("/requests/handlers", "/requests/types/new", f"/requests/types/{request_type.id}"):
+        assert _first_option(client.get(path).get_data(True), "department_id") == '<option value="">', path
+    skipped = client.post("/requests/handlers", data={"login": "nobody-yet", "department_id": ""})
+    page = skipped.get_data(True)
+    assert skipped.status_code == 422 and 'id="department_id-error">Choose a department.' in page
+    assert 'value="nobody-yet"' in page
+
+
+def test_the_type_form_shows_every_error_at_once_at_the_top(client, login_as, make_department):
+    quality = make_department()
+    login_as(Role.OFFICE)
+    response = client.post("/requests/types/new", data={
+        "name_zh": "", "name_en": "", "department_id": quality.id, "answer_days": 0, "complete_days": 2})
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert "Fields marked * are required." in page
+    summary = page.split('class="form-errors error-summary" role="alert"')[1].split("</div>")[0]
+    assert "These fields need attention: 3" in summary
+    for field in ("name_zh", "name_en", "answer_days"):
+        assert f'<a href="#{field}">' in summary, field
