@@ -59,7 +59,7 @@ def _catalogue() -> None:
 # enough back that the due times of the finished ones are past whatever holidays lie between.
 SAMPLES = [
     ("QA", "liaison-sales", 0, "new", "客户需要XR-200的检测报告 The customer asks for the XR-200 test report"),
-    ("QA", "liaison-sales", 6, "on_time", "XR-100 批次 2026-10 的出厂检测报告 Factory test report, XR-100 batch 2026-10"),
+    ("QA", "liaison-sales", 6, "on_time", "XR-100 批次 2026-10 的出厂检测报告 Factory test report, XR-100, 2026-10"),
     ("QA", "liaison-sales", 20, "late", "客户审核需要 XR-150 的型式试验报告 Type test report of XR-150 for an audit"),
     ("QA", "liaison-sales", 14, "ignored", "XR-300 的 RoHS 检测报告 RoHS report for the XR-300"),
     ("HR", "liaison-prod", 1, "done", "下周需要 3 名临时包装工 Three temporary packers next week"),

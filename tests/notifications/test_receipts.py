@@ -7,8 +7,7 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.notifications.models import Delivery, Notification
 from app.repairs.models import RepairRequest
-from app.requests.models import ServiceRequest
-from tests.requests.conftest import make_handler, make_type  # noqa: F401  (fixtures)
+from app.requests.models import RequestHandler, RequestType, ServiceRequest
 
 
 def _with_mail(user):
@@ -27,9 +26,12 @@ def _mailed_to(user) -> int:
 
 
 def test_filing_a_request_gives_the_requester_a_receipt_in_the_app_only(app, client, smtp, login_as, make_user,
-                                                                       make_type, make_handler):
-    request_type = make_type()
-    handler = _with_mail(make_handler(request_type.department))
+                                                                       make_department):
+    quality = make_department()
+    request_type = RequestType(name_zh="检测报告申请", name_en="Test report request", department=quality)
+    handler = make_user(department=quality)
+    db.session.add_all([request_type, RequestHandler(department_id=quality.id, user_id=handler.id)])
+    _with_mail(handler)
     sales = _with_mail(login_as())
     page = client.get(f"/requests/new?type={request_type.id}").get_data(True)
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
