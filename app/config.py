@@ -105,6 +105,8 @@ class Config:
         self.REPAIRS_ESCALATE_OFFICE_AFTER = "30m"       # still not taken this long after maintenance was alerted
         self.REPAIRS_AUTO_CONFIRM_DAYS = 3
         self.REPAIRS_LEAD_LOGINS = []                    # maintenance leads who may dispatch
+        # ---- cross-department requests
+        self.REQUESTS_AUTO_CONFIRM_DAYS = 3              # working days a done request waits for its requester
         # ---- visits
         self.VISITS_PURGE_DAYS = 180
         self.VISITS_CHECKOUT_GRACE_MINUTES = 30

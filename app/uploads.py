@@ -220,9 +220,15 @@ def _document_type(data: bytes, filename: str) -> tuple[str, str] | None:
     return None
 
 
-def check_document(file_storage) -> CheckedDocument:
+# What a refused file is told: a form that also takes photos says so; one that takes documents only does not.
+NOT_PHOTO_NOR_DOCUMENT = _l("Only photos, PDF, Word, Excel or PowerPoint files can be attached.")
+NOT_A_DOCUMENT = _l("Only PDF, Word, Excel or PowerPoint files can be attached.")
+
+
+def check_document(file_storage, refused=NOT_PHOTO_NOR_DOCUMENT) -> CheckedDocument:
     """Read an uploaded PDF or office document, refusing (ImageRejected, its message for the field) one
-    that is empty, over DOCUMENT_MAX_MB, or whose bytes are not a PDF, Word, Excel or PowerPoint file."""
+    that is empty, over DOCUMENT_MAX_MB, or whose bytes are not a PDF, Word, Excel or PowerPoint file
+    (told with `refused`)."""
     data = file_storage.stream.read(DOCUMENT_MAX_BYTES + 1)
     if len(data) > DOCUMENT_MAX_BYTES:
         raise ImageRejected(_l("The file is larger than %(mb)d MB. Choose a smaller one.", mb=DOCUMENT_MAX_MB))
@@ -230,5 +236,5 @@ def check_document(file_storage) -> CheckedDocument:
         raise ImageRejected(_l("The file is empty."))
     found = _document_type(data, file_storage.filename or "")
     if found is None:
-        raise ImageRejected(_l("Only photos, PDF, Word, Excel or PowerPoint files can be attached."))
+        raise ImageRejected(refused)
     return CheckedDocument(data=data, extension=found[0], content_type=found[1])

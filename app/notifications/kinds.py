@@ -16,6 +16,7 @@ class Kind(LabelledEnum):
     REQUEST_UPDATE = "request_update", _l("Request update")
     TASK_UPDATE = "task_update", _l("Task update")
     WEEKLY_DIGEST = "weekly_digest", _l("Weekly digest")
+    RECEIPT = "receipt", _l("Receipt for what you filed")
     GENERAL = "general", _l("Other notices")
 
 

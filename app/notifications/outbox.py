@@ -28,9 +28,11 @@ PENDING, SENDING, SENT, RETRYING, FAILED = "pending", "sending", "sent", "retryi
 CLAIM_SECONDS = 300
 BATCH = 200
 
-# What a user gets until they choose: pushes for what needs them now, e-mail for the rest.
+# What a user gets until they choose: pushes for what needs them now, e-mail for the rest; a receipt for
+# what the user just filed themselves stays in the app (nobody's phone buzzes for their own action).
 ALL = frozenset({EMAIL, WECOM, DINGTALK})
-DEFAULTS = {Kind.REPAIR_URGENT: ALL, Kind.VISITOR_ARRIVAL: ALL, Kind.WEEKLY_DIGEST: frozenset({EMAIL})}
+DEFAULTS = {Kind.REPAIR_URGENT: ALL, Kind.VISITOR_ARRIVAL: ALL, Kind.WEEKLY_DIGEST: frozenset({EMAIL}),
+            Kind.RECEIPT: frozenset()}
 DEFAULT = frozenset({EMAIL})
 
 

@@ -49,7 +49,7 @@ def requesters(repair, reporters=None) -> list[User]:
 
 def alert_new(repair, now) -> None:
     """Emergencies reach everyone at once; after hours the on-duty person first; otherwise maintenance.
-    The first two push to phones and ignore quiet hours (Kind.REPAIR_URGENT)."""
+    The first two push to phones and ignore quiet hours (Kind.REPAIR_URGENT). The requester gets a receipt."""
     link = detail_link(repair.id)
     on_duty = roster.on_duty_at(now)
     kind = Kind.REPAIR_URGENT
@@ -66,6 +66,14 @@ def alert_new(repair, now) -> None:
         message = _l("New repair request at %(place)s: %(text)s", place=repair.location.label,
                      text=repair.description[:80])
     notify([p for p in people if p and p.id != repair.requester_id], message, link=link, kind=kind, commit=False)
+    receipt(repair)
+
+
+def receipt(repair) -> None:
+    """The requester's receipt: the number to quote and the link to follow it (in the app only, by default)."""
+    notify([repair.requester], _l("Receipt: your repair request #%(id)d at %(place)s is filed. You will be told "
+                                  "of every step.", id=repair.id, place=repair.location.label),
+           link=detail_link(repair.id), kind=Kind.RECEIPT, commit=False)
 
 
 STEP_MESSAGES = {

@@ -3,7 +3,7 @@ within working-day targets; filing from a phone, the department's inbox, the off
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
-from app.cli import register_demo_seeder
+from app.cli import register_demo_seeder, register_periodic
 from app.main.dashboard import Card, register_card
 from app.navigation import NavItem, Tab, register_nav, register_tabs
 
@@ -11,11 +11,12 @@ from . import views, views_office  # noqa: F401  (routes register on bp)
 from .blueprint import bp
 from .card import handler_card, office_card
 from .demo import seed_demo
+from .jobs import auto_confirm
 from .models import department_name
 
 
 def init_app(app) -> None:
-    """Registers the blueprint, navigation, tabs, the home cards and the demo catalogue."""
+    """Registers the blueprint, navigation, tabs, the home cards, the periodic job and the demo catalogue."""
     app.register_blueprint(bp)
     app.jinja_env.filters.update(department_name=department_name, share=share)
     register_nav(app, NavItem("requests.index", _l("Requests"), (Role.EMPLOYEE,), order=25))
@@ -27,6 +28,7 @@ def init_app(app) -> None:
     ])
     register_card(app, Card("requests", (Role.EMPLOYEE,), render=handler_card, order=24))
     register_card(app, Card("requests_office", (Role.OFFICE,), render=office_card, order=25))
+    register_periodic(app, "requests: auto-confirm", auto_confirm)
     register_demo_seeder(app, seed_demo)
 
 

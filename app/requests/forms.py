@@ -6,11 +6,19 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.choices import options
 from app.forms import Form, OnceForm
-from app.uploads import DOCUMENT_ACCEPT
+from app.uploads import DOCUMENT_ACCEPT, DOCUMENT_MAX_BYTES, DOCUMENT_MAX_MB, MAX_SIDE
 
-from .models import department_name
+from .models import MAX_FILES, department_name
 
 FILES_HELP = _l("Up to 3 photos or files (PDF, Word, Excel, PowerPoint), at most 10 MB each.")
+# static/photos.js shrinks a phone's big photos to MAX_SIDE pixels a side before the upload (documents are
+# sent as they are); static/app.js then refuses, before a slow upload, what the server would refuse: a fourth
+# file or one still over 10 MB. Three 12 MB photos would otherwise be a body over the server's limit, and
+# its 413 page loses what was typed.
+FILES_ATTRS = {"multiple": True, "accept": "image/*," + DOCUMENT_ACCEPT, "data-shrink-side": MAX_SIDE,
+               "data-max-bytes": DOCUMENT_MAX_BYTES, "data-max-files": MAX_FILES,
+               "data-too-large": _l("A file is larger than %(mb)d MB. Choose a smaller one.", mb=DOCUMENT_MAX_MB),
+               "data-too-many": _l("Attach at most %(n)d files.", n=MAX_FILES)}
 
 
 class RequestForm(OnceForm):
@@ -19,12 +27,11 @@ class RequestForm(OnceForm):
     type_id = SelectField(_l("What do you need"), coerce=int, validate_choice=False,
                           validators=[DataRequired(message=_l("Choose a type of request from the list."))])
     text = TextAreaField(_l("Your request"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 4})
-    files = MultipleFileField(_l("Photos or files"), description=FILES_HELP,
-                              render_kw={"multiple": True, "accept": "image/*," + DOCUMENT_ACCEPT})
+    files = MultipleFileField(_l("Photos or files"), description=FILES_HELP, render_kw=FILES_ATTRS)
 
     def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.type_id.choices = options([(0, _l("— choose —"))] + [(t.id, t.name) for t in types])
+        self.type_id.choices = options([("", _l("— choose —"))] + [(t.id, t.name) for t in types])
 
 
 class ActionForm(Form):
@@ -35,7 +42,7 @@ class ActionForm(Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = options([(0, _l("— choose —"))]
+        self.department_id.choices = options([("", _l("— choose —"))]
                                              + [(d.id, department_name(d)) for d in departments])
 
 
@@ -62,7 +69,7 @@ class TypeForm(Form):
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         pairs = [(d.id, department_name(d)) for d in departments]
-        self.department_id.choices = options([(0, _l("— choose —"))] + pairs)
+        self.department_id.choices = options([("", _l("— choose —"))] + pairs)
         self.filer_ids.choices = options(pairs)
 
     def validate_complete_days(self, field):
@@ -77,5 +84,5 @@ class HandlerForm(Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = options([(0, _l("— choose —"))]
+        self.department_id.choices = options([("", _l("— choose —"))]
                                              + [(d.id, department_name(d)) for d in departments])

@@ -29,6 +29,7 @@ class EventKind(LabelledEnum):
     CONFIRM = "confirm", _l("Confirmed done")
     REOPEN = "reopen", _l("Reopened")
     CANCEL = "cancel", _l("Cancelled")
+    AUTO_CONFIRMED = "auto_confirmed", _l("Confirmed automatically")
 
 
 class RequestType(db.Model):
@@ -88,9 +89,10 @@ class ServiceRequest(db.Model):
         # The open lists' order (overdue first, by department and type, soonest due) from the index alone.
         Index("ix_service_requests_status_complete_due_cover", "status", "complete_due", "department_id", "type_id",
               "answered_at", "answer_due", "waiting_since"),
-        # The office's 30/90-day figures and the home card read this index alone (see stats.py).
+        # The office's 30/90-day figures and the home card read this index alone (see stats.py); waiting_since
+        # and closed_at judge the clocks of requests never answered or never done (migration 0028).
         Index("ix_service_requests_created_at_cover", "created_at", "department_id", "type_id", "answered_at",
-              "answer_due", "done_at", "complete_due"),
+              "answer_due", "done_at", "complete_due", "waiting_since", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,7 @@ from .models import (
     RequestHandler,
     RequestType,
     ServiceRequest,
+    department_name,
 )
 
 PHOTO_KIND = "requests"
@@ -149,6 +150,11 @@ def _new_request(user, request_type, *, text, extra, files) -> ServiceRequest:
     notify([h for h in handlers_of(item.department_id) if h.id != user.id],
            _l("New request #%(id)d for your department from %(name)s: %(text)s", id=item.id, name=user.name,
               text=item.text[:80]), link=detail_link(item.id), kind=Kind.REQUEST_UPDATE, commit=False)
+    # The requester's receipt, with the number to quote and the link to follow it (in the app only, by default).
+    notify([user], _l("Receipt: your request #%(id)d (%(type)s) is filed with %(department)s. You will be told "
+                      "of every step.", id=item.id, type=request_type.name,
+                      department=department_name(request_type.department)),
+           link=detail_link(item.id), kind=Kind.RECEIPT, commit=False)
     return item
 
 
@@ -228,7 +234,8 @@ def _tell(item, user, action: str, note: str, previous_department: int) -> None:
         notify([p for p in people if p.id != user.id], message, link=link, kind=Kind.REQUEST_UPDATE, commit=False)
         return
     people = [item.handler] if user.id == item.requester_id else [item.requester]
-    if action in ("reply", "reopen") and item.handler is None:
+    # Nobody has it in hand: the department's handlers, who were told of it, hear instead.
+    if action in ("reply", "reopen", "cancel") and item.handler is None:
         people = handlers_of(previous_department)
     message = STEP_MESSAGES[action](item.id, user.name, note[:120])
     notify([p for p in people if p and p.id != user.id], message, link=link, kind=Kind.REQUEST_UPDATE, commit=False)

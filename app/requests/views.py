@@ -59,8 +59,6 @@ def new():
                     flash(_("Your request #%(id)d is filed. You will be told of every step.", id=filed.request_id),
                           "success")
                 return redirect_after_post(filed.url)
-        if extra_errors and not form.errors:
-            form.form_errors.append(_("Check the marked fields."))
     return render_form("requests/new.html", "requests/new.html", form, chosen=chosen, extra_fields=extra_fields,
                        extra_errors=extra_errors, values=request.form)
 
@@ -74,26 +72,32 @@ def detail(request_id: int):
     return render_template("requests/detail.html", item=item, now_utc=utcnow(), **_action_context(item))
 
 
-def _action_context(item) -> dict:
+def _others(item) -> list:
+    """The departments a request may be handed over to: every active one but its own."""
+    return [d for d in services.departments() if d.id != item.department_id]
+
+
+def _action_context(item, failed: str = "", posted: ActionForm | None = None) -> dict:
+    """This viewer's steps; after a refused step, `failed` names it and `posted` is its form, so its note is
+    drawn again with the error on its field instead of a blank form."""
     actions = workflow.allowed_actions(current_user, item, services.handler_departments(current_user))
-    others = [d for d in services.departments() if d.id != item.department_id] \
-        if any(a.name == "hand_over" for a in actions) else []
-    return {"actions": actions, "action_form": ActionForm(departments=others, formdata=None)}
+    hands_over = any(a.name == "hand_over" for a in actions)
+    if posted is None:
+        posted = ActionForm(departments=_others(item) if hands_over else [], formdata=None)
+    return {"actions": actions, "action_form": posted, "failed": failed}
 
 
 @bp.post("/<int:request_id>/act/<action>")
 @login_required
 def act(request_id: int, action: str):
-    """One workflow step; a stale or forbidden click gets a clear message and the current state."""
+    """One workflow step. A refused one (a missing note or department, a stale or forbidden click) draws the
+    page again with what was typed and the error on its field (422; 409 for a lost race)."""
     item = services.get_visible(current_user, request_id) or abort(404)
     if action not in workflow.TRANSITIONS:
         abort(404)
-    form = ActionForm()
-    status = 303
-    if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        status = 422
-    else:
+    form = ActionForm(departments=_others(item))
+    status = 422
+    if form.validate():
         try:
             services.act(item, current_user, action, version=form.version.data, note=form.note.data or "",
                          department=db.session.get(Department, form.department_id.data or 0))
@@ -101,13 +105,15 @@ def act(request_id: int, action: str):
             flash(str(exc), "error")
             status = 409
         except services.RequestError as exc:
-            flash(str(exc), "error")
-            status = 422
+            if exc.field:
+                attach_error(form, exc)
+            else:
+                flash(str(exc), "error")  # the step itself is gone: no form of it left to carry the message
         else:
             flash(_("Saved: the request is now “%(status)s”.", status=item.status_label), "success")
-    if status == 303:
-        return redirect_after_post(url_for("requests.detail", request_id=item.id))
-    return render_template("requests/detail.html", item=item, now_utc=utcnow(), **_action_context(item)), status
+            return redirect_after_post(url_for("requests.detail", request_id=item.id))
+    return render_template("requests/detail.html", item=item, now_utc=utcnow(),
+                           **_action_context(item, action, form)), status
 
 
 @bp.get("/files/<int:file_id>")

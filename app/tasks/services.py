@@ -18,7 +18,7 @@ from app.meetings.queries import visible
 from app.meetings.workflow import ActionState
 from app.notifications import Kind, notify
 from app.timeutil import today
-from app.uploads import CheckedDocument, ImageRejected, check_document
+from app.uploads import NOT_A_DOCUMENT, CheckedDocument, ImageRejected, check_document
 
 from .models import TaskFile
 from .workflow import ASSIGNABLE_SOURCES, TaskSource
@@ -61,7 +61,7 @@ def _documents(files) -> list[tuple[str, CheckedDocument]]:
         raise TaskError(_l("Attach at most %(num)d files.", num=MAX_FILES), field="files")
     try:
         return [(_safe_name(f.filename, document.extension), document)
-                for f in uploads for document in [check_document(f)]]
+                for f in uploads for document in [check_document(f, NOT_A_DOCUMENT)]]
     except ImageRejected as exc:
         raise TaskError(exc.args[0], field="files") from exc
 
@@ -80,24 +80,37 @@ def file_for(user: User, file_id: int) -> TaskFile | None:
     return found
 
 
-def _check(owner_id: int, deadline: date, acceptance: str, source: str) -> User:
-    """The owner, once owner, deadline (a working day, not past), criterion and source all hold."""
+def problems(owner_id: int, deadline: date | None, acceptance: str, source: str) -> list[TaskError]:
+    """Every rule of assigning these values break, each on its field: the owner (active, in a department), the
+    deadline (a working day, not past), the criterion and the source."""
+    found = []
     owner = db.session.get(User, owner_id) if owner_id else None
     if owner is None or not owner.active:
-        raise TaskError(_l("Choose an owner."), field="owner_id")
-    if owner.department_id is None:
-        raise TaskError(_l("%(name)s belongs to no department; the owner must answer for a department.",
-                           name=owner.name), field="owner_id")
-    if deadline < today():
-        raise TaskError(_l("The deadline cannot be in the past."), field="deadline")
-    if not is_working_day(deadline):
-        raise TaskError(_l("%(day)s is not a working day; the next one is %(next)s.", day=deadline.isoformat(),
-                           next=next_working_day(deadline).isoformat()), field="deadline")
-    if not acceptance.strip():
-        raise TaskError(_l("Say how you will check that the task is done."), field="acceptance")
+        found.append(TaskError(_l("Choose an owner."), field="owner_id"))
+    elif owner.department_id is None:
+        found.append(TaskError(_l("%(name)s belongs to no department; the owner must answer for a department.",
+                                  name=owner.name), field="owner_id"))
+    if deadline is None:
+        found.append(TaskError(_l("Give a deadline."), field="deadline"))
+    elif deadline < today():
+        found.append(TaskError(_l("The deadline cannot be in the past."), field="deadline"))
+    elif not is_working_day(deadline):
+        found.append(TaskError(_l("%(day)s is not a working day; the next one is %(next)s.",
+                                  day=deadline.isoformat(), next=next_working_day(deadline).isoformat()),
+                               field="deadline"))
+    if not (acceptance or "").strip():
+        found.append(TaskError(_l("Say how you will check that the task is done."), field="acceptance"))
     if TaskSource.of(source) not in ASSIGNABLE_SOURCES:
-        raise TaskError(_l("Choose where the task comes from."), field="source")
-    return owner
+        found.append(TaskError(_l("Choose where the task comes from."), field="source"))
+    return found
+
+
+def _check(owner_id: int, deadline: date, acceptance: str, source: str) -> User:
+    """The owner, once owner, deadline, criterion and source all hold; else the first problem is raised."""
+    found = problems(owner_id, deadline, acceptance, source)
+    if found:
+        raise found[0]
+    return db.session.get(User, owner_id)
 
 
 def notify_move(task: ActionItem, target: str, note: str) -> None:

@@ -58,11 +58,27 @@ def new():
                 source_note=form.source_note.data, token=form.token.data,
                 files=request.files.getlist(form.files.name))
         except services.TaskError as exc:
-            attach_error(form, exc)
+            if not _service_problems(form):  # all of them, not only the first the service met
+                attach_error(form, exc)
         else:
             flash(_("The task is assigned; its owner has been told."), "success")
             return redirect_after_post(url_for("actions.detail", action_id=task_id))
+    elif form.is_submitted():
+        _service_problems(form)
     return render_form("tasks/new.html", "tasks/new.html", form)
+
+
+def _service_problems(form: TaskForm) -> int:
+    """On a refused submit, the service's rules too (owner in a department, deadline a working day not past),
+    each on its field unless the field already says what is wrong: every error at once, not one per submit.
+    How many were added."""
+    added = 0
+    for problem in services.problems(form.owner_id.data, form.deadline.data, form.acceptance.data or "",
+                                     form.source.data or ""):
+        if not getattr(form, problem.field).errors:
+            attach_error(form, problem)
+            added += 1
+    return added
 
 
 @bp.get("/overview")

@@ -67,6 +67,12 @@ def test_bad_input_gets_every_field_error_at_once_and_keeps_the_text(client, log
     assert "This field is required." in page        # the text and the required model
     assert "Write a number." in page and "Choose a date." in page and "Choose one of the listed answers." in page
     assert 'value="many"' in page
+    # All listed at the top, the type's own fields among them, each linked to its field.
+    summary = page.split('class="form-errors error-summary" role="alert"')[1].split("</div>")[0]
+    assert "These fields need attention: 5" in summary
+    for field in ("text", "extra_0", "extra_1", "extra_2", "extra_3"):
+        assert f'<a href="#{field}">' in summary, field
+    assert "Fields marked * are required." in page
     assert _count() == 0
 
 
@@ -113,3 +119,18 @@ def test_a_type_for_chosen_departments_is_not_offered_to_others(client, login_as
     response = client.post("/requests/new", data={"type_id": request_type.id, "text": "x",
                                                  "token": _token(client, request_type.id)})
     assert response.status_code == 422 and _count() == 0
+
+
+def test_a_type_no_longer_in_use_is_not_offered_nor_filed(client, login_as, make_type):
+    in_use = make_type()
+    retired = make_type(active=False)
+    retired.name_en = "Old car request"
+    db.session.commit()
+    login_as()
+    page = client.get("/requests/new").get_data(True)
+    assert f'<option value="{in_use.id}">Test report request</option>' in page
+    assert "Old car request" not in page
+    response = client.post("/requests/new", data={"type_id": retired.id, "text": "x",
+                                                 "token": _token(client, retired.id)})
+    assert response.status_code == 422 and "Choose a type of request from the list." in response.get_data(True)
+    assert _count() == 0

@@ -1,6 +1,7 @@
 """The office's view: open requests, medians and on-time shares per department and type, export, home cards;
 the catalogue and the handler list."""
 import io
+import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -38,6 +39,39 @@ def test_medians_and_on_time_share_per_department_and_type(app, make_user, make_
     assert row.answered_on_time == 0.75 and row.done_on_time == 0.75
     [row90] = stats.table(90)
     assert row90.filed == 5 and row90.median_answer == timedelta(hours=4)
+
+
+def _never_answered(request_type, requester, days_ago=3, **values):
+    """Filed `days_ago` days ago with a one-day answer clock and a two-day completion clock, never answered."""
+    created = utcnow() - timedelta(days=days_ago)
+    item = ServiceRequest(type=request_type, department_id=request_type.department_id, requester=requester,
+                          text="still waiting", created_at=created, answer_due=created + timedelta(days=1),
+                          complete_due=created + timedelta(days=2), **values)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def test_requests_never_answered_past_their_due_time_count_as_late(client, login_as, make_user, make_type):
+    request_type, sales = make_type(), make_user()
+    _done(request_type, sales, 1, 2)                       # answered and done on time
+    for _n in range(3):
+        _never_answered(request_type, sales)               # days past both clocks, nobody answered
+    _never_answered(request_type, sales, days_ago=0)       # filed just now: its clocks still run, not counted
+    # Cancelled before its answer was due: nobody was late; cancelled after it: the requester waited in vain.
+    early = _never_answered(request_type, sales, status="cancelled")
+    early.closed_at = early.created_at + timedelta(hours=1)
+    _never_answered(request_type, sales, status="cancelled", closed_at=utcnow())
+    # Waiting for the requester since before its completion was due: its clock stands still, not late.
+    asked = _never_answered(request_type, sales, status="waiting")
+    asked.answered_at = asked.waiting_since = asked.created_at + timedelta(hours=2)
+    db.session.commit()
+    [row] = stats.table(30)
+    assert row.filed == 8
+    assert row.answered_on_time == 2 / 6     # 1 and the waiting one on time, of 6: 4 never answered in time
+    assert row.done_on_time == 1 / 5         # 1 done on time, of 5: the 3 ignored and the late cancelled
+    login_as(Role.OFFICE)
+    assert "Testing: <strong>33%</strong>" in client.get("/").get_data(True)
 
 
 def test_the_office_card_shows_each_departments_on_time_share(client, login_as, make_user, make_type):
@@ -111,3 +145,35 @@ def test_the_office_names_handlers(client, login_as, make_user, make_department)
     assert handler.user_id == person.id
     assert client.post(f"/requests/handlers/{handler.id}/remove").status_code == 303
     assert db.session.scalar(select(RequestHandler)) is None
+
+
+def _first_option(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select and "required" in select.group(0), f"{name} is not a required select"
+    return re.search(r"<option[^>]*>", select.group(1)).group(0)
+
+
+def test_required_department_selects_start_with_an_empty_choice(client, login_as, make_type):
+    """HTML asks a required select to start with a value-less placeholder (issue 18)."""
+    request_type = make_type()
+    login_as(Role.OFFICE)
+    for path in ("/requests/handlers", "/requests/types/new", f"/requests/types/{request_type.id}"):
+        assert _first_option(client.get(path).get_data(True), "department_id") == '<option value="">', path
+    skipped = client.post("/requests/handlers", data={"login": "nobody-yet", "department_id": ""})
+    page = skipped.get_data(True)
+    assert skipped.status_code == 422 and 'id="department_id-error">Choose a department.' in page
+    assert 'value="nobody-yet"' in page
+
+
+def test_the_type_form_shows_every_error_at_once_at_the_top(client, login_as, make_department):
+    quality = make_department()
+    login_as(Role.OFFICE)
+    response = client.post("/requests/types/new", data={
+        "name_zh": "", "name_en": "", "department_id": quality.id, "answer_days": 0, "complete_days": 2})
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert "Fields marked * are required." in page
+    summary = page.split('class="form-errors error-summary" role="alert"')[1].split("</div>")[0]
+    assert "These fields need attention: 3" in summary
+    for field in ("name_zh", "name_en", "answer_days"):
+        assert f'<a href="#{field}">' in summary, field

@@ -88,6 +88,35 @@ def test_a_hand_over_moves_the_request_and_the_office_sees_it(client, make_user,
     assert db.session.scalar(select(Notification).where(Notification.user_id == office.id))
 
 
+def test_a_refused_step_keeps_what_was_typed_with_the_error_on_its_field(client, make_user, make_type,
+                                                                        make_handler, make_department):
+    request_type = make_type()
+    make_department(code="PUR", name_en="Purchasing")
+    handler, sales = make_handler(request_type.department), make_user()
+    item = _file(sales, request_type)
+    sign_in(client, handler)
+    # A reason, but no department to hand it over to.
+    response = _act(client, item, "hand_over", note="这是采购的问题 a purchase question", department_id="")
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert '<small class="field-error" id="department_id-error">Choose the department that should answer ' \
+           'instead.</small>' in page
+    assert 'id="note-hand_over" name="note"' in page and ">这是采购的问题 a purchase question</textarea>" in page
+    # No browser limit cuts a pasted text: the counter's data-maxlength instead of maxlength.
+    assert 'data-maxlength="2000"' in page and "maxlength=" not in page.replace("data-maxlength=", "")
+    _act(client, item, "take")
+    # Completing with a note too long: kept whole, told by how much to shorten it.
+    response = _act(client, item, "complete", note="长" * 2005)
+    page = response.get_data(True)
+    assert response.status_code == 422
+    assert 'id="note-complete-error">This is 5 characters too long: shorten it to at most 2000.' in page
+    assert "长" * 2005 + "</textarea>" in page
+    response = _act(client, item, "complete", note="  ")
+    assert 'id="note-complete-error">Write a few words: the answer, the question, or why.' in response.get_data(True)
+    db.session.refresh(item)
+    assert item.status == "in_progress" and item.department_id == request_type.department_id
+
+
 def test_a_reopened_request_goes_back_to_its_handler(client, make_user, make_type, make_handler):
     request_type = make_type()
     handler, sales = make_handler(request_type.department), make_user()
@@ -137,3 +166,48 @@ def test_overdue_requests_come_first_in_the_inbox(client, make_user, make_type, 
     page = client.get("/requests/inbox").get_data(True)
     assert page.index("late one") < page.index("fresh one")
     assert fresh.is_overdue(utcnow()) is False
+
+
+def test_the_requester_cancels_a_request_nobody_has_taken(client, make_user, make_type, make_handler):
+    request_type = make_type()
+    handler, sales = make_handler(request_type.department), make_user()
+    item = _file(sales, request_type)
+    sign_in(client, sales)
+    assert "Cancel request" in client.get(f"/requests/{item.id}").get_data(True)
+    assert _act(client, item, "cancel").status_code == 303
+    db.session.refresh(item)
+    assert item.status == "cancelled" and item.closed_at is not None
+    sign_in(client, handler)
+    assert f"#{item.id}" not in client.get("/requests/inbox").get_data(True)
+    assert db.session.scalar(select(Notification).where(Notification.user_id == handler.id,
+                                                        Notification.message.contains("was cancelled")))
+
+
+def test_a_taken_request_can_no_longer_be_cancelled(client, make_user, make_type, make_handler):
+    request_type = make_type()
+    handler, sales = make_handler(request_type.department), make_user()
+    item = _file(sales, request_type)
+    sign_in(client, handler)
+    _act(client, item, "take")
+    sign_in(client, sales)
+    assert "Cancel request" not in client.get(f"/requests/{item.id}").get_data(True)
+    assert _act(client, item, "cancel").status_code == 422
+    db.session.refresh(item)
+    assert item.status == "in_progress"
+
+
+def test_an_answer_on_the_way_stops_the_answer_clock_and_keeps_the_request_open(client, make_user, make_type,
+                                                                                make_handler):
+    request_type = make_type()
+    handler, sales = make_handler(request_type.department), make_user()
+    item = _file(sales, request_type)
+    sign_in(client, handler)
+    _act(client, item, "take")
+    assert _act(client, item, "answer", note="样品下周到 The samples arrive next week").status_code == 303
+    db.session.refresh(item)
+    assert item.status == "in_progress" and item.answered_at is not None and item.done_at is None
+    assert item.answer == ""  # the last word comes with completion
+    assert db.session.scalar(select(Notification).where(Notification.user_id == sales.id,
+                                                        Notification.message.contains("samples arrive")))
+    page = client.get(f"/requests/{item.id}").get_data(True)
+    assert "Complete with an answer" in page and "The samples arrive next week" in page

@@ -108,6 +108,24 @@ def test_bad_input_gets_every_error_at_once_and_keeps_the_text(app, leader, owne
     assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 0
 
 
+def test_a_past_deadline_is_told_with_the_field_errors_in_one_submit(app, leader, owner):
+    """The service's rules (deadline not past, owner in a department) show with the fields' own errors, not
+    only once those are fixed; all of them listed at the top, each linked to its field."""
+    as_leader = _sign_in(app, leader)
+    assert "Fields marked * are required." in as_leader.get("/tasks/new").get_data(as_text=True)
+    data = _form(owner, today() - timedelta(days=3), title="", acceptance="")
+    response = as_leader.post("/tasks/new", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="deadline-error">The deadline cannot be in the past.' in body
+    summary = body.split('class="form-errors error-summary" role="alert"')[1].split("</div>")[0]
+    assert "These fields need attention: 3" in summary
+    for field in ("title", "deadline", "acceptance"):
+        assert f'<a href="#{field}">' in summary, field
+    assert summary.count("Say how you will check that the task is done.") == 1  # not twice
+    assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 0
+
+
 def test_the_deadline_must_be_a_working_day_in_the_future(app, leader, owner, deadline):
     as_leader = _sign_in(app, leader)
     app.config["CALENDAR_CLOSED_DAYS"] = [deadline.isoformat()]
@@ -204,7 +222,7 @@ def test_attachments_are_checked_kept_and_shown_only_to_who_sees_the_task(app, l
     refused = as_leader.post("/tasks/new", content_type="multipart/form-data", data={
         **_form(owner, deadline, title="带附件"), "files": [(io.BytesIO(b"MZ not a document"), "tool.exe")]})
     body = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "Only photos, PDF, Word, Excel or PowerPoint files" in body
+    assert refused.status_code == 422 and "Only PDF, Word, Excel or PowerPoint files" in body  # no photos
     assert 'value="带附件"' in body and db.session.scalar(select(func.count()).select_from(ActionItem)) == 0
     response = as_leader.post("/tasks/new", content_type="multipart/form-data", data={
         **_form(owner, deadline, token="tap-9"), "files": [(io.BytesIO(PDF), "../检测计划.pdf")]})
