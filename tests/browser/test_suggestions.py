@@ -285,3 +285,22 @@ def _digest_fits(page) -> None:
     total = page.locator(".digest-table thead th").nth(1).bounding_box()
     assert total["x"] + total["width"] <= page.viewport_size["width"]
     expect(page.locator(".digest-table-wrap")).to_have_attribute("tabindex", "0")
+
+
+def test_leaving_the_search_box_does_not_fetch_the_list_again(new_page):
+    """Typing refilters once; tapping a result right after must open it. Leaving the box fired `change` with
+    the value already asked for, and that second answer could land after the tap and put the list back."""
+    office = new_page("phone")
+    login(office, "office")
+    office.goto("/suggestions/triage")
+    asked = []
+    office.on("request", lambda r: asked.append(r.url) if "/suggestions/triage?" in r.url else None)
+    office.fill("input[name=q]", "食堂")
+    expect(office).to_have_url(re.compile(r"[?&]q="))
+    office.locator("input[name=q]").press("Tab")  # what a tap elsewhere does: the box loses focus
+    office.wait_for_timeout(600)  # past the filter's 400 ms delay
+    assert len(asked) == 1, asked
+    office.click(".more-filters summary")
+    office.select_option("select[name=status]", index=1)  # a real change still refilters
+    expect(office).to_have_url(re.compile(r"[?&]status=\w"))
+    assert len(asked) == 2, asked
