@@ -71,10 +71,13 @@
     root.querySelectorAll("[data-counter]").forEach(updateCounter);
   }
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
-  document.addEventListener("htmx:after:swap", function (event) {
-    initCounters(document);
-    // Close the account menu after a boosted navigation.
-    document.querySelectorAll("details.dropdown[open]").forEach(function (d) { d.removeAttribute("open"); });
+  document.addEventListener("htmx:after:swap", function () { initCounters(document); });
+  // Close the account menu after a boosted navigation (it pushes the new address), not after any swap: the
+  // live meeting screen swaps in changes every few seconds, which shut the menu while someone was in it.
+  ["htmx:after:history:push", "htmx:after:history:replace"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      document.querySelectorAll("details.dropdown[open]").forEach(function (d) { d.removeAttribute("open"); });
+    });
   });
 
   // Photo inputs (attributes from app/uploads.py) refuse in the browser what the server would refuse, before

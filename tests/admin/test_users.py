@@ -157,7 +157,7 @@ def test_user_list_filters_by_department_and_status_from_one_filter_bar(client, 
     rows = page.split('id="user-rows"')[1]
     assert "在厂" in rows and "离职" not in rows and "别的部门" not in rows
     bar = page.split('role="search"')[1].split("</form>")[0]
-    assert 'hx-trigger="input changed delay:400ms, change"' in bar and 'hx-target="#user-rows"' in bar
+    assert 'hx-trigger="input changed delay:400ms, change changed"' in bar and 'hx-target="#user-rows"' in bar
     assert f'<option value="{plant.id}" selected>' in bar and '<option value="yes" selected>' in bar
 
 

@@ -270,3 +270,17 @@ def test_the_office_keeps_a_group_and_schedules_its_meeting_in_a_room_on_a_phone
     phone.wait_for_url(re.compile(r"/meetings/\d+$"))
     expect(phone.locator("h1")).to_contain_text("Project coordination group")
     expect(phone.get_by_role("main")).to_contain_text("310")
+
+
+def test_the_account_menu_stays_open_while_changes_arrive_and_closes_on_navigation(desktop, new_page):
+    """The live screen swaps in every change; someone in the account menu keeps it until they go elsewhere."""
+    url = open_new_meeting(desktop)
+    phone = new_page("phone")
+    open_as(phone, "liaison-prod", url)
+    phone.click("details.account-menu summary")
+    add_item(desktop, "会议室投影仪无信号")
+    expect(item(phone, "会议室投影仪无信号")).to_be_visible(timeout=PROPAGATION_MS)
+    expect(phone.locator("details.account-menu")).to_have_attribute("open", "")
+    phone.click(".account-menu a[href$='/notifications/settings']")  # going elsewhere closes it
+    phone.wait_for_url("**/notifications/settings")
+    expect(phone.locator("details.account-menu")).not_to_have_attribute("open", "")

@@ -31,8 +31,10 @@ ROUTES = [
     Route("POST", f"{R}/<int:repair_id>/report?hint=<hint>", everyone(422)),
     # Someone else's request: its existence is private to maintenance and office.
     Route("GET", f"{R}/<int:repair_id>", allow(MAINT, OFFICE), default=404),
-    # Maintenance may take it; office may not (it dispatches), and is told so on the detail page.
-    Route("POST", f"{R}/<int:repair_id>/act/<action>", allow(MAINT, OFFICE, status=303), default=404),
+    # Maintenance may take it; office may not (it dispatches), and is told so on the detail page drawn again
+    # (422), with whatever note was typed kept.
+    Route("POST", f"{R}/<int:repair_id>/act/<action>", {**allow(MAINT, status=303), **allow(OFFICE, status=422)},
+          default=404),
     Route("GET", f"{R}/photos/<int:photo_id>", allow(MAINT, OFFICE), default=404),
     Route("GET", f"{R}/queue", allow(MAINT)),
     Route("GET", f"{R}/queue/news", allow(MAINT, status=204)),
