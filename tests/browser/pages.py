@@ -12,8 +12,8 @@ MAIN_PAGES = {
     "employee": ("/", "/suggestions/", "/suggestions/new", "/repairs/", "/repairs/new", "/repairs/new?location=1",
                  "/requests/", "/requests/new", "/tasks/", "/visits/", "/notifications/", "/notifications/settings",
                  "/rooms/", "/rooms/new"),
-    "office": ("/", "/suggestions/triage", "/suggestions/digest", "/suggestions/board", "/repairs/board",
-               "/requests/office", "/requests/types", "/requests/types/new", "/requests/handlers",
+    "office": ("/", "/suggestions/triage", "/suggestions/drafts", "/suggestions/digest", "/suggestions/board",
+               "/repairs/board", "/requests/office", "/requests/types", "/requests/types/new", "/requests/handlers",
                "/meetings/", "/actions/", "/tasks/", "/tasks/new", "/visits/today", "/visits/templates", "/calendar/",
                "/reports/monthly", "/satisfaction/surveys", "/satisfaction/surveys/new", "/rooms/manage"),
     "leader": ("/", "/tasks/", "/tasks/new", "/tasks/overview", "/reports/monthly", "/satisfaction/surveys"),
@@ -30,7 +30,8 @@ MAIN_PAGES = {
 # that address followed by each suffix (the meeting's close and attendance pages).
 FIRST_DETAIL = {
     "employee": (("/repairs/", r"/repairs/\d+"), ("/requests/", r"/requests/\d+")),
-    "office": (("/suggestions/triage", r"/suggestions/\d+"),
+    # A suggestion with a drafted answer (the demo has one): the office's page with the most parts.
+    "office": (("/suggestions/drafts", r"/suggestions/\d+"),
                ("/meetings/", r"/meetings/\d+", "/close", "/attendance"),
                ("/meetings/", r"/meetings/\d+/minutes"),
                ("/requests/office", r"/requests/\d+"),
