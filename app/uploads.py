@@ -142,9 +142,10 @@ def _clean(image: Image.Image, side: int) -> Image.Image:
     return Image.frombytes("RGB", flat.size, flat.tobytes())
 
 
-def save_image(file_storage, kind: str) -> StoredImage:
-    """Check an uploaded photo and add it (and its two thumbnails) to the session under a random name;
-    the caller's commit stores it with the record, and a rollback leaves nothing behind.
+def save_image(file_storage, kind: str, row_thumb: bool = False) -> StoredImage:
+    """Check an uploaded photo and add it (and its thumbnail, and with `row_thumb` the list rows' one) to
+    the session under a random name; the caller's commit stores it with the record, and a rollback leaves
+    nothing behind.
 
     The stored JPEG is re-encoded from pixels only, so EXIF, GPS and device details are gone.
     """
@@ -160,8 +161,9 @@ def save_image(file_storage, kind: str) -> StoredImage:
         finally:
             image.close()
     db.session.add_all([StoredPhoto(name=f"{stem}.jpg", kind=kind, data=_jpeg(full, 82)),
-                        StoredPhoto(name=f"{stem}.thumb.jpg", kind=kind, data=_jpeg(thumb, 75)),
-                        StoredPhoto(name=row_thumb_name(f"{stem}.jpg"), kind=kind, data=row_thumb_jpeg(thumb))])
+                        StoredPhoto(name=f"{stem}.thumb.jpg", kind=kind, data=_jpeg(thumb, 75))])
+    if row_thumb:
+        db.session.add(StoredPhoto(name=row_thumb_name(f"{stem}.jpg"), kind=kind, data=row_thumb_jpeg(thumb)))
     return StoredImage(name=f"{stem}.jpg", thumb_name=f"{stem}.thumb.jpg", width=full.width, height=full.height)
 
 

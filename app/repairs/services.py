@@ -95,7 +95,7 @@ def _save_photos(files) -> list:
     stored = []
     try:
         for file_storage in files:
-            stored.append(save_image(file_storage, PHOTO_KIND))
+            stored.append(save_image(file_storage, PHOTO_KIND, row_thumb=True))
     except ImageRejected as exc:
         _delete_photos(stored)
         raise RepairError(str(exc), field="photos") from None

@@ -1,4 +1,4 @@
-"""list-row thumbnails (112 px squares) for photos stored before uploads made them (issue 18)
+"""list-row thumbnails (112 px squares) for repair photos stored before uploads made them (issue 18)
 
 Done here, once, rather than on a row's first request: a read that writes would have two workers insert
 the same name at once, and until then every list would keep sending the 320 px thumbnail. Each photo costs
@@ -25,8 +25,10 @@ BATCH = 200
 ROW_SIDE, QUALITY = 112, 75
 photos = sa.table("stored_photos", sa.column("name", sa.String), sa.column("kind", sa.String),
                   sa.column("data", sa.LargeBinary))
-# A 320 px thumbnail whose photo has no row thumbnail yet: what is left to do, so a rerun resumes.
-MISSING = sa.text("SELECT t.name, t.kind, t.data FROM stored_photos t WHERE t.name LIKE '%.thumb.jpg' "
+# A repair photo's 320 px thumbnail with no row thumbnail yet (only repair lists draw photo rows): what is
+# left to do, so a rerun resumes.
+MISSING = sa.text("SELECT t.name, t.kind, t.data FROM stored_photos t "
+                  "WHERE t.kind = 'repairs' AND t.name LIKE '%.thumb.jpg' "
                   "AND NOT EXISTS (SELECT 1 FROM stored_photos r "
                   "WHERE r.name = REPLACE(t.name, '.thumb.jpg', '.row.jpg')) ORDER BY t.name LIMIT :batch")
 

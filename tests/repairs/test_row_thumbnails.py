@@ -68,15 +68,15 @@ def _jpeg(size) -> bytes:
     return buffer.getvalue()
 
 
-def test_migration_0028_gives_photos_stored_before_their_row_thumbnail(app_at_0027):
-    for stem in ("a" * 24, "b" * 24):
+def test_migration_0028_gives_repair_photos_stored_before_their_row_thumbnail(app_at_0027):
+    for stem, kind in (("a" * 24, "repairs"), ("b" * 24, "repairs"), ("c" * 24, "suggestions")):
         for name, size in ((f"{stem}.jpg", (1600, 1200)), (f"{stem}.thumb.jpg", (320, 240))):
-            db.session.execute(text("INSERT INTO stored_photos (name, kind, data) VALUES (:n, 'repair', :d)"),
-                               {"n": name, "d": _jpeg(size)})
+            db.session.execute(text("INSERT INTO stored_photos (name, kind, data) VALUES (:n, :k, :d)"),
+                               {"n": name, "k": kind, "d": _jpeg(size)})
     db.session.commit()
     upgrade(directory=MIGRATIONS, revision="0028")
     rows = dict(db.session.execute(text("SELECT name, data FROM stored_photos WHERE name LIKE '%.row.jpg'")).all())
-    assert sorted(rows) == [f"{'a' * 24}.row.jpg", f"{'b' * 24}.row.jpg"]
+    assert sorted(rows) == [f"{'a' * 24}.row.jpg", f"{'b' * 24}.row.jpg"]  # suggestions draw no photo rows
     assert all(_size(data) == (ROW_SIDE, ROW_SIDE) for data in rows.values())
     downgrade(directory=MIGRATIONS, revision="0027")
-    assert db.session.execute(text("SELECT count(*) FROM stored_photos")).scalar() == 4
+    assert db.session.execute(text("SELECT count(*) FROM stored_photos")).scalar() == 6
