@@ -1,5 +1,6 @@
 """Command-line tools: demo data and account management."""
 import getpass
+import secrets
 import sys
 
 import click
@@ -31,6 +32,8 @@ DEMO_USERS = [
     ("employee", "陈员工 Chen (Employee)", "RD", []),
     ("leader", "赵总 Zhao (Leader)", "OFFICE", [Role.LEADER]),
 ]
+# Someone who left: their deactivated row keeps the users list honest (the web-standards checks see it).
+DEMO_FORMER = ("former", "刘离职 Liu (Left)", "SALES")
 
 users_cli = AppGroup("users", help="Create and import accounts.")
 
@@ -56,11 +59,21 @@ def seed_demo(force: bool = False) -> list[tuple[str, str]]:
             user.set_roles(roles)
             db.session.add(user)
             created.append((login, DEMO_PASSWORD))
+    _seed_former(departments)
     db.session.commit()
     seed_reference_data()
     for hook in current_app.extensions.get("officehub_demo_seeders", []):
         hook()
     return created
+
+
+def _seed_former(departments: dict) -> None:
+    """The deactivated demo account, made once, with a random password nobody knows."""
+    login, name, code = DEMO_FORMER
+    if accounts.find_by_login(login) is None:
+        user = User(login=login, name=name, department=departments[code], active=False)
+        user.set_password(secrets.token_urlsafe(24))
+        db.session.add(user)
 
 
 @click.command("seed-demo")

@@ -32,6 +32,10 @@ MAX_MB = 25
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_SIDE = 1600
 THUMB_SIDE = 320
+# A list row's thumbnail is a 56 px square (static/repairs.css .row-thumb): cut to that square at 112 px it is
+# sharp on a 2x phone screen, where five rows of the 320 px one weighed more than the rest of the page
+# (issue 18: /repairs/ at 110 KB).
+ROW_SIDE = 112
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "HEIC", "MPO"}
 # The product's own pixel limit, checked from the header before anything is decoded: Pillow's bomb check
 # only fires at twice its MAX_IMAGE_PIXELS, so a 79-megapixel PNG of 225 KB would otherwise take a gigabyte.
@@ -40,7 +44,7 @@ MAX_PIXELS = 40_000_000
 # so a burst of parallel uploads queues instead of multiplying the worst case.
 _DECODING = threading.BoundedSemaphore(2)
 UNREADABLE = _l("This file is not a photo we can read.")
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb)?\.jpg$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}(\.thumb|\.row)?\.jpg$")
 
 
 TOO_LARGE = _l("The photo is larger than %(mb)d MB. Choose a smaller one.", mb=MAX_MB)
@@ -87,6 +91,17 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return buffer.getvalue()
 
 
+def row_thumb_name(name: str) -> str:
+    """The stored name of a photo's list-row thumbnail (ROW_SIDE), from the photo's own name."""
+    return name.removesuffix(".jpg") + ".row.jpg"
+
+
+def row_thumb_jpeg(thumb: Image.Image) -> bytes:
+    """The list-row thumbnail: the middle square of the 320 px one, as the row shows it, at ROW_SIDE (also how
+    migration 0029 made it for older photos)."""
+    return _jpeg(ImageOps.fit(thumb, (ROW_SIDE, ROW_SIDE)), 75)
+
+
 def _read_limited(file_storage) -> bytes:
     data = file_storage.stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -127,9 +142,10 @@ def _clean(image: Image.Image, side: int) -> Image.Image:
     return Image.frombytes("RGB", flat.size, flat.tobytes())
 
 
-def save_image(file_storage, kind: str) -> StoredImage:
-    """Check an uploaded photo and add it (and its thumbnail) to the session under a random name;
-    the caller's commit stores it with the record, and a rollback leaves nothing behind.
+def save_image(file_storage, kind: str, row_thumb: bool = False) -> StoredImage:
+    """Check an uploaded photo and add it (and its thumbnail, and with `row_thumb` the list rows' one) to
+    the session under a random name; the caller's commit stores it with the record, and a rollback leaves
+    nothing behind.
 
     The stored JPEG is re-encoded from pixels only, so EXIF, GPS and device details are gone.
     """
@@ -146,6 +162,8 @@ def save_image(file_storage, kind: str) -> StoredImage:
             image.close()
     db.session.add_all([StoredPhoto(name=f"{stem}.jpg", kind=kind, data=_jpeg(full, 82)),
                         StoredPhoto(name=f"{stem}.thumb.jpg", kind=kind, data=_jpeg(thumb, 75))])
+    if row_thumb:
+        db.session.add(StoredPhoto(name=row_thumb_name(f"{stem}.jpg"), kind=kind, data=row_thumb_jpeg(thumb)))
     return StoredImage(name=f"{stem}.jpg", thumb_name=f"{stem}.thumb.jpg", width=full.width, height=full.height)
 
 
@@ -172,8 +190,8 @@ def photo_response(kind: str, name: str, max_age: int = 0):
 
 
 def delete_image(kind: str, name: str) -> None:
-    """Remove a photo and its thumbnail (within the caller's transaction)."""
-    names = [name, name.replace(".jpg", ".thumb.jpg")]
+    """Remove a photo and its thumbnails (within the caller's transaction)."""
+    names = [name, name.replace(".jpg", ".thumb.jpg"), row_thumb_name(name)]
     db.session.execute(delete(StoredPhoto).where(StoredPhoto.kind == kind, StoredPhoto.name.in_(names)))
 
 

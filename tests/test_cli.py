@@ -32,6 +32,19 @@ def test_seed_demo_refuses_to_run_twice_unless_forced(app):
     assert runner.invoke(args=["seed-demo", "--force"]).exit_code == 0 and _users() == count
 
 
+def test_demo_data_holds_what_the_standards_checks_must_see(app):
+    """A deactivated account on the users list and a drafted answer on the office's suggestion page are drawn
+    differently; the web-standards checks (tests/browser/pages.py) see them only if the demo has them."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    runner.invoke(args=["seed-demo", "--force"])
+    from app.suggestions.models import Answer
+    assert db.session.scalars(select(User.login).where(User.active.is_(False))).all() == ["former"]
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.published_at.is_(None))) == 1
+    signed_in = app.test_client().post("/login", data={"login": "former", "password": DEMO_PASSWORD})
+    assert signed_in.status_code != 303
+
+
 def test_users_create_reads_the_password_from_stdin(app):
     db.session.add(Department(code="RD", name_zh="研发部", name_en="R&D"))
     db.session.commit()

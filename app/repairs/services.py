@@ -13,7 +13,7 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.notifications import Kind, notify
 from app.timeutil import utcnow
-from app.uploads import ImageRejected, delete_image, save_image
+from app.uploads import ImageRejected, delete_image, row_thumb_name, save_image
 
 from . import audience, sla, workflow
 from .models import (
@@ -95,7 +95,7 @@ def _save_photos(files) -> list:
     stored = []
     try:
         for file_storage in files:
-            stored.append(save_image(file_storage, PHOTO_KIND))
+            stored.append(save_image(file_storage, PHOTO_KIND, row_thumb=True))
     except ImageRejected as exc:
         _delete_photos(stored)
         raise RepairError(str(exc), field="photos") from None
@@ -196,8 +196,12 @@ def photo_for(user, photo_id: int):
     return photo
 
 
-def photo_name(photo, thumb: bool) -> str:
-    return photo.thumb_name if thumb else photo.name
+def photo_name(photo, size: str | None) -> str:
+    """The stored JPEG for `?thumb=`: "1" the 320 px thumbnail (detail pages), "row" the 112 px one (list
+    rows), anything else the photo itself."""
+    if size == "row":
+        return row_thumb_name(photo.name)
+    return photo.thumb_name if size == "1" else photo.name
 
 
 def maintenance_people() -> list[User]:

@@ -204,5 +204,5 @@ def _after_action(repair, error: str | None = None, status: int = 200, kept: Kep
 def photo(photo_id: int):
     """A request's photo, only for people who may see the request; never cached by shared caches."""
     found = services.photo_for(current_user, photo_id) or abort(404)
-    name = services.photo_name(found, thumb=request.args.get("thumb") == "1")
+    name = services.photo_name(found, request.args.get("thumb"))
     return photo_response(services.PHOTO_KIND, name, max_age=3600) or abort(404)

@@ -2,12 +2,11 @@
 web's own checks ask (see conftest.check_standards): axe-core with Lighthouse's rules (experimental
 ones included), every link and control at least 44 x 44 px, valid HTML, no sideways scroll."""
 import os
-import re
 
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, check_standards, login
-from tests.browser.pages import ANONYMOUS, FIRST_DETAIL, MAIN_PAGES
+from tests.browser.pages import ANONYMOUS, MAIN_PAGES, pages_of
 
 # What is checked here is how pages draw, the same on either database: CI's PostgreSQL round skips it
 # (about two minutes).
@@ -16,8 +15,6 @@ pytestmark = pytest.mark.skipif(os.environ.get("TEST_DATABASE_URL", "").startswi
 
 WIDTHS = (360, 390)
 LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}
-# Detail pages: /suggestions/123, /meetings/4, /repairs/56 (not /new, /board...).
-DETAIL = re.compile(r"^/(suggestions|meetings|repairs|visits)/\d+$")
 
 
 def _set_language(page, code: str) -> None:
@@ -36,17 +33,9 @@ def _check_widths(page, path: str, name: str) -> None:
         check_standards(page, f"{name} {path} at {width}px")
 
 
-def _first_detail(page, path: str) -> str | None:
+def _html_of(page, path: str) -> str:
     page.goto(path)
-    for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"):
-        if DETAIL.match(href.split("?")[0]):
-            return href
-    return None
-
-
-def _pages_of(page, role: str) -> list[str]:
-    details = [_first_detail(page, path) for path in FIRST_DETAIL.get(role, ())]
-    return [*MAIN_PAGES[role], *(d for d in details if d)]
+    return page.content()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -57,7 +46,7 @@ def test_main_pages_pass_the_web_standards(new_page, role, language):
     original = page.locator("html").get_attribute("lang")
     try:
         _set_language(page, language)
-        for path in _pages_of(page, role):
+        for path in pages_of(role, lambda path: _html_of(page, path)):
             page.goto(path)
             page.wait_for_load_state("networkidle")
             assert page.locator("html").get_attribute("lang") == LANGUAGES[language]

@@ -439,7 +439,7 @@ def test_list_rows_show_the_first_photo_as_a_thumbnail(client, login_as, make_re
     _add_photos(repair, 2)
     html = client.get("/repairs/").get_data(True)
     first = repair.photos[0].id
-    assert f'class="row-thumb" src="/repairs/photos/{first}?thumb=1"' in html
+    assert f'class="row-thumb" src="/repairs/photos/{first}?thumb=row"' in html
     assert html.count('class="row-thumb"') == 1
 
 
@@ -447,7 +447,7 @@ def test_queue_and_board_rows_show_thumbnails(client, login_as, make_user, make_
     repair = make_repair()
     _add_photos(repair, 1)
     login_as(Role.MAINTENANCE)
-    assert f"/repairs/photos/{repair.photos[0].id}?thumb=1" in client.get("/repairs/queue").get_data(True)
+    assert f"/repairs/photos/{repair.photos[0].id}?thumb=row" in client.get("/repairs/queue").get_data(True)
     client.post("/logout")
     login_as(Role.OFFICE)
-    assert f"/repairs/photos/{repair.photos[0].id}?thumb=1" in client.get("/repairs/board").get_data(True)
+    assert f"/repairs/photos/{repair.photos[0].id}?thumb=row" in client.get("/repairs/board").get_data(True)
