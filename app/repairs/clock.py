@@ -24,12 +24,16 @@ def _rounded(left: timedelta) -> tuple[str, int]:
 
 
 def _span(left: timedelta) -> str:
-    key = (str(get_locale()), *_rounded(left))
+    # The key and the wording come from the same span: a clock overdue by under a second (-0.4 s is -1 day
+    # + 86,399.6 s) rounds to 1 s one way and 0 s the other, and once kept "0 minutes" as the words of every
+    # later 1-minute clock in the process.
+    span = abs(left)
+    key = (str(get_locale()), *_rounded(span))
     worded = _WORDED.get(key)
     if worded is None:
         if len(_WORDED) > 10_000:  # a bound, never reached by real clocks
             _WORDED.clear()
-        worded = _WORDED[key] = format_timedelta(abs(left), granularity="minute", threshold=1.5)
+        worded = _WORDED[key] = format_timedelta(span, granularity="minute", threshold=1.5)
     return worded
 
 

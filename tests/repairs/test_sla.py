@@ -184,3 +184,14 @@ def test_a_clock_reads_as_babel_words_it_for_every_span(app, language):
                 left = timedelta(seconds=sign * seconds)
                 babel = format_timedelta(abs(left), granularity="minute", threshold=1.5)
                 assert babel in clock_text(now + left, now), (seconds, sign)
+
+
+def test_a_clock_just_past_its_due_time_does_not_change_how_later_clocks_read(app):
+    """A clock overdue by a fraction of a second once left "0 minutes" as the words kept for every 1-minute clock."""
+    from app.repairs.clock import clock_text
+
+    now = datetime(2026, 11, 29, 8, 0)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert clock_text(now - timedelta(milliseconds=400), now) == "overdue by 0 minutes"
+        assert clock_text(now + timedelta(seconds=40), now) == "1 minute left"
+        assert clock_text(now - timedelta(seconds=40), now) == "overdue by 1 minute"
