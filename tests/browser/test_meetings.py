@@ -235,7 +235,9 @@ def test_a_quiet_meeting_is_polled_less_often_and_a_change_brings_the_second_bac
 
     advance(screen, 10_000)
     busy = len(polls)
-    assert 8 <= busy <= 11, busy  # about one a second
+    # About one a second; a poll still waiting for its answer skips its turn, so a loaded machine sees fewer.
+    # Every 4 s would be at most 3.
+    assert 6 <= busy <= 11, busy
     advance(screen, 120_000)  # two quiet minutes
     polls.clear()
     advance(screen, 20_000)
@@ -246,7 +248,7 @@ def test_a_quiet_meeting_is_polled_less_often_and_a_change_brings_the_second_bac
     expect(item(screen, "the room is too cold")).to_be_visible()
     polls.clear()
     advance(screen, 10_000)
-    assert len(polls) >= 8, len(polls)  # back to every second
+    assert len(polls) >= 6, len(polls)  # back to every second (every 4 s would be at most 3)
     assert_no_reload(screen)
 
 

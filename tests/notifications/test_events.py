@@ -1,6 +1,5 @@
 """The events issue 11 names reach people outside the app: on-duty repairs and their escalation,
 visitor arrivals, meeting notices with a calendar file, reminders, and answers to supporters."""
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -174,12 +173,11 @@ def test_a_silent_mail_server_holds_up_no_job_and_an_escalation_leaves_in_its_ow
     for n in range(5):  # mail waiting for a server that accepts connections and never answers
         notify([tech], f"older news {n}", kind=Kind.REPAIR_UPDATE)
     make_repair(urgency="emergency", created_at=utcnow() - timedelta(hours=2))  # nobody took it in time
-    began = time.monotonic()
     results = dict(scheduler.run_all())
-    # One timeout (1 s) and the jobs' own work for the whole run, not a timeout per waiting message (6 s).
-    assert time.monotonic() - began < 2.5
     assert results["repairs: escalate"].startswith("1 escalated")
     assert "Escalated" in _cards(vendor)["tech"]["description"]  # pushed in the run that escalated it
     mail = list(db.session.scalars(select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id)))
-    assert [d.state for d in mail] == ["retrying"] + ["pending"] * 5  # the rest wait, untouched
+    # One timeout for the whole run, not one per waiting message: only the first was tried (counted, not
+    # timed: a timed test fails on a loaded machine), the rest wait untouched for the next run.
+    assert [d.state for d in mail] == ["retrying"] + ["pending"] * 5
     assert [d.attempts for d in mail] == [1, 0, 0, 0, 0, 0]
