@@ -10,19 +10,21 @@ ANONYMOUS = ("/login", "/suggestions/track")
 
 MAIN_PAGES = {
     "employee": ("/", "/suggestions/", "/suggestions/new", "/repairs/", "/repairs/new", "/repairs/new?location=1",
-                 "/requests/", "/requests/new", "/tasks/", "/visits/", "/notifications/", "/notifications/settings",
-                 "/rooms/", "/rooms/new"),
+                 "/suggestions/board", "/requests/", "/requests/new", "/tasks/", "/visits/", "/notifications/",
+                 "/notifications/settings", "/rooms/", "/rooms/new", "/rooms/mine"),
     "office": ("/", "/suggestions/triage", "/suggestions/drafts", "/suggestions/digest", "/suggestions/board",
-               "/repairs/board", "/requests/office", "/requests/types", "/requests/types/new", "/requests/handlers",
-               "/meetings/", "/actions/", "/tasks/", "/tasks/new", "/visits/today", "/visits/templates", "/calendar/",
-               "/reports/monthly", "/satisfaction/surveys", "/satisfaction/surveys/new", "/rooms/manage"),
+               "/suggestions/templates", "/suggestions/categories", "/repairs/board", "/requests/office", "/requests/types", "/requests/types/new", "/requests/handlers",
+               "/meetings/", "/meetings/series", "/actions/", "/tasks/", "/tasks/new", "/tasks/overview", "/visits/today",
+               "/visits/register", "/visits/templates", "/calendar/", "/reports/monthly", "/satisfaction/surveys",
+               "/satisfaction/surveys/new", "/rooms/manage", "/rooms/checks", "/rooms/approvals"),
     "leader": ("/", "/tasks/", "/tasks/new", "/tasks/overview", "/reports/monthly", "/satisfaction/surveys"),
     "liaison-prod": ("/", "/meetings/", "/actions/"),
     # The demo's request handler (the Quality department answers test-report requests).
     "liaison-qa": ("/", "/requests/inbox", "/tasks/"),
     "reception": ("/", "/visits/today", "/visits/register", "/visits/new"),
     "maint": ("/", "/repairs/queue"),
-    "admin": ("/", "/admin/", "/admin/departments", "/admin/users/new", "/admin/deliveries", "/repairs/locations"),
+    "admin": ("/", "/admin/", "/admin/departments", "/admin/users/new", "/admin/users/import", "/admin/deliveries",
+              "/repairs/locations", "/repairs/equipment", "/repairs/locations/import", "/repairs/equipment/import"),
 }
 
 # Pages reached from a list: (list page, address pattern, *suffixes) stands for the first link on the list
