@@ -64,6 +64,9 @@ def test_changes_reach_the_other_screen_without_losing_typing(desktop, new_page)
     details.fill("还在输入中……")
     desktop.get_by_role("button", name="Start the meeting").click()
     expect(desktop.locator(".badge-in_progress")).to_be_visible()
+    # Starting redraws the office's page; let that finish before typing (on a loaded machine the add form was
+    # once drawn again between typing and sending, and went off empty).
+    desktop.wait_for_load_state("networkidle")
     add_item(desktop, "谁向客户提供检测报告？", department="Sales")
     expect(item(phone, "谁向客户提供检测报告？")).to_be_visible(timeout=PROPAGATION_MS)
     expect(phone.locator(".badge-in_progress")).to_be_visible(timeout=PROPAGATION_MS)
