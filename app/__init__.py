@@ -55,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     links.init_app(app)
     navigation.init_app(app)
     diagnostics.init_app(app)
+    from app import fragments  # rendered parts kept between requests (the home cards)
+    fragments.init_app(app)
 
 
 def register_features(app: Flask) -> None:

@@ -15,9 +15,18 @@ def _digest(path: str, _mtime: float) -> str:
 
 def static_url(filename: str) -> str:
     """url_for('static') plus a content hash, so browsers may cache the file for a year."""
+    return url_for("static", filename=filename, v=_version(filename))
+
+
+def _version(filename: str) -> str:
+    """The file's hash. Outside debug mode the files do not change while the app runs, so it is looked up
+    once per process instead of with two system calls for each of a page's dozen links."""
+    versions = current_app.extensions.setdefault("officehub_static_versions", {})
+    if filename in versions and not current_app.debug:
+        return versions[filename]
     path = Path(current_app.static_folder) / filename
-    version = _digest(str(path), path.stat().st_mtime) if path.exists() else "0"
-    return url_for("static", filename=filename, v=version)
+    versions[filename] = _digest(str(path), path.stat().st_mtime) if path.exists() else "0"
+    return versions[filename]
 
 
 def _buffered(static_view):

@@ -3,15 +3,17 @@
 SQLite uses its online backup API, so a consistent copy is taken while the app keeps serving;
 PostgreSQL uses pg_dump's custom format (a consistent snapshot too) and pg_restore.
 """
+import secrets
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.engine import make_url
 
 from app.extensions import db
+from app.revisions import Revision
 
 
 class BackupError(RuntimeError):
@@ -75,6 +77,16 @@ def restore(path: Path) -> None:
     else:
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
               f"--dbname={_pg_args(url)[0]}", str(path)])
+    _move_counters_on()
+
+
+def _move_counters_on() -> None:
+    """Copies of pages kept from before (in browsers, in a shared Redis) are keyed by revision counters
+    of a history this database no longer follows: after the restore, its next writes would bring the
+    counters back to values those copies were made under. Every counter jumps past anything seen."""
+    table = Revision.__table__
+    with db.engine.begin() as connection:
+        connection.execute(update(table).values(n=table.c.n + 2**40 + secrets.randbelow(2**40)))
 
 
 def _run(command: list[str]) -> None:

@@ -8,9 +8,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, StringField
+from markupsafe import Markup, escape
+from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, NumberRange, ValidationError
+from wtforms.widgets import Select
 
 from app import idempotency
 from app.timeutil import MAX_DAY, MIN_DAY
@@ -101,6 +104,21 @@ def _bounded(unbound: UnboundField) -> UnboundField:
 _BOUNDED: dict = {}  # class-level unbound fields live as long as the app: bound once each
 
 
+class QuickSelect(Select):
+    """wtforms' select, drawing the same HTML, for every select of our forms (a department's 200 people, 300
+    places): wtforms builds each option's attributes through a sorted, escaped mapping, which cost more than
+    the rest of a form together (10 of the equipment page's 18 ms). An option with extra attributes still
+    goes through wtforms."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
 class Form(FlaskForm):
     """The base of every form: text arrives clean (NUL refused on its field), numbers fit the database's
     columns and dates stay within the years the business can mean, so no stored value can break a page,
@@ -121,6 +139,9 @@ class Form(FlaskForm):
                 # A hidden field has no label to point at it; its default id ("csrf_token", "token")
                 # would repeat on every page that carries two forms, which HTML forbids.
                 options = {**options, "render_kw": {"id": False, **(bounded.kwargs.get("render_kw") or {})}}
+            if issubclass(bounded.field_class, SelectFieldBase) and "widget" not in bounded.kwargs:
+                multiple = issubclass(bounded.field_class, SelectMultipleField)
+                options = {**options, "widget": QuickSelect(multiple=multiple)}
             return bounded.bind(form=form, **options)
 
 

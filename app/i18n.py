@@ -7,7 +7,7 @@ resolved once: the request's merged catalog is kept beside flask-babel's own per
 """
 import copy
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from app.extensions import babel
-from app.timeutil import to_local
+from app.timeutil import office_tz, to_local
 
 LOCALES = {"zh_CN": "中文", "en": "English"}
 _PARSED = {code: Locale.parse(code) for code in LOCALES}
@@ -222,6 +222,23 @@ def local_time(moment, fmt: str = "short") -> str:
     if formatter is None:
         return format_datetime(local, fmt, rebase=False)
     return formatter(local)
+
+
+def clock(fmt: str):
+    """`local_time(moment, fmt)` for one page's many times: the same words (its compiled pattern, or Babel
+    for a pattern that has none), with the language, the pattern and the time zone looked up once. A list
+    of 50 rows with three times each spent a third of each time's cost on those lookups."""
+    locale = get_locale()
+    formatter = _formatter(locale, fmt) if locale is not None else None
+    if formatter is None:
+        return lambda moment: local_time(moment, fmt)
+    zone = office_tz()
+
+    def formatted(moment) -> str:
+        if moment is None:
+            return ""
+        return formatter(moment.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None))
+    return formatted
 
 
 def init_app(app) -> None:

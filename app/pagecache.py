@@ -55,6 +55,22 @@ def _mark(response, tag: str):
     return response
 
 
+def revalidate(topics: tuple[str, ...], seconds: int | None = None):
+    """This answer's tag, and a 304 when the browser already holds it (else None). For a view that knows only
+    part-way whether it answers with a page (the live meeting's poll says 204 first); `cached_page` for the rest."""
+    g.revision_topics = topics
+    tag = page_tag(topics, seconds)
+    return tag, (_mark(make_response("", 304), tag) if request.if_none_match.contains_weak(tag) else None)
+
+
+def tagged(response, tag: str):
+    """The page's answer, marked reusable under `tag` when it is one."""
+    response = make_response(response)
+    if response.status_code == 200 and _reusable():
+        _mark(response, tag)
+    return response
+
+
 def cached_page(*topics: str, seconds: int | None = None):
     """Answer a repeat view of this GET page with 304 while none of `topics` has changed.
     `seconds`: the page also shows the time (clocks, "overdue"), so a copy is good for this long."""
@@ -63,14 +79,8 @@ def cached_page(*topics: str, seconds: int | None = None):
         def wrapper(*args, **kwargs):
             if not _reusable():
                 return view(*args, **kwargs)
-            g.revision_topics = topics
-            tag = page_tag(topics, seconds)
-            if request.if_none_match.contains_weak(tag):
-                return _mark(make_response("", 304), tag)
-            response = make_response(view(*args, **kwargs))
-            if response.status_code == 200 and _reusable():
-                _mark(response, tag)
-            return response
+            tag, not_modified = revalidate(topics, seconds)
+            return not_modified or tagged(view(*args, **kwargs), tag)
         wrapper.revision_topics = topics
         return wrapper
     return decorate

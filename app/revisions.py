@@ -37,7 +37,7 @@ class Rule(NamedTuple):
 HIDDEN = Rule(shown=False)
 RULES = {
     "revisions": HIDDEN, "user_sessions": HIDDEN, "login_counters": HIDDEN, "job_leases": HIDDEN,
-    "form_submissions": HIDDEN, "stored_photos": HIDDEN,
+    "form_submissions": HIDDEN, "stored_photos": HIDDEN, "search_grams": HIDDEN,
     "users": Rule(ignore=frozenset({"last_login_at", "password_hash", "session_version"})),
     "notifications": Rule(topics=lambda row: [f"notifications:{row.user_id}"], fallback="notifications"),
 }

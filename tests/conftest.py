@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app import create_app
+from app import create_app, fragments
 from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.config import TestConfig
@@ -97,6 +97,9 @@ def app(_shared_app, tmp_path):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+        # The revision counters start again at 0 on the emptied tables: parts kept under their old
+        # values would be taken for the next test's.
+        app.extensions[fragments.STORE].clear()
     app.config.clear()
     app.config.update(config)
     app.extensions.clear()

@@ -22,6 +22,11 @@ HOSTILE = [
     "99999999999999999999", "-1", "1.5", "0", "\x00", "a\x00b", "\x0b\x1f", "0000-00-00", "9999-12-31",
     "2026-02-31", "x" * 100_000, "<script>alert(1)</script>", "' OR 1=1 --", "1e309", "NaN", "[]",
 ]
+# A query string longer than gunicorn's request line (4,094 bytes by default) is refused with a 414 before it
+# reaches the app, so the query walk's long value is 4,000 characters in each parameter (170 KB in all, already
+# past that limit); form bodies have no such limit and keep the 100,000. The longer value cost the walk a second a
+# path (a 4 MB query string to parse), 60 % of its time, for nothing a deployment can receive.
+QUERY_HOSTILE = [("x" * 4000 if value == "x" * 100_000 else value) for value in HOSTILE]
 # Parameters that would make a page rebuild a URL for another endpoint, if it passed them on blindly.
 STRAY = {"endpoint": "1", "_method": "1", "_external": "1", "_anchor": "x", "_scheme": "javascript"}
 
@@ -88,8 +93,8 @@ def _rules(app, method):
                   key=lambda r: r.rule)
 
 
-# The walks grow with every route (about 0.8 s a path on the shared 2-core machine, 150 GET paths with the
-# rooms feature): past the suite's 120 s default, so they get a ceiling of their own.
+# The walks grow with every route (about 0.7 s a GET path on the shared 2-core machine, about 170 paths): past
+# the suite's 120 s default, so they get a ceiling of their own.
 @pytest.mark.timeout(600)
 def test_no_query_string_gets_a_5xx(app, client, everyone):
     names = sorted(_query_names())
@@ -97,7 +102,7 @@ def test_no_query_string_gets_a_5xx(app, client, everyone):
     with app.test_request_context():
         paths = [p for r in _rules(app, "GET") for p in {_path(r, 1), _path(r, 99999999999)} if p]
     for path in paths:
-        for value in HOSTILE:
+        for value in QUERY_HOSTILE:
             if _status(client.get, path, query_string={name: value for name in names}) >= 500:
                 failures.append(f"GET {path} ({value[:20]!r})")
         stray = [(n, v) for n in names for v in ("1", "2")] + list(STRAY.items())

@@ -14,7 +14,8 @@ from sqlalchemy import event, text
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.repairs.models import Location, RepairRequest
+from app.repairs.models import Equipment, Location, RepairRequest
+from app.requests.models import RequestType, ServiceRequest
 
 # Tables that grow with use (tens of thousands of rows at the benchmark's scale).
 BIG_TABLES = ("repair_requests", "repair_events", "suggestions", "suggestion_answers", "visits", "visit_steps",
@@ -31,8 +32,12 @@ PAGES = [
     ("my repairs", (Role.EMPLOYEE,), "/repairs/"),
     ("suggestions triage", (Role.OFFICE,), "/suggestions/triage"),
     ("suggestions triage, overdue, a later page", (Role.OFFICE,), "/suggestions/triage?overdue=1&page=2"),
+    ("suggestions triage, new ones about a word", (Role.OFFICE,), "/suggestions/triage?status=new&q=食堂"),
+    ("suggestions triage, a longer text", (Role.OFFICE,), "/suggestions/triage?q=Air%20con"),
     ("front desk", (Role.RECEPTION,), "/visits/today"),
     ("visitor register, a later page", (Role.RECEPTION,), "/visits/register?page=2"),
+    ("visitor register, a one-character search", (Role.RECEPTION,), "/visits/register?q=华"),
+    ("visitor register, a pattern", (Role.RECEPTION,), "/visits/register?q=张_伟"),
     ("notifications", (Role.EMPLOYEE,), "/notifications/"),
     ("my requests to other departments", (Role.EMPLOYEE,), "/requests/"),
     ("all open requests, the office's figures", (Role.OFFICE,), "/requests/office"),
@@ -115,38 +120,86 @@ def test_the_office_card_figures_come_from_the_index_alone(app):
     db.session.execute(text("SELECT 1"))
 
 
-def test_the_office_request_figures_read_their_covering_index(client, login_as):
-    """The 30/90-day request figures (shares and medians per department and type) come from the covering
-    index alone; without the hint SQLite walked the department index, every request ever filed."""
+def test_the_office_request_figures_read_day_rows_and_indexes_alone(client, login_as, make_user, make_department):
+    """The 30/90-day request figures read the day rows (request_figure_days) for the window's whole days, and
+    from the requests only the window's first day (created_at index), the open requests' running clocks
+    (closed_at index) and the medians, walked in span order up to the middle without a sort."""
     if _postgres():
         pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    request_type = RequestType(name_zh="检测报告申请", name_en="Test report", department=make_department())
+    person, filed = make_user(), datetime.now() - timedelta(days=3)
+    for hours in (1, 2, 5):  # answered after so many hours, done an hour later, confirmed
+        db.session.add(ServiceRequest(
+            type=request_type, department=request_type.department, requester=person, text="x", status="confirmed",
+            created_at=filed, answer_due=filed + timedelta(days=1), complete_due=filed + timedelta(days=2),
+            answered_at=filed + timedelta(hours=hours), done_at=filed + timedelta(hours=hours + 1),
+            closed_at=filed + timedelta(days=1)))
+    db.session.commit()
     login_as(Role.OFFICE)
     figures = [(s, p) for s, p in _record(client, "/requests/office?days=90") if "service_requests.created_at >=" in s]
-    assert figures, "the office page computed no request figures"
-    for statement, parameters in figures:
-        plan = _plan(statement, parameters)
-        assert any("COVERING INDEX ix_service_requests_created_at_cover" in line for line in plan), plan
+    plans = ["\n".join(_plan(statement, parameters)) for statement, parameters in figures]
+    window = next(plan for plan in plans if "request_figure_days" in plan)
+    assert "COVERING INDEX ix_service_requests_created_at_cover" in window, window
+    assert "COVERING INDEX ix_service_requests_closed_at_clocks" in window, window
+    assert "SCAN request_figure_days" not in window, window
+    [medians] = [plan for plan in plans if plan is not window]
+    assert "COVERING INDEX ix_service_requests_answer_spans" in medians, medians
+    assert "COVERING INDEX ix_service_requests_done_spans" in medians, medians
+    assert "TEMP B-TREE FOR ORDER BY" not in medians, medians
     db.session.rollback()
 
 
 def test_the_report_repair_figures_read_the_urgency_index_alone(client, login_as, make_user):
-    """The monthly report's repair counts and medians read one urgency's month of clocks from the covering
-    index, not two months of request rows (a window over every row cost 45 ms at the benchmark's scale)."""
+    """The monthly report's repair counts read one urgency's month of clocks from the covering index, not two
+    months of request rows (a window over every row cost 45 ms at the benchmark's scale); its medians read
+    each urgency's month from an index already in order of the time taken, so nothing is sorted (sorting the
+    month's times cost 12 ms)."""
     if _postgres():
         pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
-    person, created = make_user(), datetime(2026, 10, 5, 4)
-    db.session.add(RepairRequest(requester=person, location=Location(building="Lab"), category="hvac",
+    _a_repair_done_in_october(make_user())
+    login_as(Role.LEADER)
+    figures = [(s, p) for s, p in _record(client, "/reports/monthly?month=2026-10") if "repair_requests.urgency" in s]
+    assert len(figures) == 2, "the counts and the medians"
+    (counts, count_parameters), (medians, median_parameters) = figures
+    plan = _plan(counts, count_parameters)
+    assert all("COVERING INDEX ix_repair_requests_urgency_created_at_clocks" in line
+               for line in plan if "repair_requests" in line), plan
+    plan = _plan(medians, median_parameters)
+    searches = [line for line in plan if "repair_requests" in line]
+    assert len(searches) == 12, plan  # three urgencies, two months, two times
+    assert all(re.search(r"INDEX ix_repair_requests_urgency_month_(response|fix) \(urgency=\? AND created_month=\?",
+                         line) for line in searches), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    db.session.rollback()
+
+
+def test_the_report_top_equipment_is_counted_in_equipment_order(client, login_as, make_user):
+    """The equipment with most faults in the month is counted from the (created_month, equipment_id) index
+    alone, in equipment order, so grouping sorts nothing; walking the equipment index instead reads every
+    request ever filed (93 ms at the benchmark's scale)."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    _a_repair_done_in_october(make_user(), Equipment(name="Lab AC", asset_number="AC-1",
+                                                     location=Location(building="Lab"), category="hvac"))
+    login_as(Role.LEADER)
+    counted = [(s, p) for s, p in _record(client, "/reports/monthly?month=2026-10")
+               if "repair_requests.equipment_id" in s]
+    assert len(counted) == 2, "this month's top five, and their faults the month before"
+    for statement, parameters in counted:
+        plan = _plan(statement, parameters)
+        assert any("COVERING INDEX ix_repair_requests_month_equipment (created_month=?" in line for line in plan), plan
+        assert not any("GROUP BY" in line for line in plan), plan
+    db.session.rollback()
+
+
+def _a_repair_done_in_october(person, equipment=None):
+    created = datetime(2026, 10, 5, 4)
+    location = equipment.location if equipment else Location(building="Lab")
+    db.session.add(RepairRequest(requester=person, location=location, equipment=equipment, category="hvac",
                                  urgency="normal", description="x", status="done", created_at=created,
                                  response_due=created + timedelta(hours=2), fix_due=created + timedelta(days=1),
                                  responded_at=created + timedelta(hours=1), done_at=created + timedelta(hours=5)))
     db.session.commit()
-    login_as(Role.LEADER)
-    figures = [(s, p) for s, p in _record(client, "/reports/monthly?month=2026-10") if "repair_requests.urgency" in s]
-    assert len(figures) == 2, "the counts and the medians"
-    for statement, parameters in figures:
-        plan = _plan(statement, parameters)
-        assert any("COVERING INDEX ix_repair_requests_urgency_created_at_clocks" in line for line in plan), plan
-        assert not any("SCAN repair_requests" in line for line in plan), plan
 
 
 def test_the_board_columns_are_ordered_from_a_covering_index(app):
@@ -154,20 +207,38 @@ def test_the_board_columns_are_ordered_from_a_covering_index(app):
     them reads no request rows, however many are open."""
     if _postgres():
         pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
-    from app.repairs.queries import Filters, first_slices
+    from app.repairs.queries import first_slices
     from app.repairs.workflow import OPEN_STATUSES
     from app.timeutil import utcnow
 
     executed = []
     event.listen(db.engine, "before_cursor_execute", keep := lambda *args: executed.append(args[2:4]))
     try:
-        db.session.execute(first_slices(Filters(), list(OPEN_STATUSES), utcnow())).all()
+        db.session.execute(first_slices((), tuple(OPEN_STATUSES)), {"now": utcnow()}).all()
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
     plan = _plan(*executed[-1])
     searches = [line for line in plan if "repair_requests" in line]
     assert len(searches) == len(OPEN_STATUSES), plan
     assert all("COVERING INDEX ix_repair_requests_status_clocks_urgency" in line for line in searches), plan
+    db.session.rollback()
+
+
+def test_an_equipment_history_page_is_read_in_order_from_an_index(client, login_as, make_user):
+    """The equipment page finds its page of history, newest first, from the (equipment_id, created_at, id) index
+    in that order, so nothing is sorted and the database stops after the page, however long the history."""
+    if _postgres():
+        pytest.skip("PostgreSQL weighs the sort by its statistics: sorting a test's few rows costs it nothing")
+    person = make_user()
+    equipment = Equipment(name="Lab AC", asset_number="AC-1", location=Location(building="Lab"), category="hvac")
+    for _ in range(3):
+        _a_repair_done_in_october(person, equipment)
+    login_as(Role.MAINTENANCE)
+    ordered = [(s, p) for s, p in _record(client, f"/repairs/equipment/{equipment.id}")
+               if s.startswith("SELECT repair_requests.id \n") and "ORDER BY" in s]
+    assert len(ordered) == 1, "the history no longer finds its page as ids first"
+    assert _plan(*ordered[0]) == ["SEARCH repair_requests USING COVERING INDEX "
+                                  "ix_repair_requests_equipment_id_created_at (equipment_id=?)"]
     db.session.rollback()
 
 
@@ -181,4 +252,45 @@ def test_the_office_open_requests_are_ordered_from_a_covering_index(client, logi
     for statement, parameters in ordered:
         plan = _plan(statement, parameters)
         assert any("COVERING INDEX ix_service_requests_status_complete_due_cover" in line for line in plan), plan
+    db.session.rollback()
+
+
+def test_the_report_months_are_plain_aggregates_over_covering_index_ranges(client, login_as, make_user):
+    """Each two-month statement of the monthly report (a UNION ALL of one aggregate per month) reads index
+    ranges and sorts nothing to group it: grouping the two months by a CASE on the period sorted every row
+    into a temporary tree, several times the cost of reading them. Only the per-department counts group.
+    The counts read covering indexes alone (the medians, by position, read two rows of each group)."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    _a_repair_done_in_october(make_user())
+    login_as(Role.LEADER)
+    months = [(s, p) for s, p in _record(client, "/reports/monthly?month=2026-10") if "UNION ALL" in s]
+    assert len(months) == 7, "ratings, suggestions, repair counts and medians, visits, requests, tasks"
+    for statement, parameters in months:
+        plan = _plan(statement, parameters)
+        searches = [line for line in plan if re.match(r"SEARCH (\w+)", line) and line.split()[1] in BIG_TABLES]
+        assert searches, plan
+        if "created_month" not in statement:
+            assert all("USING COVERING INDEX" in line for line in searches), plan
+        grouped = any("TEMP B-TREE FOR GROUP BY" in line for line in plan)
+        assert grouped == ("service_requests" in statement), plan
+
+
+SEARCHES = [("triage", (Role.OFFICE,), "/suggestions/triage?status=new&q=食堂"),
+            ("triage, a longer text", (Role.OFFICE,), "/suggestions/triage?q=食堂饭菜"),
+            ("register", (Role.RECEPTION,), "/visits/register?q=华"),
+            ("register, a pattern", (Role.RECEPTION,), "/visits/register?q=张_伟")]
+
+
+@pytest.mark.parametrize(("name", "roles", "path"), SEARCHES, ids=[search[0] for search in SEARCHES])
+def test_a_text_search_reads_the_grams_index(client, login_as, name, roles, path):
+    """A search narrows by the postings of its grams (the primary key of search_grams), never by LIKE over
+    every candidate row; a one- or two-character Chinese text is not matched with LIKE at all."""
+    login_as(*roles)
+    searches = [(s, p) for s, p in _record(client, path) if "search_grams" in s]
+    assert searches, f"{name}: the search does not read the grams"
+    for statement, parameters in searches:
+        plan = " ".join(_plan(statement, parameters))
+        assert ("pk_search_grams" if _postgres() else "search_grams USING PRIMARY KEY") in plan, plan
+        assert len(path.split("q=")[1]) > 2 or "LIKE" not in statement
     db.session.rollback()

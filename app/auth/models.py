@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.search_grams import searched
 from app.timeutil import utcnow
 
 from .roles import Role
@@ -39,6 +40,7 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
 
 
+@searched("user", "name")
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
