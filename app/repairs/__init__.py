@@ -12,6 +12,7 @@ from .blueprint import bp
 from .card import office_card
 from .clock import clock_text, format_day, format_span, paused_clock_text
 from .demo import seed_demo
+from .rows import row_clock, row_texts
 
 
 def init_app(app) -> None:
@@ -19,7 +20,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_assets(app, "repairs.css")
     app.jinja_env.filters.update(repair_clock=clock_text, repair_paused_clock=paused_clock_text,
-                                  format_span=format_span, format_day=format_day)
+                                  format_span=format_span, format_day=format_day,
+                                  repair_row_clock=row_clock)
+    app.jinja_env.globals["repair_row_texts"] = row_texts
     register_nav(app, NavItem("repairs.index", _l("Repairs"), (Role.EMPLOYEE,), order=20))
     register_nav(app, NavItem("repairs.queue", _l("Repair queue"), (Role.MAINTENANCE,), order=21))
     register_nav(app, NavItem("repairs.board", _l("Repair board"), (Role.OFFICE,), order=22))
@@ -33,7 +36,7 @@ def init_app(app) -> None:
         Tab("repairs.import_locations", _l("Locations")),
         Tab("repairs.import_equipment", _l("Equipment")),
     ])
-    register_card(app, Card("repairs", (Role.OFFICE,), render=office_card, order=20))
+    register_card(app, Card("repairs", (Role.OFFICE,), render=office_card, order=20, topics=("repairs",), shared=True))
     register_periodic(app, "repairs: escalate", jobs.escalate_overdue)
     register_periodic(app, "repairs: auto-confirm", jobs.auto_confirm)
     register_demo_seeder(app, seed_demo)

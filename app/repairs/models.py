@@ -2,13 +2,15 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Computed, Date, Double, ForeignKey, Index, String, UniqueConstraint, column
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.auth.models import User
 from app.choices import LabelledEnum
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
@@ -88,7 +90,7 @@ class Location(db.Model):
     @staticmethod
     def label_of(*parts: str) -> str:
         """A place's label from its building, floor and room (lists read just these columns)."""
-        return " · ".join(part for part in parts if part)
+        return " · ".join(filter(None, parts))
 
     def __str__(self) -> str:
         return self.label
@@ -115,6 +117,30 @@ class Equipment(db.Model):
         return f"{self.name} ({self.asset_number})"
 
 
+class SecondsBetween(FunctionElement):
+    """SQL for the seconds from a moment to a later one (NULL while the later one is): SQLite has no interval
+    type, PostgreSQL has no julianday."""
+    type = Double()
+    inherit_cache = True
+
+
+@compiles(SecondsBetween, "sqlite")
+def _seconds_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({end}) - julianday({start})) * 86400.0"
+
+
+@compiles(SecondsBetween, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(EXTRACT(EPOCH FROM {end} - {start}) AS DOUBLE PRECISION)"
+
+
+def _office_month(context) -> date:
+    """The first day of the office month (office time) a request is filed in, from its created_at."""
+    return to_local(context.get_current_parameters()["created_at"]).date().replace(day=1)
+
+
 class RepairRequest(db.Model):
     """One fault report and its way from submitted to confirmed; `version` guards concurrent updates."""
     __tablename__ = "repair_requests"
@@ -122,6 +148,8 @@ class RepairRequest(db.Model):
         Index("ix_repair_requests_status_urgency_fix_due", "status", "urgency", "fix_due"),
         Index("ix_repair_requests_requester_id_created_at", "requester_id", "created_at"),
         Index("ix_repair_requests_equipment_id_status", "equipment_id", "status"),
+        # The equipment page's history, newest first, a page at a time: read in order, not sorted (migration 0042).
+        Index("ix_repair_requests_equipment_id_created_at", "equipment_id", "created_at", "id"),
         Index("ix_repair_requests_location_id_category_status", "location_id", "category", "status"),
         # The office card's 30-day figures read only this index (no table rows): counts, medians, top equipment.
         Index("ix_repair_requests_created_at_times", "created_at", "responded_at", "done_at", "equipment_id"),
@@ -139,6 +167,12 @@ class RepairRequest(db.Model):
               "waiting_since", "urgency"),
         # The queue's "my jobs": the few open ones among everything a technician ever handled.
         Index("ix_repair_requests_assignee_id_status", "assignee_id", "status"),
+        # The monthly report's medians: one urgency's month already in order of the time taken, so the middle
+        # is found by position (LIMIT/OFFSET) instead of sorting the month (migration 0037).
+        Index("ix_repair_requests_urgency_month_response", "urgency", "created_month", "response_seconds"),
+        Index("ix_repair_requests_urgency_month_fix", "urgency", "created_month", "fix_seconds"),
+        # ... and its equipment with most faults in the month, counted in equipment order.
+        Index("ix_repair_requests_month_equipment", "created_month", "equipment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +184,8 @@ class RepairRequest(db.Model):
     description: Mapped[str] = mapped_column(String(2000))
     phone: Mapped[str] = mapped_column(String(30), default="")
     status: Mapped[str] = mapped_column(String(20), default=Status.SUBMITTED.value)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # No index of its own: ix_repair_requests_assignee_id_status serves every lookup by assignee (migration 0031).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     response_due: Mapped[datetime]
     fix_due: Mapped[datetime]
@@ -166,6 +201,16 @@ class RepairRequest(db.Model):
     work_notes: Mapped[str] = mapped_column(String(2000), default="")
     parts_used: Mapped[str] = mapped_column(String(500), default="")
     version: Mapped[int] = mapped_column(default=1)
+    # The office month it was filed in (its first day), set from created_at when the request is inserted;
+    # created_at never changes after that.
+    created_month: Mapped[date | None] = mapped_column(default=_office_month)
+    # The times taken to the first response and to done, in seconds, worked out by the database on every
+    # write (generated columns), so no write can leave them behind. Stored: PostgreSQL indexes no virtual
+    # column (SQLite's, added by migration 0037, are virtual: SQLite adds no stored column to a table).
+    response_seconds: Mapped[float | None] = mapped_column(
+        Computed(SecondsBetween(column("created_at"), column("responded_at")), persisted=True))
+    fix_seconds: Mapped[float | None] = mapped_column(
+        Computed(SecondsBetween(column("created_at"), column("done_at")), persisted=True))
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined", innerjoin=True)
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
@@ -240,11 +285,14 @@ class RepairPhoto(db.Model):
 class RepairEvent(db.Model):
     """One line of the timeline: who did what, when, and what they wrote."""
     __tablename__ = "repair_events"
-    # The queue's cursor: the newest take/assign/cancel, read from the end of each kind's run.
-    __table_args__ = (Index("ix_repair_events_kind_id", "kind", "id"),)
+    # The queue's cursor: the newest take/assign/cancel, read from the end of each kind's run; and the newest
+    # event by someone else on each queued request, read from the index alone (its actor included). The
+    # second also serves every lookup by request (a request's timeline, in id order).
+    __table_args__ = (Index("ix_repair_events_kind_id", "kind", "id"),
+                      Index("ix_repair_events_repair_id_id_actor_id", "repair_id", "id", "actor_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"), index=True)
+    repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))

@@ -5,9 +5,12 @@ Each finds its page as ids, then loads those rows with their relations eager-loa
 same number of queries whatever its length, and the sort never carries joined rows.
 """
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import defaultload, selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, defaultload, selectinload
 
 from app.auth.models import User
 from app.extensions import db
@@ -15,7 +18,8 @@ from app.params import to_int
 from app.timeutil import utcnow
 
 from . import places, services
-from .models import Category, Equipment, EventKind, RepairEvent, RepairRequest, Urgency
+from .models import Category, Equipment, EventKind, Location, RepairEvent, RepairPhoto, RepairRequest, Urgency
+from .rows import HistoryRow, ListRow
 from .workflow import ACTIVE_STATUSES, OPEN_STATUSES, Status
 
 PAGE_SIZE = 25
@@ -55,10 +59,23 @@ class Filters:
     def apply(self, query):
         return query.where(*self.clauses())
 
+    def chosen(self) -> tuple[str, ...]:
+        """Which filters are set: the shape of a statement built once with their values as parameters."""
+        return tuple(name for name, value in self.params().items() if value)
 
-def filter_options() -> dict:
-    """The choices of the queue's and the board's filter bar, as (value, label) pairs."""
-    return {"locations": places.location_choices(),
+    def params(self) -> dict:
+        return {"location_id": self.location_id, "category": self.category, "urgency": self.urgency}
+
+
+def _bound_clauses(chosen: tuple[str, ...]) -> list:
+    """Filters.clauses with the values left as parameters named after the filters."""
+    return [getattr(R, name) == bindparam(name) for name in chosen]
+
+
+def filter_options(filters: Filters) -> dict:
+    """The choices of the queue's and the board's filter bar, as (value, label) pairs; the locations (some 300)
+    as their drawn <option>s, the filtered one selected (places.location_options)."""
+    return {"locations": places.location_options(filters.location_id),
             "categories": [(c.value, c.label) for c in Category],
             "urgencies": [(u.value, u.label) for u in Urgency]}
 
@@ -85,6 +102,54 @@ def rows_in_order(ids: list[int]) -> list:
     return [rows[ident] for ident in ids if ident in rows]
 
 
+
+def _list_rows_statement():
+    requester, assignee = aliased(User), aliased(User)
+    first_photo = select(func.min(RepairPhoto.id)).where(RepairPhoto.repair_id == R.id).scalar_subquery()
+    return (select(R.id, R.category, R.status, R.urgency, R.description, R.created_at, R.closed_at, R.response_due,
+                   R.fix_due, R.responded_at, R.waiting_since, R.started_at, R.done_at, R.requester_id,
+                   R.assignee_id, R.version, Location.building, Location.floor, Location.room,
+                   Equipment.name, requester.name, assignee.name, first_photo)
+            .join(Location, Location.id == R.location_id).join(requester, requester.id == R.requester_id)
+            .outerjoin(Equipment, Equipment.id == R.equipment_id).outerjoin(assignee, assignee.id == R.assignee_id)
+            .where(R.id.in_(bindparam("ids", expanding=True))))
+
+
+_LIST_ROWS = cache(_list_rows_statement)
+
+
+def list_rows(ids: list[int]) -> list[ListRow]:
+    """The board's (columns and closed list) and the queue's rows of these requests, in the order given, as
+    plain columns: loading them as ORM objects with their people and places cost as much as drawing them, and
+    building the statement each time as much again."""
+    if not ids:
+        return []
+    rows = {row[0]: row for row in _plain(_LIST_ROWS(), {"ids": ids})}
+    return [ListRow(rows[ident]) for ident in ids if ident in rows]
+
+
+def _plain(statement, params=None):
+    """A statement's rows read through the session's connection: the board's and the queue's statements return
+    plain columns (ids, counts, a row's columns), and the ORM's handling of each result (a session execute is
+    about three times a connection's) cost more than reading the small ones. Read-only: nothing pending needs
+    flushing first (the views write nothing before they read)."""
+    return db.session.connection().execute(statement, params or {})
+
+
+class _PlainPage(Pagination):
+    """A page of a statement of ids (`select`), its items their list rows; ids and count read as plain rows."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return self._query_args.get("rows", list_rows)(list(_plain(ids, self._query_args.get("params")).scalars()))
+
+    def _query_count(self) -> int:
+        counted = self._query_args.get("counted")
+        if counted is None:
+            counted = select(func.count()).select_from(self._query_args["select"].order_by(None).subquery())
+        return _plain(counted, self._query_args.get("params")).scalar_one()
+
+
 def _paginate_ids(ids_query, page: int):
     """db.paginate over an id query, its items then replaced by their list rows."""
     pagination = db.paginate(ids_query, page=page, per_page=PAGE_SIZE, error_out=False)
@@ -92,24 +157,48 @@ def _paginate_ids(ids_query, page: int):
     return pagination
 
 
+def _paginate_plain(ids_query, page: int, **statement) -> _PlainPage:
+    """A page of an id query as plain list rows; `statement` may give its `params`, its ready count (`counted`)
+    and what reads the page's rows from their ids (`rows`, list_rows by default)."""
+    return _PlainPage(select=ids_query, page=page, per_page=PAGE_SIZE, max_per_page=None, error_out=False,
+                      **statement)
+
+
 def mine(user, page: int = 1):
     query = select(R.id).where(services.mine(user)).order_by(R.created_at.desc(), R.id.desc())
     return _paginate_ids(query, page)
 
 
+def _queue_ids(user, filters: Filters = Filters()):
+    # The ids of two branches that each have an index (status + category or urgency; assignee_id + status), the
+    # filters inside each, so the database need not visit every request a technician ever handled, or every
+    # request of a category, to find the few in the queue. SUBMITTED is one of the active statuses. Written as
+    # one OR, SQLite (no ANALYZE statistics) drove a filtered queue from the urgency index: a third of every
+    # request ever filed, three times per page (list, count, cursor).
+    return _queued(user.id, filters.clauses())
+
+
+def _queued(user_id, clauses: list):
+    return union_all(select(R.id).where(R.status == Status.SUBMITTED, *clauses),
+                     select(R.id).where(R.assignee_id == user_id, R.status.in_(ACTIVE_STATUSES), *clauses))
+
+
 def _in_queue(user, filters: Filters = Filters()):
-    # Written as two branches that each have an index (status + category; assignee_id + status), the
-    # filters repeated inside each, so the database need not visit every request a technician ever handled,
-    # or every request of a category, to find the few in the queue. SUBMITTED is one of the active statuses.
-    chosen = filters.clauses()
-    return or_(and_(R.status == Status.SUBMITTED, *chosen),
-               and_(R.assignee_id == user.id, R.status.in_(ACTIVE_STATUSES), *chosen))
+    return R.id.in_(_queue_ids(user, filters))
 
 
 def queue(user, filters: Filters, page: int = 1):
     """Unassigned requests and the user's own jobs, most urgent and soonest due first."""
-    query = select(R.id).where(_in_queue(user, filters)).order_by(URGENCY_ORDER, DUE_ORDER, R.id)
-    return _paginate_ids(query, page)
+    ids, count = _queue_statements(filters.chosen())
+    return _paginate_plain(ids, page, params={**filters.params(), "user_id": user.id}, counted=count)
+
+
+@cache
+def _queue_statements(chosen: tuple[str, ...]) -> tuple:
+    """The queue's ids in its order, and their count, built once per set of filters (the person and the filters'
+    values left as parameters)."""
+    ids = select(R.id).where(R.id.in_(_queued(bindparam("user_id"), _bound_clauses(chosen))))
+    return ids.order_by(URGENCY_ORDER, DUE_ORDER, R.id), select(func.count()).select_from(ids.subquery())
 
 
 # Events that take a request out of everyone's unassigned pool, wherever it went.
@@ -133,19 +222,24 @@ def queue_cursor(user, filters: Filters) -> int:
     the requests in the queue now (few), and per kind the newest event that took a request out of the pool.
     Asked as one condition, the database walks the whole timeline from its end (every automatic
     confirmation of an old request comes first) to find one."""
-    not_mine = or_(RepairEvent.actor_id.is_(None), RepairEvent.actor_id != user.id)
-    news = select(RepairEvent.id).join(R, R.id == RepairEvent.repair_id).where(not_mine)
-    # The queue's part request by request (its newest event, from the repair_id index), then the newest of
-    # those: asked for "newest first, one", PostgreSQL walks the timeline from its end hoping to meet a
-    # queued request soon, and asked for a join it reads the whole timeline into a hash.
-    newest_of_each = (select(func.max(RepairEvent.id)).where(RepairEvent.repair_id == R.id, not_mine)
-                      .correlate(R).scalar_subquery())
-    per_request = select(newest_of_each.label("newest")).where(_in_queue(user, filters)).subquery()
-    parts = [select(func.max(per_request.c.newest))]
-    parts += [filters.apply(news.where(RepairEvent.kind == kind)).order_by(RepairEvent.id.desc()).limit(1)
-              for kind in LEAVES_THE_POOL]
-    newest = db.session.execute(select(*(part.scalar_subquery() for part in parts))).one()
+    newest = _plain(_cursor_statement(filters.chosen()), {**filters.params(), "user_id": user.id}).one()
     return max((ident or 0 for ident in newest), default=0)
+
+
+@cache
+def _cursor_statement(chosen: tuple[str, ...]):
+    """queue_cursor's statement, built once per set of filters (the person and the filters' values left as
+    parameters): building it cost more than the database's answer."""
+    user_id, clauses = bindparam("user_id"), _bound_clauses(chosen)
+    not_mine = or_(RepairEvent.actor_id.is_(None), RepairEvent.actor_id != user_id)
+    news = select(RepairEvent.id).join(R, R.id == RepairEvent.repair_id).where(not_mine, *clauses)
+    # The queue's part: the events of the requests in it, read from the (repair_id, id, actor_id) index alone
+    # (migration 0036), a few per request. Asked for "newest first, one", PostgreSQL walks the timeline from its
+    # end hoping to meet a queued request soon; asked per request (a correlated max), both databases ran a
+    # subquery per queued request, each reading the events' rows for their actor.
+    parts = [select(func.max(RepairEvent.id)).where(RepairEvent.repair_id.in_(_queued(user_id, clauses)), not_mine)]
+    parts += [news.where(RepairEvent.kind == kind).order_by(RepairEvent.id.desc()).limit(1) for kind in LEAVES_THE_POOL]
+    return select(*(part.scalar_subquery() for part in parts))
 
 
 def queue_changed_since(user, filters: Filters, cursor: int) -> bool:
@@ -156,23 +250,34 @@ def board(filters: Filters) -> dict:
     """Open requests per status column (overdue first, the first slice of each) and each column's full count."""
     # The first slice of every column in one statement (each column's part walks the status index), then
     # all their rows in one more: a query per column cost more in building statements than the database spent.
-    counts = dict(db.session.execute(filters.apply(
-        select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES)).group_by(R.status))).all())
+    chosen, params = filters.chosen(), filters.params()
+    counts = dict(_plain(_column_counts(chosen), params).all())
     shown = [status for status in OPEN_STATUSES if counts.get(status)]
-    firsts = db.session.execute(first_slices(filters, shown, utcnow())).all() if shown else []
-    rows = {repair.id: repair for repair in rows_in_order([ident for ident, _status in firsts])}
+    firsts = _plain(first_slices(chosen, tuple(shown)), {**params, "now": utcnow()}).all() if shown else []
+    rows = {repair.id: repair for repair in list_rows([ident for ident, _status in firsts])}
     columns = {status: ([], counts.get(status, 0)) for status in OPEN_STATUSES}
     for ident, status in firsts:
         columns[status][0].append(rows[ident])
     return columns
 
 
-def first_slices(filters: Filters, statuses: list, now):
-    """(id, status) of the first BOARD_COLUMN_SIZE requests of each of these columns, in the board's order."""
-    order = _board_order(now)
-    slices = [filters.apply(select(literal(number).label("part"), R.status.label("status"),
-                                   *(key.label(f"key{n}") for n, key in enumerate(order)))
-                            .where(R.status == status)).order_by(*order).limit(BOARD_COLUMN_SIZE).subquery()
+@cache
+def _column_counts(chosen: tuple[str, ...]):
+    """(status, count) of the open columns, built once per set of filters (their values left as parameters)."""
+    return (select(R.status, func.count()).where(R.status.in_(OPEN_STATUSES), *_bound_clauses(chosen))
+            .group_by(R.status))
+
+
+@cache
+def first_slices(chosen: tuple[str, ...], statuses: tuple):
+    """(id, status) of the first BOARD_COLUMN_SIZE requests of each of these columns, in the board's order.
+
+    Built once per set of filters and columns, their values and the time (`now`) left as parameters: building
+    this union took as long as the database took to answer it."""
+    order = _board_order(bindparam("now", type_=R.fix_due.type))
+    slices = [select(literal(number).label("part"), R.status.label("status"),
+                     *(key.label(f"key{n}") for n, key in enumerate(order)))
+              .where(R.status == status, *_bound_clauses(chosen)).order_by(*order).limit(BOARD_COLUMN_SIZE).subquery()
               for number, status in enumerate(statuses)]
     both = union_all(*(select(*part.c) for part in slices)).subquery()
     keys = [both.c[f"key{n}"] for n in range(len(order))]
@@ -189,7 +294,7 @@ def board_slice(filters: Filters, status: str, offset: int, now=None) -> list:
     """One column's requests from `offset` on, BOARD_COLUMN_SIZE at a time, in the board's order."""
     query = filters.apply(select(R.id).where(R.status == status))
     query = query.order_by(*_board_order(now or utcnow())).offset(offset).limit(BOARD_COLUMN_SIZE)
-    return rows_in_order(list(db.session.scalars(query)))
+    return list_rows(list(db.session.scalars(query)))
 
 
 def column_count(filters: Filters, status: str) -> int:
@@ -201,20 +306,52 @@ def closed(filters: Filters, page: int = 1):
     # database walk the closed_at index newest first instead of sorting every closed request.
     # The page is found as ids first (from the index alone), then only its rows are read with their
     # people and places: skipping to page 20 then costs index entries, not 475 joined rows.
-    ids = filters.apply(select(R.id).where(R.closed_at.is_not(None)))
-    return _paginate_ids(ids.order_by(R.closed_at.desc(), R.id.desc()), page)
+    ids, count = _closed_statements(filters.chosen())
+    return _paginate_plain(ids, page, params=filters.params(), counted=count)
+
+
+@cache
+def _closed_statements(chosen: tuple[str, ...]) -> tuple:
+    """The closed list's ids, newest first, and their count, built once per set of filters (their values left
+    as parameters): building them took about as long as the database took to answer."""
+    ids = select(R.id).where(R.closed_at.is_not(None), *_bound_clauses(chosen))
+    return ids.order_by(R.closed_at.desc(), R.id.desc()), select(func.count()).select_from(ids.subquery())
 
 
 def equipment_history(equipment_id: int, page: int = 1):
-    query = (select(R).options(*PEOPLE_BY_NAME).where(R.equipment_id == equipment_id)
-             .order_by(R.created_at.desc(), R.id.desc()))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    """A page of the equipment's requests, newest first, as plain history rows: loaded as requests they came with
+    their requester, place and equipment (and its place), which the history does not show."""
+    return _paginate_plain(_HISTORY_IDS, page, params={"equipment_id": equipment_id}, counted=_HISTORY_COUNT,
+                           rows=_history_rows)
+
+
+_HISTORY_IDS = (select(R.id).where(R.equipment_id == bindparam("equipment_id"))
+                .order_by(R.created_at.desc(), R.id.desc()))
+_HISTORY_COUNT = select(func.count()).select_from(_HISTORY_IDS.order_by(None).subquery())
+_HISTORY_ROWS = (select(R.id, R.created_at, R.status, R.description, R.done_at, R.work_notes, User.name)
+                 .outerjoin(User, User.id == R.assignee_id).where(R.id.in_(bindparam("ids", expanding=True))))
+
+
+def _history_rows(ids: list[int]) -> list[HistoryRow]:
+    if not ids:
+        return []
+    rows = {row[0]: row for row in _plain(_HISTORY_ROWS, {"ids": ids})}
+    return [HistoryRow.of(rows[ident]) for ident in ids if ident in rows]
 
 
 def equipment_summary(equipment_id: int) -> dict:
-    """How often it broke and how long fixes took, so a recurring fault shows."""
-    rows = db.session.execute(select(R.created_at, R.done_at).where(R.equipment_id == equipment_id)).all()
-    durations = [done - created for created, done in rows if done]
-    return {"count": len(rows), "fixed": len(durations),
-            "average": sum(durations, start=durations[0] * 0) / len(durations) if durations else None,
-            "longest": max(durations) if durations else None}
+    """How often it broke and how long fixes took, so a recurring fault shows: counted by the database, from
+    each request's stored time to done (fix_seconds); reading every request the equipment ever had into Python
+    made the page grow with its history."""
+    count, fixed, average, longest = _plain(_EQUIPMENT_SUMMARY, {"equipment_id": equipment_id}).one()
+    return {"count": count, "fixed": fixed, "average": _seconds(average), "longest": _seconds(longest)}
+
+
+_EQUIPMENT_SUMMARY = (select(func.count(), func.count(R.done_at), func.avg(R.fix_seconds), func.max(R.fix_seconds))
+                      .where(R.equipment_id == bindparam("equipment_id")))
+
+
+def _seconds(seconds: float | None) -> timedelta | None:
+    # SQLite's julianday doubles carry about a tenth of a millisecond of noise: rounded to the millisecond, a
+    # whole span reads as itself (3 hours, not 2 h 59 min 59.9999 s, which is worded differently at a unit's edge).
+    return None if seconds is None else timedelta(seconds=round(seconds, 3))

@@ -2,8 +2,9 @@
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import users_with_role
 from app.extensions import db
@@ -35,6 +36,18 @@ def on_duty_at(moment_utc: datetime):
     day, shift = shift_at(moment_utc)
     slot = db.session.scalar(select(DutyShift).where(DutyShift.day == day, DutyShift.shift == shift))
     return slot.user if slot and slot.user.active else None
+
+
+def on_duty_id_at(moment_utc: datetime) -> int | None:
+    """The id of the person on_duty_at names, read as one column: the queue only asks whether it is the
+    reader, and loading the shift with its person (department and roles) cost more than the rest of the check."""
+    day, shift = shift_at(moment_utc)
+    return db.session.scalar(_ON_DUTY_ID, {"day": day, "shift": shift})
+
+
+# Built once, the slot as parameters: building it (and its cache key) each time cost more than its answer.
+_ON_DUTY_ID = (select(DutyShift.user_id).join(User, User.id == DutyShift.user_id)
+               .where(DutyShift.day == bindparam("day"), DutyShift.shift == bindparam("shift"), User.active.is_(True)))
 
 
 def _slots(first_day: date, days: int):

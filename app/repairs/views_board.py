@@ -23,7 +23,7 @@ def board():
     closed = queries.closed(filters, page_arg())
     return render("repairs/board.html", "repairs/_board_lists.html", columns=queries.board(filters),
                   closed=closed, size=queries.BOARD_COLUMN_SIZE, filters=filters,
-                  options=queries.filter_options(), now=utcnow())
+                  options=queries.filter_options(filters), now=utcnow())
 
 
 @bp.get("/board/<status>")

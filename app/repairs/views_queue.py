@@ -19,12 +19,13 @@ from .blueprint import bp
 def queue():
     """For maintenance on a phone: unassigned and my jobs, most urgent first, one tap per step."""
     filters = queries.Filters.from_args(request.args)
-    page = queries.queue(current_user, filters, page_arg())
-    actions = {repair.id: workflow.allowed_actions(current_user, repair) for repair in page.items}
-    on_duty = roster.on_duty_at(utcnow()) == current_user
+    me = current_user._get_current_object()  # asked of every row: the person, not the proxy to them
+    page = queries.queue(me, filters, page_arg())
+    actions = workflow.actions_by_id(me, page.items)
+    on_duty = roster.on_duty_id_at(utcnow()) == me.id
     return render("repairs/queue.html", "repairs/_queue_rows.html", page=page, actions_by_id=actions,
-                  on_duty=on_duty, cursor=queries.queue_cursor(current_user, filters), filters=filters,
-                  options=queries.filter_options(), now=utcnow())
+                  on_duty=on_duty, cursor=queries.queue_cursor(me, filters), filters=filters,
+                  options=queries.filter_options(filters), now=utcnow())
 
 
 @bp.get("/queue/news")

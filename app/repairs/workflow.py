@@ -53,20 +53,27 @@ def is_lead(user) -> bool:
     return user.has_any_role(Role.MAINTENANCE) and user.login.lower() in leads
 
 
-def actors_of(user, repair) -> set:
-    """Every actor name `user` counts as for this request."""
-    actors = set()
+def actors_of(user, repair, by_role: frozenset | None = None) -> set:
+    """Every actor name `user` counts as for this request; `by_role`: role_actors(user), when a list of requests
+    has it already."""
+    actors = set(role_actors(user) if by_role is None else by_role)
     if repair.requester_id == user.id:
         actors.add(REQUESTER)
+    if MAINTENANCE in actors and repair.assignee_id == user.id:
+        actors.add(ASSIGNEE)
+    return actors
+
+
+def role_actors(user) -> frozenset:
+    """The actor names `user` counts as for every request, by their roles alone."""
+    actors = set()
     if user.has_any_role(Role.MAINTENANCE):
         actors.add(MAINTENANCE)
-        if repair.assignee_id == user.id:
-            actors.add(ASSIGNEE)
         if is_lead(user):
             actors.add(LEAD)
     if user.has_any_role(Role.OFFICE):
         actors.add(OFFICE)
-    return actors
+    return frozenset(actors)
 
 
 def work_has_started(repair) -> bool:
@@ -85,9 +92,16 @@ def refused_because_work_started(user, repair, name: str) -> bool:
             and may(TRANSITIONS, name, repair.status, actors_of(user, repair)))
 
 
-def allowed_actions(user, repair) -> list[Transition]:
+def allowed_actions(user, repair, by_role: frozenset | None = None) -> list[Transition]:
     """The buttons this user gets on this request, in workflow order."""
-    actions = allowed(TRANSITIONS, repair.status, actors_of(user, repair))
+    actions = allowed(TRANSITIONS, repair.status, actors_of(user, repair, by_role))
     if work_has_started(repair):
         actions = [t for t in actions if t.name not in BEFORE_WORK]
     return actions
+
+
+def actions_by_id(user, repairs) -> dict[int, list[Transition]]:
+    """allowed_actions for each request of a list, by id: the user's roles (and the leads' setting) looked up
+    once for the list, not once per row."""
+    by_role = role_actors(user)
+    return {repair.id: allowed_actions(user, repair, by_role) for repair in repairs}
