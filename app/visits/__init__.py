@@ -31,7 +31,7 @@ def init_app(app) -> None:
         Tab("visits.templates", _l("Checklist templates"), roles=EDITORS),
         Tab("rooms.manage", _l("Meeting rooms"), roles=EDITORS),
     ])
-    register_card(app, Card("visits", FRONT_DESK, render=front_desk_card, order=30))
+    register_card(app, Card("visits", FRONT_DESK, render=front_desk_card, order=30, topics=("visits",), shared=True))
     register_periodic(app, "visits", run_reminders)
     register_periodic(app, "visits purge", purge_expired)
     register_reference_data(app, seed_templates)

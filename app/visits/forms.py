@@ -65,7 +65,8 @@ class VisitForm(OnceForm):
     reception_note = TextAreaField(_l("Private note for reception"), validators=[Length(max=1000)])
     cohost_department = SelectField(_l("Co-hosts from"), coerce=int, validate_choice=False,
                                     description=_l("Co-hosts may come from any department."))
-    cohost_ids = SelectMultipleField(_l("Co-hosts"), coerce=int, validate_choice=False)
+    cohost_ids = SelectMultipleField(_l("Co-hosts"), coerce=int, validate_choice=False,
+                                     )
     owner_id = SelectField(_l("Visit owner"), coerce=int, validate_choice=False, validators=[Needed()],
                            description=_l("One office staff member responsible end to end."))
     version = HiddenField()
@@ -73,8 +74,8 @@ class VisitForm(OnceForm):
     def __init__(self, *args, hosts=(), cohosts=(), departments=(), rooms=(), owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A required select's placeholder has an empty value (HTML); it reads as 0, "nobody chosen".
-        self.host_id.choices = options([("", _l("— choose —"))] + [(u.id, _person(u)) for u in hosts])
-        self.cohost_ids.choices = options((u.id, _person(u)) for u in cohosts)
+        self.host_id.choices = options([("", _l("— choose —"))] + [(u.id, u.name) for u in hosts])
+        self.cohost_ids.choices = options((u.id, u.name) for u in cohosts)
         self.host_department_id.choices = options([(0, _l("— choose —"))] + [(d.id, str(d)) for d in departments])
         self.cohost_department.choices = list(self.host_department_id.choices)
         self.room_id.choices = options([(0, _l("— other place, type it below —"))] + [(r.id, r.name) for r in rooms])
@@ -130,10 +131,6 @@ def _utc_or_none(moment):
         return to_utc(moment) if moment else None
     except OverflowError:
         return None
-
-
-def _person(user) -> str:
-    return f"{user.name} · {user.department}" if user.department else user.name
 
 
 class ReasonForm(Form):

@@ -9,6 +9,7 @@ from app.auth.models import Department, User
 from app.choices import LabelledEnum
 from app.extensions import db
 from app.rooms.models import Room
+from app.search_grams import searched
 from app.timeutil import utcnow
 
 from .workflow import Shown, StepState, VisitStatus
@@ -100,6 +101,7 @@ visit_cohosts = Table(
 )
 
 
+@searched("visit", "organisation", "visitor_names", "purpose")
 class Visit(db.Model):
     """One reception of visitors, owned end to end by one office staff member."""
     __tablename__ = "visits"
@@ -180,10 +182,12 @@ class Visit(db.Model):
 class VisitStep(StepTiming, db.Model):
     """A checklist step copied from the template when the visit was created; it never follows later edits."""
     __tablename__ = "visit_steps"
-    __table_args__ = (Index("ix_visit_steps_state_due_at", "state", "due_at"),)
+    # A visit's steps by state: lists count them and read only the open ones from this index (migration 0035).
+    __table_args__ = (Index("ix_visit_steps_state_due_at", "state", "due_at"),
+                      Index("ix_visit_steps_visit_id_state", "visit_id", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(10), default="open")
@@ -204,12 +208,19 @@ class VisitStep(StepTiming, db.Model):
         return _label(StepState, self.state)
 
     def is_overdue(self, now: datetime) -> bool:
-        """Open and past due, unless it was already past when the visit was planned (nobody could have done
-        it in time) or the visitors have left before it was due (a step for their stay cannot be done now)."""
+        """Open and past due (see `open_step_overdue`)."""
         if self.state != "open" or self.late_planned or self.due_at >= now:
-            return False
-        departed = self.visit.departed_at
-        return departed is None or departed < self.due_at
+            return False  # decided without reading the visit
+        return open_step_overdue(self.due_at, self.late_planned, self.visit.departed_at, now)
+
+
+def open_step_overdue(due_at: datetime, late_planned: bool, departed_at: datetime | None, now: datetime) -> bool:
+    """Whether an open step is overdue: past due, unless it was already past when the visit was planned (nobody
+    could have done it in time) or the visitors have left before it was due (a step for their stay cannot be
+    done now). Apart from VisitStep.is_overdue so a list can ask it of steps read as plain rows."""
+    if late_planned or due_at >= now:
+        return False
+    return departed_at is None or departed_at < due_at
 
 
 class VisitEvent(db.Model):

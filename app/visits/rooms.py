@@ -1,10 +1,14 @@
 """A visit's room comes from the shared room list (app/rooms): the visit holds it with a booking, and the
 checklist's "test the projector" step (owner: technical staff) is the booking's equipment check, ticked by
 the technical department on the check's page."""
+from typing import NamedTuple
+
 from sqlalchemy import select, update
 
 from app.extensions import db
 from app.rooms import checks, holds
+from app.rooms.models import Booking, EquipmentCheck
+from app.rooms.workflow import CheckStatus
 from app.timeutil import utcnow
 
 from .models import EventAction, Responsible, Visit, VisitEvent, VisitStep
@@ -28,6 +32,24 @@ def equipment_check(visit_id: int):
     """The equipment check of the booking that holds the visit's room, if it has one."""
     booking = holds.booking_of_visit(visit_id)
     return booking.check if booking is not None else None
+
+
+class ShownCheck(NamedTuple):
+    """What the visit page shows of the equipment check: a link to it and its status."""
+    id: int
+    status_enum: CheckStatus
+
+
+def shown_equipment_check(visit: Visit) -> ShownCheck | None:
+    """The visit page's equipment check (as `equipment_check` finds it), read only for a checklist with a
+    technical step and as two columns: the booking and check with their organiser, assignee and their roles
+    were five statements on every visit page."""
+    if not needs_equipment(visit):
+        return None
+    row = db.session.execute(select(EquipmentCheck.id, EquipmentCheck.status).select_from(Booking)
+                             .outerjoin(EquipmentCheck, EquipmentCheck.booking_id == Booking.id)
+                             .where(Booking.visit_id == visit.id).order_by(Booking.id.desc()).limit(1)).first()
+    return ShownCheck(row.id, CheckStatus(row.status)) if row is not None and row.id is not None else None
 
 
 def check_for_technician(user, visit_id: int):

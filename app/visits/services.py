@@ -70,9 +70,11 @@ class VisitData:
 def get_visible(user, visit_id: int) -> Visit | None:
     """The visit with its checklist if the user may see it, else None (the view answers 404: even its existence
     is private)."""
+    # The page names these people; their roles (each user's own statement) are not read.
     return db.session.scalar(visible_visits(user).where(Visit.id == visit_id).options(
-        selectinload(Visit.steps).joinedload(VisitStep.done_by),
-        selectinload(Visit.cohosts), joinedload(Visit.host), joinedload(Visit.owner), joinedload(Visit.room)))
+        selectinload(Visit.steps).joinedload(VisitStep.done_by).lazyload(User.role_rows),
+        selectinload(Visit.cohosts).lazyload(User.role_rows), joinedload(Visit.host).lazyload(User.role_rows),
+        joinedload(Visit.owner).lazyload(User.role_rows), joinedload(Visit.room)))
 
 
 def sees_personal_data(user, visit: Visit) -> bool:

@@ -15,8 +15,9 @@ from app.timeutil import to_local, utcnow
 from . import queries, services, workflow
 from . import rooms as visit_rooms
 from .blueprint import bp
-from .forms import AcceptForm, NoteForm, ReasonForm, VisitForm
+from .forms import AcceptForm, ReasonForm, VisitForm
 from .models import Visit
+from .rows import row_helpers, step_path
 from .views_board import board_card
 
 
@@ -29,7 +30,8 @@ def index():
     page = queries.my_visits(current_user, show, page_arg())
     return render("visits/index.html", "visits/_rows.html", page=page, show=show,
                   staff=current_user.has_any_role(*services.STAFF),
-                  owner_steps=queries.owner_steps(current_user, page.items, utcnow()))
+                  step_counts=queries.step_counts([visit.id for visit in page.items]),
+                  owner_steps=queries.owner_steps(current_user, page.items, utcnow()), **row_helpers())
 
 
 def visit_or_404(visit_id: int) -> Visit:
@@ -181,13 +183,14 @@ def _load_visit(form: VisitForm, visit) -> None:
 def detail_context(visit) -> dict:
     """What the visit page and its partials need, with the permission booleans decided here."""
     user = current_user
+    can = {name: workflow.can(user, visit, name) for name in workflow.TRANSITIONS}
     return {
         "visit": visit, "now": utcnow(), "personal": services.sees_personal_data(user, visit),
-        "front_desk": user.has_any_role(*services.STAFF),
-        "can": {name: workflow.can(user, visit, name) for name in workflow.TRANSITIONS},
-        "events": queries.history(visit), "reason_form": ReasonForm(), "note_form": NoteForm(),
-        "accept_form": AcceptForm(owners=queries.owner_candidates()),
-        "equipment_check": visit_rooms.equipment_check(visit.id),
+        "front_desk": user.has_any_role(*services.STAFF), "can": can, "events": queries.history(visit),
+        "step_paths": {action: step_path(f"visits.{action}") for action in ("tick", "skip", "untick", "note")},
+        # The office's people are read only for the request the user may accept (the form lists them).
+        "accept_form": AcceptForm(owners=queries.owner_candidates()) if can["accept"] else None,
+        "equipment_check": visit_rooms.shown_equipment_check(visit),
         "clashes": services.room_clashes(visit.room_id, visit.room_text, visit.expected_arrival,
                                          visit.expected_departure, visit.id)
         if visit.status != workflow.VisitStatus.CANCELLED else [],
@@ -214,7 +217,7 @@ def after_action(visit_id: int, error: Exception | None = None):
         flash(str(error), "error")
     visit = visit_or_404(visit_id)
     if wants_fragment() and request.form.get("view") == "board":
-        return board_card(visit), status
+        return board_card(visit.id), status
     kept = _kept(error) if error is not None else Kept()
     if wants_fragment():
         return render_template("visits/_live.html", **detail_context(visit), kept=kept), status

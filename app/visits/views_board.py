@@ -13,25 +13,27 @@ from app.timeutil import utcnow
 
 from . import exports, queries, services
 from .blueprint import bp
+from .board_cards import board_facts
+from .rows import row_helpers, step_path, visit_path, visitor_count
 
 FRONT_DESK = (Role.RECEPTION, Role.OFFICE)
 
 
-def card_helpers() -> dict:
-    """What a board card asks about its visit, decided here so the card template holds no rules (the card
-    calls these per visit: the rules stay in Python, only their answers reach the template)."""
-    now = utcnow()
-    user = current_user._get_current_object()  # asked about for every step of every card: not via the proxy
-    return {"now": now, "next_due": queries.next_due, "next_for_reception": queries.next_for_reception,
-            # The board alarms only what reception must do now; the owner's and host's steps are theirs.
-            "overdue_steps": lambda visit: queries.overdue_steps(visit, now, "reception"),
-            "undoable": lambda visit: queries.undoable_tick(visit, user, now),
-            "personal": lambda visit: services.sees_personal_data(user, visit)}
+def card_helpers(visits) -> dict:
+    """What the board's cards write, worked out here so the card template holds no rules: each card's facts
+    (board_cards.py), and the addresses, times and visitor counts every card and row writes, resolved once for
+    the page (rows.py)."""
+    user = current_user._get_current_object()  # asked about for every card: not via the proxy
+    return {"facts": board_facts(visits, user, utcnow()), "tick_path": step_path("visits.tick"),
+            "undo_path": step_path("visits.undo"), "detail_path": visit_path("visits.detail"),
+            "arrive_path": visit_path("visits.arrive"), "depart_path": visit_path("visits.depart"),
+            "visitors": visitor_count(), **row_helpers()}
 
 
-def board_card(visit) -> str:
+def board_card(visit_id: int) -> str:
     """One visit's card on the board, after an action taken on it there."""
-    return render_template("visits/_card.html", visit=visit, **card_helpers())
+    visit = queries.board_visit(visit_id)
+    return render_template("visits/_card.html", visit=visit, **card_helpers([visit]))
 
 
 @bp.get("/today")
@@ -43,7 +45,8 @@ def today():
     and an unchanged board answers 204 after a single query."""
     if wants_fragment() and request.args.get("since") == queries.board_stamp():
         return "", 204, {"Vary": "HX-Request"}
-    return render("visits/today.html", "visits/_board.html", board=queries.board(), **card_helpers())
+    board = queries.board()
+    return render("visits/today.html", "visits/_board.html", board=board, **card_helpers(board.today))
 
 
 @bp.get("/register")
@@ -56,7 +59,7 @@ def register():
     page = queries.register_page(register_filter, page_arg())
     departments = [(d.id, str(d)) for d in active_departments()]
     return render("visits/register.html", "visits/_register_rows.html", page=page, args=request.args,
-                  departments=departments)
+                  departments=departments, **row_helpers())
 
 
 @bp.get("/register.<any(csv, xlsx):kind>")

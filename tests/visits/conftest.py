@@ -7,7 +7,7 @@ import pytest
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import day_bounds, today, utcnow
 from app.visits import checklist, services
 from app.visits.models import Room
 
@@ -26,6 +26,15 @@ def make_room(app):
         db.session.commit()
         return room
     return make
+
+
+def later_today(minutes: float = 20):
+    """A moment `minutes` from now (at most 60), squeezed into what is left of today in office time: late in the
+    evening a visit 20 minutes on would be tomorrow's, off the front desk. Later minutes stay later."""
+    now = utcnow()
+    left = day_bounds(today())[1] - now
+    step = timedelta(minutes=minutes) if left > timedelta(hours=1) else left * (minutes / 60)
+    return (now + step).replace(microsecond=0)
 
 
 def visit_data(host, owner=None, *, arrival=None, hours=2, **overrides) -> services.VisitData:

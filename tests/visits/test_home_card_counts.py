@@ -3,25 +3,21 @@ from datetime import timedelta
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.timeutil import utcnow
 from app.visits import queries
-
-
-def _soon():
-    return (utcnow() + timedelta(minutes=20)).replace(microsecond=0)
+from tests.visits.conftest import later_today
 
 
 def test_the_card_counts_what_the_board_lists(client, login_as, make_visit, count_queries):
     login_as(Role.RECEPTION)
-    arrived, _expected = make_visit(arrival=_soon()), make_visit(arrival=_soon() + timedelta(minutes=5))
-    left = make_visit(arrival=_soon() + timedelta(minutes=10))
-    make_visit(arrival=_soon() + timedelta(days=1))
-    make_visit(arrival=_soon() + timedelta(days=5))
+    arrived, _expected = make_visit(arrival=later_today()), make_visit(arrival=later_today(25))
+    left = make_visit(arrival=later_today(30))
+    make_visit(arrival=later_today() + timedelta(days=1))
+    make_visit(arrival=later_today() + timedelta(days=5))
     for visit in (arrived, left):
         client.post(f"/visits/{visit.id}/arrive")
     client.post(f"/visits/{left.id}/depart")
     # Still in the building from yesterday: on the board (and the card) today.
-    yesterday = make_visit(arrival=_soon() + timedelta(minutes=15))
+    yesterday = make_visit(arrival=later_today(35))
     client.post(f"/visits/{yesterday.id}/arrive")
     db.session.expire_all()
     yesterday.expected_arrival -= timedelta(days=1)

@@ -12,7 +12,7 @@ from app.visits import services
 from app.visits.models import Visit
 from tests import PARTIAL
 from tests.conftest import PASSWORD
-from tests.visits.conftest import visit_data
+from tests.visits.conftest import later_today, visit_data
 
 
 def local_input(moment) -> str:
@@ -169,7 +169,7 @@ def test_untick_needs_a_reason(client, login_as, make_visit):
 
 def test_arrival_from_the_board_notifies_the_host(client, login_as, make_visit):
     login_as(Role.RECEPTION)
-    visit = make_visit(arrival=utcnow() + timedelta(minutes=20))
+    visit = make_visit(arrival=later_today())
     response = client.post(f"/visits/{visit.id}/arrive", data={"view": "board"}, headers=PARTIAL)
     page = response.get_data(as_text=True)
     assert f'id="visit-card-{visit.id}"' in page and "Record departure" in page
