@@ -28,6 +28,16 @@
       });
     });
   }
+  // "Show more" asks for the rows after the last one this screen drew; if a row moved across that edge in
+  // between (an item moved up or down, a deadline changed), the page may bring a row already shown. The one
+  // already here stays: the poll keeps it current, and its edit slot may hold typing.
+  function dropDuplicates() {
+    var seen = {};
+    document.querySelectorAll("#agenda-list > li.agenda-item, #followups li.row-card").forEach(function (li) {
+      if (seen[li.id]) li.remove();
+      else seen[li.id] = true;
+    });
+  }
   // An edit conflict arrives inside the item's edit slot, often above the visible window: bring it to where
   // the person is looking and focus it (role=alert announces it), once per note.
   function showConflict() {
@@ -46,7 +56,7 @@
     if (scheduled) return;
     scheduled = true;
     // A timeout, not requestAnimationFrame: a screen in a background tab must still be in order.
-    window.setTimeout(function () { scheduled = false; sortAgenda(); showConflict(); }, 0);
+    window.setTimeout(function () { scheduled = false; dropDuplicates(); sortAgenda(); showConflict(); }, 0);
   }).observe(document.body, {childList: true, subtree: true});
 
   // The live screen's poll (#live-poll, hx-trigger "poll"): every second while the meeting changes, every
@@ -65,9 +75,33 @@
     var quiet = Date.now() - lastChange;
     return quiet < 30000 ? 1000 : quiet < 120000 ? 2000 : 4000;
   }
+  // A move can carry an item across the edge of what this screen has drawn (the first 40 items and each "show
+  // more"): the poll then sends an update for an item this screen never drew, which has nowhere to land. Such a
+  // screen asks for everything since the start (since=0) until that answer arrives: it redraws the agenda in
+  // its new order.
+  var redrawAll = false;
+  var SINCE = /([?&]since=)\d+/;
+  document.addEventListener("htmx:before:swap", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || !ctx.sourceElement || ctx.sourceElement.id !== "live-poll" || !ctx.text) return;
+    if (/[?&]since=0(&|$)/.test(ctx.request.action)) {
+      redrawAll = false;
+      return;
+    }
+    var target = /hx-target="#item-(\d+)-view"/g, match;
+    while ((match = target.exec(ctx.text))) {
+      if (!document.getElementById("item-" + match[1] + "-view")) redrawAll = true;
+    }
+  });
   function poll() {
     var element = document.getElementById("live-poll");
-    if (element && element.hasAttribute("hx-get")) element.dispatchEvent(new CustomEvent("poll"));
+    if (!element || !element.hasAttribute("hx-get")) return;
+    if (redrawAll) {
+      element.setAttribute("hx-get", element.getAttribute("hx-get").replace(SINCE, function (_all, name) {
+        return name + "0";
+      }));
+    }
+    element.dispatchEvent(new CustomEvent("poll"));
   }
   var timer = null;
   function schedule() {

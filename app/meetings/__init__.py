@@ -14,16 +14,20 @@ from .card import render_card
 from .demo import seed_demo
 from .jobs import remind_overdue
 from .notices import remind_upcoming
+from .rows import agenda_texts, row_texts
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(actions_bp)
     app.jinja_env.filters["md"] = markdown_text  # people's words in the Markdown minutes stay words
+    app.jinja_env.globals["action_row_texts"] = row_texts
+    app.jinja_env.globals["agenda_texts"] = agenda_texts
     register_assets(app, "meetings.css", "meetings.js")
     register_nav(app, NavItem("meetings.index", _l("Liaison meeting"), (Role.OFFICE, Role.LIAISON), order=40))
     register_nav(app, NavItem("actions.index", _l("Action items"), (Role.OFFICE, Role.LIAISON), order=41))
-    register_card(app, Card("meetings", (Role.OFFICE, Role.LIAISON), render=render_card, order=40))
+    register_card(app, Card("meetings", (Role.OFFICE, Role.LIAISON), render=render_card, order=40,
+                                topics=("meetings",)))
     register_periodic(app, "meetings: overdue action items", remind_overdue)
     register_periodic(app, "meetings: reminders", remind_upcoming)
     register_demo_seeder(app, seed_demo)

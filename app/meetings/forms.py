@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.choices import options
 from app.forms import Form
-from app.rooms.forms import room_choice
+from app.rooms.forms import room_choices
 
 from .models import Kind, Urgency
 from .workflow import ItemStatus
@@ -55,8 +55,7 @@ class MeetingForm(Form):
             del self.series_id
         else:
             self.series_id.choices = options((s.id, s.label) for s in series)
-        self.room_id.choices = options([(0, _l("— elsewhere (type the place) —"))]
-                                       + [(r.id, room_choice(r)) for r in rooms])
+        self.room_id.choices = options([(0, _l("— elsewhere (type the place) —"))] + room_choices(rooms))
 
     def validate_series_id(self, field):
         if field.data not in {choice.value for choice in field.choices}:
@@ -170,7 +169,7 @@ class SeriesForm(Form):
 
     def __init__(self, *args, people=(), rooms=(), group=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.room_id.choices = options([(0, _l("— none —"))] + [(r.id, room_choice(r)) for r in rooms])
+        self.room_id.choices = options([(0, _l("— none —"))] + room_choices(rooms))
         if group:
             self.member_ids.choices = options((u.id, f"{u.name} · {u.department}" if u.department else u.name)
                                               for u in people)

@@ -299,6 +299,16 @@ class ActionItem(db.Model):
         # The monthly report (app/reports): a month's tasks assigned, and those due, read from the index alone.
         Index("ix_meeting_actions_created_at", "created_at"),
         Index("ix_meeting_actions_deadline_accepted_at", "deadline", "accepted_at"),
+        # The home card's counts per department (queries.department_stats), each from its index alone.
+        Index("ix_meeting_actions_state_department_deadline", "state", "department_id", "deadline"),
+        Index("ix_meeting_actions_accepted_at_department", "accepted_at", "department_id"),
+        # The action and task lists (queries.search): their order walked from one end, a liaison's own
+        # department first, and a liaison's count of what they may see; an assigner's task overview
+        # (app/tasks/queries.py): each from an index (migration 0032).
+        Index("ix_meeting_actions_department_id_deadline_id", "department_id", "deadline", "id"),
+        Index("ix_meeting_actions_deadline_id", "deadline", "id"),
+        Index("ix_meeting_actions_created_by_id_state_deadline_id", "created_by_id", "state", "deadline", "id"),
+        Index("ix_meeting_actions_meeting_id_owner_id_created_by_id", "meeting_id", "owner_id", "created_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -322,7 +332,7 @@ class ActionItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # the assigner
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column()
     # Set when `flask tick` told the owner the deadline passed, so they are told once, not every run.
     overdue_notified_at: Mapped[datetime | None]
     # The state when its meeting closed: the minutes print this, not the state it has moved on to.

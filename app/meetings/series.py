@@ -29,12 +29,10 @@ def liaison_series() -> MeetingSeries:
     return series
 
 
-def all_series(active_only: bool = False) -> list[MeetingSeries]:
-    """The liaison meeting first, then the groups by name."""
+def all_series() -> list[MeetingSeries]:
+    """The liaison meeting first, then the groups by name (inactive ones too)."""
     liaison_series()
     query = select(MeetingSeries)
-    if active_only:
-        query = query.where(MeetingSeries.active.is_(True))
     return list(db.session.scalars(query.order_by(MeetingSeries.kind != SeriesKind.LIAISON.value,
                                                   MeetingSeries.name)))
 

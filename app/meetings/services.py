@@ -1,6 +1,7 @@
 """Meetings and their agenda: scheduling, who may do what on the live screen, items, outcomes and order."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -37,8 +38,10 @@ class Viewer:
     user: User
     meeting: Meeting
 
-    @property
+    @cached_property
     def is_office(self) -> bool:
+        # Kept for the viewer's life (one request): the live screen asks it for every agenda item (all 200 in
+        # the grouped view), and each answer went through current_user and built the set of roles anew.
         return self.user.has_any_role(Role.OFFICE)
 
     @property

@@ -11,7 +11,7 @@ from app.pagecache import cached_page
 from . import closing
 from .blueprint import bp
 from .forms import AmendmentForm
-from .minutes import action_line, as_docx, attendee_line, gather
+from .minutes import as_docx, attendee_line, gather
 from .services import MeetingError
 from .views import viewer_for
 
@@ -21,7 +21,7 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 def _refused_correction(viewer, form):
     """The minutes page again at 422, with the correction's errors and what was typed."""
     return render_form("meetings/minutes.html", "meetings/minutes.html", form=form, minutes=gather(viewer.meeting),
-                       viewer=viewer, action_line=action_line, attendee_line=attendee_line)
+                       viewer=viewer, attendee_line=attendee_line)
 
 
 @bp.get("/<int:meeting_id>/minutes")
@@ -31,14 +31,13 @@ def minutes(meeting_id: int):
     viewer = viewer_for(meeting_id)
     form = AmendmentForm() if viewer.is_office and not viewer.meeting.is_open else None
     return render_template("meetings/minutes.html", minutes=gather(viewer.meeting), form=form, viewer=viewer,
-                           action_line=action_line, attendee_line=attendee_line)
+                           attendee_line=attendee_line)
 
 
 @bp.get("/<int:meeting_id>/minutes.md")
 def minutes_markdown(meeting_id: int):
     data = gather(viewer_for(meeting_id).meeting)
-    text = render_template("meetings/_minutes.md.html", minutes=data, action_line=action_line,
-                           attendee_line=attendee_line)
+    text = render_template("meetings/_minutes.md.html", minutes=data, attendee_line=attendee_line)
     return Response(text, mimetype="text/markdown", headers={
         "Content-Disposition": f'attachment; filename="minutes-{data.day}.md"'})
 

@@ -40,9 +40,10 @@ def answer(meeting_id: int):
 def _detail(meeting_id: int, form: AnswerForm) -> str:
     """The live screen again, with the answer form as sent (refused)."""
     viewer = views.viewer_for(meeting_id)
-    context = {**views.live_context(viewer), **views.followup_context(viewer)}
-    return render_template("meetings/detail.html", revision=live.revisions(meeting_id).revision,
-                           new_form=views.new_item_form(viewer), answer_form=form, **context)
+    revision = live.revisions(meeting_id).revision
+    context = {**views.live_context(viewer, revision=revision), **views.followup_context(viewer)}
+    return render_template("meetings/detail.html", revision=revision, new_form=views.new_item_form(viewer),
+                           answer_form=form, **context)
 
 
 @bp.route("/<int:meeting_id>/reschedule", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """/actions/ and the follow-up section: who sees what, moving an action item on, the dashboard card."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.extensions import db
 from app.meetings import queries
-from app.meetings.models import ActionItem, Meeting
+from app.meetings.models import ActionItem, Meeting, MeetingSeries
 from app.notifications.models import Notification
 from app.timeutil import today
 from tests import PARTIAL
@@ -125,6 +126,54 @@ def test_actions_list_filters_and_liaison_sees_own_department_first(client, logi
     assert hr_task.id
 
 
+def _listed(page: str) -> list[str]:
+    return re.findall(r"<strong>(.*?)</strong>", page.split('id="action-rows"')[1])
+
+
+def test_a_liaison_pages_through_their_department_first_and_not_a_group_they_are_not_in(
+        client, login_as, make_user, office_user, prod, hr, make_meeting, monkeypatch):
+    """Their own department's action items first, then the others, each by deadline, whichever page the
+    boundary falls on (the list reads the two parts separately); a group's meeting's action items only when
+    they own or assigned them."""
+    monkeypatch.setattr(queries, "ACTIONS_PAGE_SIZE", 2)
+    liaison, outsider = login_as(Role.LIAISON, department=hr), make_user(department=prod)
+    group = MeetingSeries(name="小组", name_en="Group", kind="group", members=[outsider])
+    db.session.add(group)
+    seen, unseen = make_meeting(), make_meeting()
+    unseen.series = group
+
+    def action(task, department, days, owner=outsider, meeting=None):
+        db.session.add(ActionItem(task=task, department_id=department.id, owner_id=owner.id, acceptance="x",
+                                  meeting_id=meeting.id if meeting else None, deadline=today() + timedelta(days=days),
+                                  created_by_id=office_user.id, source="meeting" if meeting else "other"))
+
+    action("hr-3", hr, 3, meeting=seen)
+    action("hr-1", hr, 1)
+    action("hr-2", hr, 2, owner=liaison, meeting=unseen)  # a group's, but the liaison owns it
+    action("prod-2", prod, 2, meeting=seen)
+    action("prod-1", prod, 1)
+    action("hidden", prod, 0, meeting=unseen)
+    action("prod-3", prod, 3)
+    db.session.commit()
+    pages = [_listed(client.get(f"/actions/?page={n}").get_data(as_text=True)) for n in (1, 2, 3, 4)]
+    assert pages == [["hr-1", "hr-2"], ["hr-3", "prod-1"], ["prod-2", "prod-3"], []]
+
+
+def test_a_liaisons_list_reads_its_page_and_count_from_indexes(client, login_as, hr):
+    """A liaison sees nearly every action item: their page is read by walking the (department, deadline) and
+    (deadline) indexes, never by sorting what they may see, and the count reads an index, not the rows."""
+    from tests.test_query_plans import _plan, _postgres, _record, whole_table_scans
+    login_as(Role.LIAISON, department=hr)
+    statements = [(s, p) for s, p in _record(client, "/actions/") if re.match(r"SELECT (meeting_actions|count)", s)]
+    assert len(statements) == 4, "the department's part, the rest, the count and the rows"
+    for statement, parameters in statements:
+        plan = _plan(statement, parameters)
+        assert not whole_table_scans(plan), plan
+        if not _postgres():
+            assert not any("TEMP B-TREE" in line for line in plan), plan
+    db.session.rollback()
+
+
 def test_an_employee_sees_only_action_items_they_own(client, login_as, office_user, prod_liaison, hr_liaison, meeting,
                                                      add_item, assign):
     owner = login_as(department=hr_liaison.department, name="Clerk")
@@ -204,3 +253,22 @@ def test_an_action_item_from_days_ago_never_reads_open_for_0_weeks(client, login
     detail = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "新任务" in follow and new in follow and short in detail
     assert zero not in follow and zero not in detail
+
+
+def test_the_action_rows_speak_the_readers_language(client, login_as, office_user, prod_liaison, meeting, add_item,
+                                                    assign):
+    """The rows' badges, words and the meeting's date are looked up once per page (app/meetings/rows.py), in
+    the reader's language: the state, the deadline, the overdue mark and the meeting it came from."""
+    reader = login_as(Role.OFFICE)
+    late = assign(office_user, add_item(meeting, prod_liaison), prod_liaison, task="逾期任务", days=2)
+    late.deadline = today() - timedelta(days=3)
+    db.session.commit()
+    day = late.deadline.isoformat()
+    english = ("badge-action-open\">open<", f"deadline {day}", "· overdue</span>", "from the meeting of ")
+    chinese = ("badge-action-open\">待办<", f"完成时限 {day}", "· 已逾期</span>", "来自 ")
+    for language, words in (("en", english), ("zh_CN", chinese)):
+        reader.locale = language
+        db.session.commit()
+        html = client.get("/actions/").get_data(as_text=True)
+        row = re.search(r'<li class="row-card is-overdue">.*?逾期任务.*?</li>', html, re.S).group(0)
+        assert all(word in row for word in words), (language, row)

@@ -88,3 +88,17 @@ def test_moving_the_meeting_moves_its_booking_and_a_clash_moves_nothing(client, 
     assert client.post(f"/meetings/{meeting.id}/reschedule",
                        data=_form(None, days=4, time="14:00", place="车间")).status_code == 303
     assert db.session.get(Booking, booking.id).status == "cancelled"
+
+
+def test_the_schedule_form_lists_each_room_with_its_place_and_seats_in_the_readers_language(client, login_as):
+    room = Room(name="302 小会议室", name_en="302 Small room", building="行政楼", floor="3F", capacity=8)
+    db.session.add_all([room, Room(name="仓库角落", capacity=0)])
+    db.session.commit()
+    login_as(Role.OFFICE, locale="en")
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert f'<option value="{room.id}">302 Small room · 行政楼 · 3F · 8 seats</option>' in page
+    assert ">仓库角落</option>" in page  # no place, no seats: the name alone
+    client.post("/logout")
+    login_as(Role.OFFICE, locale="zh_CN")
+    page = client.get("/meetings/").get_data(as_text=True)
+    assert f'<option value="{room.id}">302 小会议室 · 行政楼 · 3F · 8 座</option>' in page

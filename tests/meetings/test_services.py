@@ -292,9 +292,16 @@ def test_department_stats_count_open_overdue_and_accepted(app, meeting, office_u
     late = assign(office_user, item, hr_liaison, task="late")
     assign(office_user, item, hr_liaison, task="fine")
     late.deadline = today() - timedelta(days=1)
+    waiting = assign(office_user, item, hr_liaison, task="done, awaiting acceptance")
+    waiting.state = ActionState.DONE.value
+    waiting.deadline = today() - timedelta(days=3)  # done: open until accepted, but not overdue
+    accepted_now, accepted_long_ago = (assign(office_user, item, prod_liaison, task=t) for t in ("now", "old"))
+    for action, when in ((accepted_now, utcnow()), (accepted_long_ago, utcnow() - timedelta(days=70))):
+        action.state, action.accepted_at = ActionState.ACCEPTED.value, when
     db.session.commit()
-    [row] = queries.department_stats()
-    assert (row["department"].code, row["open"], row["overdue"], row["accepted"]) == ("HR", 2, 1, 0)
+    rows = {row["department"].code: (row["open"], row["overdue"], row["accepted"])
+            for row in queries.department_stats()}
+    assert rows == {"HR": (3, 1, 0), prod_liaison.department.code: (0, 0, 1)}
 
 
 def test_what_changed_queries_use_indexes(meeting):
