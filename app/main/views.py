@@ -12,11 +12,14 @@ from . import home as home_lists
 from .dashboard import cards_for
 
 bp = Blueprint("main", __name__)
+# The home page's own lists (the reader's open repairs and suggestions) and every card's topics: a test
+# checks that each registered card's topics are among them.
+HOME_TOPICS = ("suggestions", "repairs", "visits", "meetings", "requests", "tasks", "rooms", "calendar")
 
 
 @bp.get("/")
 @login_required
-@cached_page("suggestions", "repairs", "visits", "meetings", "requests", "tasks", "calendar", seconds=60)
+@cached_page(*HOME_TOPICS, seconds=60)
 def home():
     return render_template("main/home.html", cards=cards_for(current_user), now=utcnow(),
                            latest=home_lists.latest_notifications(current_user),

@@ -1,15 +1,21 @@
 """The office's monthly report, every figure computed in the database for a month and the month before.
 
-Each query covers both months at once (a `period` column: 1 for the month, 0 for the one before) and returns
-aggregates only: counts, averages, and medians picked by row_number and count windows (the middle one or
-two values of each group, averaged in the database), on SQLite and PostgreSQL alike. The number of queries
-is the same whatever the data (tests/reports/test_monthly.py counts them).
+Each statement covers both months at once and returns aggregates only: one plain aggregate per month (and
+per urgency, subject, ...) over an index range, the parts joined by UNION ALL, each row tagged with its
+period (1 for the month, 0 for the one before). A GROUP BY on the period instead sorted every row of the
+two months into a temporary tree, several times the cost of reading them. Medians are the middle one or
+two values of each group, picked by LIMIT/OFFSET and averaged in the database, on SQLite and PostgreSQL
+alike. The number of queries is the same whatever the data (tests/reports/test_monthly.py counts them).
+
+The statements are built once and read the months from bound parameters (`Month.bounds`): building these
+expressions anew took longer than running them on a small office's data.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache, cached_property
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, select, text, union_all
+from sqlalchemy import Integer, Interval, and_, bindparam, case, func, literal_column, or_, select, union_all
 
 from app.auth.models import Department
 from app.extensions import db
@@ -26,9 +32,10 @@ from app.visits.models import Visit
 
 COUNT, SHARE, AVERAGE, DURATION, INDEX = "count", "share", "average", "duration", "index"
 TOP_EQUIPMENT = 5
-# The period is always the first column, and grouped by its position: PostgreSQL does not see that a CASE
-# in the select list and the same CASE in GROUP BY are one expression when each carries its own parameters.
-BY_PERIOD = text("1")
+PERIODS = (1, 0)  # the month, the month before
+# What each rating figure counts: a visit's host and visitor count together.
+RATED = {"repair": (Subject.REPAIR,), "visit": (Subject.VISIT, Subject.VISIT_GUEST), "request": (Subject.REQUEST,)}
+MEDIAN_ENDS = ("respond", "fix")
 
 
 @dataclass(frozen=True)
@@ -51,13 +58,15 @@ class Month:
     def previous(self) -> "Month":
         return Month.of((self.first - timedelta(days=1)).replace(day=1))
 
-
-def _office_day(column, month: Month):
-    """SQL for the office's calendar day of a stored (UTC) moment, with the office's offset in that month."""
-    minutes = int(office_tz().utcoffset(month.start).total_seconds() // 60)
-    if db.engine.dialect.name == "postgresql":
-        return func.date(column + timedelta(minutes=minutes))
-    return func.date(column, f"{minutes:+d} minutes")
+    @cached_property
+    def bounds(self) -> dict:
+        """The parameters every statement of its report reads: each period's stored moments (start, end) and
+        days (first, last), the office's offset from UTC in the month, and today. Worked out once a report."""
+        minutes = int(office_tz().utcoffset(self.start).total_seconds() // 60)
+        previous = self.previous
+        return {"start1": self.start, "end1": self.end, "first1": self.first, "last1": self.last,
+                "start0": previous.start, "end0": self.start, "first0": previous.first, "last0": previous.last,
+                "offset": f"{minutes:+d} minutes", "offset_span": timedelta(minutes=minutes), "today": today()}
 
 
 @dataclass
@@ -81,19 +90,30 @@ class Report:
     sections: list
 
 
-def _seconds(start, end):
-    """SQL for the seconds from `start` to `end`; SQLite has no interval type, PostgreSQL has no julianday."""
-    if db.engine.dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
+def _in(column, period: int):
+    """`column` (a stored moment) falls in the period."""
+    return and_(column >= bindparam(f"start{period}"), column < bindparam(f"end{period}"))
 
 
-def _period(column, month: Month):
-    return case((column >= month.start, 1), else_=0)
+def _on(column, period: int):
+    """`column` (a day) falls in the period."""
+    return and_(column >= bindparam(f"first{period}"), column <= bindparam(f"last{period}"))
 
 
-def _window(column, month: Month):
-    return and_(column >= month.previous.start, column < month.end)
+def _tag(value):
+    """A constant column naming a part of a UNION: its period, or a quoted name from this module."""
+    return literal_column(str(value) if isinstance(value, int) else f"'{value}'")
+
+
+def _office_day(column, dialect: str):
+    """SQL for the office's calendar day of a stored (UTC) moment, with the office's offset in the month."""
+    if dialect == "postgresql":
+        return func.date(column + bindparam("offset_span", type_=Interval))
+    return func.date(column, bindparam("offset"))
+
+
+def _run(statement, month: Month) -> list:
+    return db.session.execute(statement, month.bounds).all()
 
 
 def _pair(rows: dict, key, default=0) -> tuple:
@@ -105,77 +125,23 @@ def _share(part, whole):
     return part / whole if whole else None
 
 
-def _middle(values: select, size: int):
-    """The middle one (odd size) or two (even size) of `values`'s single column, sorted: a LIMIT read from an
-    index range, not a window over every row of the month."""
-    middle = values.order_by(values.selected_columns[0]).limit(2 - size % 2).offset((size - 1) // 2).subquery()
-    return select(func.avg(middle.c.span))
+# ---------------------------------------------------------------- ratings
+
+@cache
+def _ratings_statement():
+    """(kind, period, average, count) of every rating figure: suggestions' own, then the rating component's."""
+    parts = [select(_tag("suggestion"), _tag(p), func.avg(SuggestionRating.score), func.count())
+             .where(_on(SuggestionRating.rated_on, p)) for p in PERIODS]
+    parts += [select(_tag(kind), _tag(p), func.avg(Rating.score), func.count())
+              .where(Rating.subject.in_([s.value for s in subjects]), _in(Rating.created_at, p))
+              for kind, subjects in RATED.items() for p in PERIODS]
+    return union_all(*parts)
 
 
-def _medians(groups: dict, *, group, start, ends: dict, month: Month) -> dict:
-    """{(end's name, period, group value): median seconds from `start` to that end} in one statement.
-
-    `groups` holds {(period, group value): {end's name: how many rows have that end}}, from the counts;
-    each group's median is picked by LIMIT/OFFSET from the (group, start) index range."""
-    months = {1: (month.start, month.end), 0: (month.previous.start, month.start)}
-    parts = []
-    for (period, value), sizes in sorted(groups.items()):
-        for name, end in ends.items():
-            if not sizes.get(name):
-                continue
-            first, after = months[period]
-            span = _seconds(start, end).label("span")
-            values = select(span).where(group == value, start >= first, start < after, end.is_not(None))
-            middle = _middle(values, sizes[name]).subquery()
-            parts.append(select(literal(name).label("end"), literal(period).label("period"),
-                                literal(value).label("grp"), middle.c[0].label("span")))
-    if not parts:
-        return {}
-    rows = db.session.execute(union_all(*parts)).all()
-    return {(name, p, g): timedelta(seconds=round(float(s))) for name, p, g, s in rows if s is not None}
-
-
-# ---------------------------------------------------------------- suggestions
-
-def _suggestions(month: Month, ratings: dict) -> Section:
-    S = Suggestion
-    received = dict(db.session.execute(select(_period(S.created_at, month), func.count())
-                                       .where(_window(S.created_at, month))
-                                       .group_by(BY_PERIOD)).all())
-    answered = {p: (n, ok) for p, n, ok in db.session.execute(
-        select(_period(S.first_answered_at, month), func.count(),
-               func.count(case((S.first_answered_at <= S.answer_due_at, 1))))
-        .where(_window(S.first_answered_at, month)).group_by(BY_PERIOD)).all()}
-    section = Section("suggestions", _l("Suggestions"))
-    section.figures = [
-        Figure(_l("Received"), COUNT, received.get(1, 0), received.get(0, 0)),
-        Figure(_l("Answered"), COUNT, answered.get(1, (0, 0))[0], answered.get(0, (0, 0))[0]),
-        Figure(_l("Answered on time"), COUNT, answered.get(1, (0, 0))[1], answered.get(0, (0, 0))[1]),
-        Figure(_l("Share answered on time"), SHARE, _share(*reversed(answered.get(1, (0, 0)))),
-               _share(*reversed(answered.get(0, (0, 0))))),
-        *_rating_figures(ratings, "suggestion"),
-    ]
-    return section
-
-
-def _suggestion_ratings(month: Month) -> dict:
-    period = case((SuggestionRating.rated_on >= month.first, 1), else_=0)
-    rows = db.session.execute(select(period, func.avg(SuggestionRating.score), func.count())
-                              .where(SuggestionRating.rated_on >= month.previous.first,
-                                     SuggestionRating.rated_on <= month.last).group_by(BY_PERIOD)).all()
-    return {(p, "suggestion"): (float(avg), n) for p, avg, n in rows}
-
-
-def _service_ratings(month: Month) -> dict:
-    """{(period, kind): (average, count)} of the rating component; a visit's host and visitor count together."""
-    kind = case((Rating.subject.in_([Subject.VISIT.value, Subject.VISIT_GUEST.value]), "visit"),
-                else_=Rating.subject)
-    period = _period(Rating.created_at, month)
-    rows = db.session.execute(select(period, kind, func.avg(Rating.score), func.count())
-                              # Every subject named: the (subject, created_at, score) index then holds the answer.
-                              .where(Rating.subject.in_([s.value for s in Subject]), _window(Rating.created_at, month))
-                              .group_by(BY_PERIOD, text("2"))).all()
-    return {(p, k): (float(avg), n) for p, k, avg, n in rows}
+def _ratings(month: Month) -> dict:
+    """{(period, kind): (average or None, count)}."""
+    return {(p, kind): (None if avg is None else float(avg), n)
+            for kind, p, avg, n in _run(_ratings_statement(), month)}
 
 
 def _rating_figures(ratings: dict, kind: str) -> list[Figure]:
@@ -184,23 +150,92 @@ def _rating_figures(ratings: dict, kind: str) -> list[Figure]:
             Figure(_l("Ratings given"), COUNT, current[1], previous[1])]
 
 
+# ---------------------------------------------------------------- suggestions
+
+@cache
+def _suggestions_statement():
+    """(what, period, count, on time): received by created_at, answered (and on time) by first answer."""
+    S = Suggestion
+    on_time = func.count(case((S.first_answered_at <= S.answer_due_at, 1)))
+    return union_all(
+        *[select(_tag("received"), _tag(p), func.count(), _tag(0)).where(_in(S.created_at, p)) for p in PERIODS],
+        *[select(_tag("answered"), _tag(p), func.count(), on_time).where(_in(S.first_answered_at, p))
+          for p in PERIODS])
+
+
+def _suggestions(month: Month, ratings: dict) -> Section:
+    counts = {(p, what): (n, ok) for what, p, n, ok in _run(_suggestions_statement(), month)}
+    received = _pair(counts, "received", (0, 0))
+    answered = _pair(counts, "answered", (0, 0))
+    section = Section("suggestions", _l("Suggestions"))
+    section.figures = [
+        Figure(_l("Received"), COUNT, received[0][0], received[1][0]),
+        Figure(_l("Answered"), COUNT, answered[0][0], answered[1][0]),
+        Figure(_l("Answered on time"), COUNT, answered[0][1], answered[1][1]),
+        Figure(_l("Share answered on time"), SHARE, _share(answered[0][1], answered[0][0]),
+               _share(answered[1][1], answered[1][0])),
+        *_rating_figures(ratings, "suggestion"),
+    ]
+    return section
+
+
 # ---------------------------------------------------------------- repairs
 
-def _repairs(month: Month, ratings: dict) -> Section:
+@cache
+def _repair_counts_statement():
+    """(period, urgency, filed, fixed, fixed within the SLA, responded) per urgency, each from the
+    (urgency, created_at, clocks) index range."""
     R = RepairRequest
-    period = _period(R.created_at, month)
     sla_met = func.count(case((and_(R.responded_at <= R.response_due, R.done_at <= R.fix_due), 1)))
-    # Every urgency named, so the (urgency, created_at, clocks) index serves the counts and the medians alike.
-    rows = db.session.execute(
-        select(period, R.urgency, func.count(), func.count(R.done_at), sla_met, func.count(R.responded_at))
-        .where(R.urgency.in_([u.value for u in Urgency]), _window(R.created_at, month))
-        .group_by(BY_PERIOD, R.urgency)).all()
+    return union_all(*[select(_tag(p), _tag(u.value), func.count(), func.count(R.done_at), sla_met,
+                              func.count(R.responded_at)).where(R.urgency == _tag(u.value), _in(R.created_at, p))
+                       for u in Urgency for p in PERIODS])
+
+
+@cache
+def _repair_medians_statement():
+    """(end, period, urgency, median seconds) for every urgency and both months: each group's middle value(s)
+    read by position from its (urgency, created_month, time taken) index range, already in order; how many
+    to take and how many to pass over bound as `take_…` and `skip_…`."""
+    R = RepairRequest
+    spans = {"respond": R.response_seconds, "fix": R.fix_seconds}
+    parts = []
+    for name in MEDIAN_ENDS:
+        span = spans[name]
+        for u in Urgency:
+            for p in PERIODS:
+                key = f"{name}_{p}_{u.value}"
+                middle = (select(span.label("span"))
+                          .where(R.urgency == _tag(u.value), R.created_month == bindparam(f"first{p}"),
+                                 span.is_not(None))
+                          .order_by(span).limit(bindparam(f"take_{key}", type_=Integer))
+                          .offset(bindparam(f"skip_{key}", type_=Integer)).subquery())
+                parts.append(select(_tag(name), _tag(p), _tag(u.value), func.avg(middle.c.span)))
+    return union_all(*parts)
+
+
+def _repair_medians(month: Month, sizes: dict) -> dict:
+    """{(end's name, period, urgency): median time}, from `sizes` {(end's name, period, urgency): how many rows
+    have that end}; no statement when no repair has a time to take a median of."""
+    if not any(sizes.values()):
+        return {}
+    picks = {}
+    for (name, p, u), size in sizes.items():
+        picks[f"take_{name}_{p}_{u}"] = 2 - size % 2 if size else 0
+        picks[f"skip_{name}_{p}_{u}"] = (size - 1) // 2 if size else 0
+    rows = db.session.execute(_repair_medians_statement(), {**month.bounds, **picks}).all()
+    return {(name, p, u): timedelta(seconds=round(float(s))) for name, p, u, s in rows if s is not None}
+
+
+def _repairs(month: Month, ratings: dict) -> Section:
+    rows = _run(_repair_counts_statement(), month)
     counts = {(p, u): (n, done, ok) for p, u, n, done, ok, _responded in rows}
-    medians = _medians({(p, u): {"respond": responded, "fix": done} for p, u, _n, done, _ok, responded in rows},
-                       group=R.urgency, start=R.created_at,
-                       ends={"respond": R.responded_at, "fix": R.done_at}, month=month)
-    response = {(p, u): value for (name, p, u), value in medians.items() if name == "respond"}
-    fix = {(p, u): value for (name, p, u), value in medians.items() if name == "fix"}
+    # The medians' groups are by created_month, the office month of created_at: the same requests as the
+    # counts' created_at ranges, so the counts say where each middle lies.
+    sizes = {}
+    for p, u, _n, done, _ok, responded in rows:
+        sizes["respond", p, u], sizes["fix", p, u] = responded, done
+    medians = _repair_medians(month, sizes)
     section = Section("repairs", _l("Repairs"))
     for urgency in Urgency:
         now, before = _pair(counts, urgency.value, (0, 0, 0))
@@ -208,8 +243,9 @@ def _repairs(month: Month, ratings: dict) -> Section:
         section.figures += [
             Figure(_l("%(urgency)s: filed", urgency=label), COUNT, now[0], before[0]),
             Figure(_l("%(urgency)s: median time to respond", urgency=label), DURATION,
-                   *_pair(response, urgency.value, None)),
-            Figure(_l("%(urgency)s: median time to fix", urgency=label), DURATION, *_pair(fix, urgency.value, None)),
+                   medians.get(("respond", 1, urgency.value)), medians.get(("respond", 0, urgency.value))),
+            Figure(_l("%(urgency)s: median time to fix", urgency=label), DURATION,
+                   medians.get(("fix", 1, urgency.value)), medians.get(("fix", 0, urgency.value))),
             Figure(_l("%(urgency)s: share fixed within the SLA", urgency=label), SHARE,
                    _share(now[2], now[1]), _share(before[2], before[1])),
         ]
@@ -218,52 +254,69 @@ def _repairs(month: Month, ratings: dict) -> Section:
     return section
 
 
-def _top_equipment(month: Month) -> list[Figure]:
+@cache
+def _top_equipment_statement():
     R = RepairRequest
-    # Counted per equipment from the created_at index first, the names joined to the top five only (joined
-    # before grouping, every request of the month looked its equipment up).
+    # Counted per equipment from the (created_month, equipment_id) index, in equipment order so grouping sorts
+    # nothing; the names joined to the top five only (joined before grouping, every request of the month
+    # looked its equipment up).
     faults = func.count().label("faults")
-    counted = (select(R.equipment_id, faults).where(R.created_at >= month.start, R.created_at < month.end,
-                                                    R.equipment_id.is_not(None))
+    counted = (select(R.equipment_id, faults)
+               .where(R.created_month == bindparam("first1"), R.equipment_id.is_not(None))
                .group_by(R.equipment_id).order_by(faults.desc(), R.equipment_id).limit(TOP_EQUIPMENT).subquery())
-    top = db.session.execute(
-        select(counted.c.equipment_id, Equipment.name, Equipment.asset_number, counted.c.faults)
-        .join(Equipment, Equipment.id == counted.c.equipment_id)
-        .order_by(counted.c.faults.desc(), counted.c.equipment_id)).all()
-    before = dict(db.session.execute(
-        select(R.equipment_id, func.count()).where(R.equipment_id.in_([t[0] for t in top]),
-                                                   R.created_at >= month.previous.start, R.created_at < month.start)
-        .group_by(R.equipment_id)).all()) if top else {}
+    return (select(counted.c.equipment_id, Equipment.name, Equipment.asset_number, counted.c.faults)
+            .join(Equipment, Equipment.id == counted.c.equipment_id)
+            .order_by(counted.c.faults.desc(), counted.c.equipment_id))
+
+
+@cache
+def _equipment_before_statement():
+    R = RepairRequest
+    return (select(R.equipment_id, func.count())
+            .where(R.created_month == bindparam("first0"), R.equipment_id.in_(bindparam("equipment", expanding=True)))
+            .group_by(R.equipment_id))
+
+
+def _top_equipment(month: Month) -> list[Figure]:
+    top = _run(_top_equipment_statement(), month)
+    before = dict(db.session.execute(_equipment_before_statement(),
+                                     {**month.bounds, "equipment": [t[0] for t in top]}).all()) if top else {}
     return [Figure(_l("Faults of %(name)s (%(asset)s)", name=name, asset=asset), COUNT, count, before.get(ident, 0))
             for ident, name, asset, count in top]
 
 
 # ---------------------------------------------------------------- visits, requests, tasks
 
+@cache
+def _visits_statement():
+    return union_all(*[select(_tag(p), func.count()).where(Visit.status == _tag("completed"),
+                                                          _in(Visit.departed_at, p)) for p in PERIODS])
+
+
 def _visits(month: Month, ratings: dict) -> Section:
-    period = _period(Visit.departed_at, month)
-    done = dict(db.session.execute(select(period, func.count())
-                                   .where(Visit.status == "completed", _window(Visit.departed_at, month))
-                                   .group_by(BY_PERIOD)).all())
+    done = dict(_run(_visits_statement(), month))
     section = Section("visits", _l("Visits"))
     section.figures = [Figure(_l("Visits completed"), COUNT, done.get(1, 0), done.get(0, 0)),
                        *_rating_figures(ratings, "visit")]
     return section
 
 
-def _requests(month: Month, ratings: dict) -> Section:
+@cache
+def _requests_statement():
     R = ServiceRequest
-    period = _period(R.created_at, month)
     # Counted per department from the covering index first, then the few groups named (joined before
     # grouping, every request of the two months looked its department up).
     on_time = func.count(case((R.done_at <= R.complete_due, 1)))
-    counted = (select(period.label("period"), R.department_id, func.count().label("n"),
-                      func.count(R.done_at).label("done"), on_time.label("ok"))
-               .where(_window(R.created_at, month)).group_by(BY_PERIOD, R.department_id).subquery())
-    rows = db.session.execute(
-        select(counted.c.period, Department.code, Department.name_zh, Department.name_en, counted.c.n,
-               counted.c.done, counted.c.ok).join(Department, Department.id == counted.c.department_id)).all()
-    by_department = {(p, (code, zh, en)): (n, done, ok) for p, code, zh, en, n, done, ok in rows}
+    counted = union_all(*[select(_tag(p).label("period"), R.department_id, func.count().label("n"),
+                                 func.count(R.done_at).label("done"), on_time.label("ok"))
+                          .where(_in(R.created_at, p)).group_by(R.department_id) for p in PERIODS]).subquery()
+    return (select(counted.c.period, Department.code, Department.name_zh, Department.name_en, counted.c.n,
+                   counted.c.done, counted.c.ok).join(Department, Department.id == counted.c.department_id))
+
+
+def _requests(month: Month, ratings: dict) -> Section:
+    by_department = {(p, (code, zh, en)): (n, done, ok)
+                     for p, code, zh, en, n, done, ok in _run(_requests_statement(), month)}
     section = Section("requests", _l("Cross-department requests"))
     for department in sorted({key for _p, key in by_department}):
         now, before = _pair(by_department, department, (0, 0, 0))
@@ -286,26 +339,27 @@ class _DepartmentName:
         return self.name_zh if current_locale_code().startswith("zh") else self.name_en
 
 
-def _tasks(month: Month) -> Section:
+@cache
+def _tasks_statement(dialect: str):
+    """(what, period, count): tasks assigned, accepted, and overdue. Overdue: the deadline fell in the month
+    (and has passed) and the task was not accepted by the end of that day in the office (accepted at 07:00
+    Beijing time on the next day is 23:00 UTC on the deadline)."""
     A = ActionItem
-    assigned = dict(db.session.execute(select(_period(A.created_at, month), func.count())
-                                       .where(_window(A.created_at, month))
-                                       .group_by(BY_PERIOD)).all())
-    accepted = dict(db.session.execute(select(_period(A.accepted_at, month), func.count())
-                                       .where(_window(A.accepted_at, month))
-                                       .group_by(BY_PERIOD)).all())
-    # Overdue: the deadline fell in the month (and has passed) and the task was not accepted by the end of
-    # that day in the office (accepted at 07:00 Beijing time on the next day is 23:00 UTC on the deadline).
-    deadline_period = case((A.deadline >= month.first, 1), else_=0)
-    late = and_(A.deadline >= month.previous.first, A.deadline <= month.last, A.deadline < today(),
-                (A.accepted_at.is_(None)) | (_office_day(A.accepted_at, month) > A.deadline))
-    overdue = dict(db.session.execute(select(deadline_period, func.count()).where(late)
-                                      .group_by(BY_PERIOD)).all())
+    late = and_(A.deadline < bindparam("today"),
+                or_(A.accepted_at.is_(None), _office_day(A.accepted_at, dialect) > A.deadline))
+    return union_all(
+        *[select(_tag("assigned"), _tag(p), func.count()).where(_in(A.created_at, p)) for p in PERIODS],
+        *[select(_tag("accepted"), _tag(p), func.count()).where(_in(A.accepted_at, p)) for p in PERIODS],
+        *[select(_tag("overdue"), _tag(p), func.count()).where(_on(A.deadline, p), late) for p in PERIODS])
+
+
+def _tasks(month: Month) -> Section:
+    counts = {(p, what): n for what, p, n in _run(_tasks_statement(db.engine.dialect.name), month)}
     section = Section("tasks", _l("Tasks"))
-    section.figures = [Figure(_l("Tasks assigned"), COUNT, assigned.get(1, 0), assigned.get(0, 0)),
-                       Figure(_l("Tasks accepted"), COUNT, accepted.get(1, 0), accepted.get(0, 0)),
+    section.figures = [Figure(_l("Tasks assigned"), COUNT, *_pair(counts, "assigned")),
+                       Figure(_l("Tasks accepted"), COUNT, *_pair(counts, "accepted")),
                        Figure(_l("Overdue (deadline passed, not accepted by then)"), COUNT,
-                              overdue.get(1, 0), overdue.get(0, 0))]
+                              *_pair(counts, "overdue"))]
     return section
 
 
@@ -325,6 +379,6 @@ def _survey(month: Month) -> Section:
 def monthly(first: date) -> Report:
     """The report for the month starting on `first`, each figure beside the previous month's."""
     month = Month.of(first)
-    ratings = {**_service_ratings(month), **_suggestion_ratings(month)}
+    ratings = _ratings(month)
     return Report(month, [_suggestions(month, ratings), _repairs(month, ratings), _visits(month, ratings),
                           _requests(month, ratings), _tasks(month), _survey(month)])

@@ -42,7 +42,8 @@ def init_app(app) -> None:
         Tab("rooms.checks_list", _l("Equipment checks"), roles=(Role.OFFICE,)),
         Tab("rooms.approvals", _l("To approve"), roles=(Role.OFFICE,)),
     ])
-    register_card(app, Card("rooms_checks", (Role.OFFICE,), render=office_card, order=45))
+    register_card(app, Card("rooms_checks", (Role.OFFICE,), render=office_card, order=45,
+                                topics=("rooms",), shared=True))
     register_periodic(app, "rooms: reminders", remind_upcoming)
     register_periodic(app, "rooms: equipment checks due", nudge_due_checks)
     register_demo_seeder(app, seed_demo)

@@ -3,12 +3,13 @@ board, ratings and the weekly digest."""
 import logging
 from datetime import datetime
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.assets import register_assets
 from app.auth.roles import Role
 from app.cli import register_demo_seeder, register_periodic, register_reference_data
+from app.i18n import local_time
 from app.main.dashboard import Card, register_card
 from app.navigation import NavItem, Tab, register_nav, register_tabs
 from app.timeutil import to_local
@@ -38,10 +39,17 @@ TABS = [
 
 
 def suggestion_day(moment) -> str:
-    """The office-time day of a stored moment: anonymous notes are only ever dated to the day."""
+    """The office-time day of a stored moment: anonymous notes are only ever dated to the day.
+
+    A list dates every row (twice on an overdue one), so a stored moment goes through `local_time` with the
+    language's medium date pattern, compiled once per language, rather than through Babel per row; a plain
+    date (a target date, a week's Monday) is rare enough for Babel."""
     if moment is None:
         return ""
     if isinstance(moment, datetime):
+        locale = get_locale()
+        if locale is not None:
+            return local_time(moment, str(locale.date_formats["medium"]))
         moment = to_local(moment).date()
     return format_date(moment, "medium")
 
@@ -58,8 +66,10 @@ def init_app(app) -> None:
     register_nav(app, NavItem("suggestions.index", _l("Suggestion box"), (Role.EMPLOYEE,), order=10))
     register_nav(app, NavItem("suggestions.triage", _l("Triage"), OFFICE, order=11))
     register_tabs(app, "suggestions", TABS)
-    register_card(app, Card("suggestions", OFFICE, render=render_card, order=10))
-    register_card(app, Card("suggestions_routed", (Role.EMPLOYEE,), render=routed_card, order=11))
+    register_card(app, Card("suggestions", OFFICE, render=render_card, order=10, topics=("suggestions",), shared=True))
+    # Who handles a department's suggestions is kept with the requests' handler lists.
+    register_card(app, Card("suggestions_routed", (Role.EMPLOYEE,), render=routed_card, order=11,
+                                topics=("suggestions", "requests")))
     register_reference_data(app, seed_default_categories)
     register_demo_seeder(app, seed_demo)
     register_periodic(app, "suggestions: overdue answers", remind_overdue)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from app.auth.models import Department, User
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.search_grams import searched
 from app.timeutil import utcnow
 
 from .workflow import Status
@@ -55,11 +56,14 @@ class Category(db.Model):
         return self.display_name(current_locale_code())
 
 
+@searched("suggestion", "title", "details", facet="status")
 class Suggestion(db.Model):
     __tablename__ = "suggestions"
     __table_args__ = (
         Index("ix_suggestions_status_created_at", "status", "created_at"),
         Index("ix_suggestions_on_board_created_at", "on_board", "created_at"),
+        # The weekly digest's count table: a week's suggestions by category and status, from the index alone.
+        Index("ix_suggestions_created_at_category_status", "created_at", "category_id", "status"),
         # The office card's month figures (answered on time) read only this index, not a month of rows.
         Index("ix_suggestions_created_at_answers", "created_at", "first_answered_at", "answer_due_at"),
         # An employee's home page: their own suggestions still open, newest first.
@@ -139,7 +143,9 @@ class Answer(db.Model):
     An office answer with published_at None is a draft, published at the weekly triage.
     """
     __tablename__ = "suggestion_answers"
-    __table_args__ = (Index("ix_suggestion_answers_published_at", "published_at"),)
+    # The drafts waiting (published_at NULL) and the digest's answers of a week, from the index alone.
+    __table_args__ = (Index("ix_suggestion_answers_published_at_from_author", "published_at", "from_author",
+                            "suggestion_id"),)
 
     # Random too (and SQLite's rowid): a sequence would date an anonymous reply between the office
     # answers around it.

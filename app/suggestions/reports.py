@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, select, union_all
 
 from app.extensions import db
 from app.spreadsheets import csv_bytes, xlsx_bytes
@@ -16,7 +16,7 @@ from .workflow import Status
 
 # ---------------------------------------------------------------- weekly digest
 
-DIGEST_PAGE_SIZE = 50
+DIGEST_PAGE_SIZE = 25  # as every other list: a phone screenful or two; the print page holds the whole week
 
 
 def week_start(day: date | None = None) -> date:
@@ -55,14 +55,57 @@ class Digest:
 
 
 def _listed_in(monday: date, sunday: date):
-    """Received that week, or answered by the office that week (a published answer, not the author's reply)."""
+    """Received that week, or answered by the office that week (a published answer, not the author's reply),
+    as (id, created_at) rows. Received that week is read from the created_at index alone; answered that week
+    adds only what was received before it, so the two parts never overlap and need no UNION's sort."""
     start, end = day_bounds(monday, sunday)
-    answered = select(Answer.suggestion_id).where(Answer.published_at >= start, Answer.published_at < end,
-                                                  Answer.from_author.is_(False))
-    # A union of ids, not an OR: each side reads its own index (created_at; published_at), where an OR of a
-    # range and a subquery makes PostgreSQL scan every suggestion.
-    received = select(Suggestion.id).where(received_between(monday, sunday))
-    return Suggestion.id.in_(union(received, answered))
+    received = select(Suggestion.id, Suggestion.created_at).where(received_between(monday, sunday))
+    answered_earlier = (select(Suggestion.id, Suggestion.created_at).distinct()
+                        .join(Answer, Answer.suggestion_id == Suggestion.id)
+                        .where(Answer.published_at >= start, Answer.published_at < end,
+                               Answer.from_author.is_(False), Suggestion.created_at < start))
+    return union_all(received, answered_earlier).subquery()
+
+
+@dataclass
+class WeekPage:
+    """One page of the week's list, as the pager reads it (what a Flask-SQLAlchemy Pagination offers)."""
+    items: list
+    page: int
+    total: int
+    per_page: int = DIGEST_PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _listing_page(monday: date, sunday: date, page: int) -> WeekPage:
+    """One page of the week's list. The week's ids are read in order from the indexes in one statement
+    (a week is a few thousand numbers at most): the page is a slice of them and the count their number,
+    where a LIMIT and a count would each read them. Then only the page's rows are read."""
+    week = _listed_in(monday, sunday)
+    ids = list(db.session.scalars(select(week.c.id).order_by(week.c.created_at, week.c.id)))
+    page = max(1, page)
+    shown = ids[(page - 1) * DIGEST_PAGE_SIZE:page * DIGEST_PAGE_SIZE]
+    rows = {s.id: s for s in db.session.scalars(select(Suggestion).where(Suggestion.id.in_(shown)))} if shown else {}
+    return WeekPage([rows[ident] for ident in shown], page, len(ids))
 
 
 def _latest_answers(items) -> dict:
@@ -85,11 +128,13 @@ def digest(monday: date, page: int | None = None) -> Digest:
     rows = [(c, by_category[c.id], sum(by_category[c.id].values()))
             for c in categories(active_only=False) if c.id in by_category]
     totals = {s: sum(r[1].get(s, 0) for r in rows) for s in statuses}
-    listing = select(Suggestion).where(_listed_in(monday, sunday)).order_by(Suggestion.created_at, Suggestion.id)
     if page is None:
+        week = _listed_in(monday, sunday)
+        listing = select(Suggestion).join(week, week.c.id == Suggestion.id).order_by(Suggestion.created_at,
+                                                                                     Suggestion.id)
         items, shown = list(db.session.scalars(listing)), None
     else:
-        shown = db.paginate(listing, page=page, per_page=DIGEST_PAGE_SIZE, error_out=False)
+        shown = _listing_page(monday, sunday, page)
         items = shown.items
     return Digest(monday, sunday, statuses, rows, totals, sum(totals.values()), items, shown,
                   _latest_answers(items), utcnow())

@@ -26,7 +26,8 @@ def init_app(app) -> None:
         Tab("tasks.overview", _l("What I assigned"), roles=ASSIGNERS),
         Tab("tasks.new", _l("Assign a task"), roles=ASSIGNERS),
     ])
-    register_card(app, Card("tasks", (Role.EMPLOYEE,), render=render_card, order=41))
+    register_card(app, Card("tasks", (Role.EMPLOYEE,), render=render_card, order=41,
+                                topics=("meetings", "tasks")))
     register_periodic(app, "tasks: overdue reminders", remind_overdue)
     register_periodic(app, "tasks: weekly summary", weekly_summary)
     register_demo_seeder(app, seed_demo)

@@ -3,6 +3,7 @@ Quality's handler (the demo liaison) finds it in the inbox, takes it and complet
 requester confirms, and the office's card shows Quality's on-time share; bad input is explained, text kept."""
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page, login
@@ -76,6 +77,7 @@ def _noise_jpeg(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.timeout(300)  # three 12-megapixel photos made and shrunk in the browser: slow on a loaded machine
 def test_three_big_phone_photos_are_shrunk_before_the_upload(phone):
     """Three phone photos of several MB each would be a body over the server's limit (its 413 page loses the
     form); static/photos.js shrinks them first, and the request is filed with all three."""

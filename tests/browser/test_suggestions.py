@@ -225,6 +225,7 @@ def test_a_big_photo_is_shrunk_before_the_upload(phone):
     expect(phone.locator("#photo-error")).to_have_count(0)
 
 
+@pytest.mark.timeout(300)  # 16 pages checked at two widths in two languages: about 35 s alone, far more in CI
 def test_home_rating_digest_and_triage_on_phones_in_both_languages(new_page):
     title = f"停车位 {uuid.uuid4().hex[:6]}"
     office = new_page("phone")
@@ -240,30 +241,32 @@ def test_home_rating_digest_and_triage_on_phones_in_both_languages(new_page):
     expect(office.locator(".more-filters .filter-count")).to_have_text("1 active")
     office.goto("/suggestions/digest")
     expect(office.locator("#digest-list")).to_contain_text(title)  # the current week, opened by default
-    for width in (360, 390):
-        for language, page in (("en", employee), ("zh", employee), ("en", office), ("zh", office)):
-            page.set_viewport_size({"width": width, "height": 800})
-            _set_language(page, language)
-            if page is employee:
-                page.goto("/")
-                expect(page.locator(".home-actions a")).to_have_count(2)
-                check_page(page, f"home-employee-{width}-{language}")
-                page.goto("/suggestions/")
-                page.click(f"#mine-rows a:has-text('{title}')")
-                expect(page.locator(".rating-scale .rating-option")).to_have_count(5)
-                check_page(page, f"suggestions-rating-{width}-{language}")
-            else:
-                page.goto("/suggestions/digest")
-                _digest_fits(page)
-                check_page(page, f"suggestions-digest-{width}-{language}")
-                page.goto("/suggestions/triage")
-                check_page(page, f"suggestions-triage-{width}-{language}")
-    employee.locator(".rating-option").last.click()
-    assert employee.locator(".rating-input").last.is_checked()
-    employee.click("form[action$='/rating'] button[type=submit]")
-    expect(employee.locator("#flash")).to_contain_text("感谢您的评价")
-    for page in (employee, office):
-        _set_language(page, "en")  # the demo users are shared with the other tests
+    try:
+        for width in (360, 390):
+            for language, page in (("en", employee), ("zh", employee), ("en", office), ("zh", office)):
+                page.set_viewport_size({"width": width, "height": 800})
+                _set_language(page, language)
+                if page is employee:
+                    page.goto("/")
+                    expect(page.locator(".home-actions a")).to_have_count(2)
+                    check_page(page, f"home-employee-{width}-{language}")
+                    page.goto("/suggestions/")
+                    page.click(f"#mine-rows a:has-text('{title}')")
+                    expect(page.locator(".rating-scale .rating-option")).to_have_count(5)
+                    check_page(page, f"suggestions-rating-{width}-{language}")
+                else:
+                    page.goto("/suggestions/digest")
+                    _digest_fits(page)
+                    check_page(page, f"suggestions-digest-{width}-{language}")
+                    page.goto("/suggestions/triage")
+                    check_page(page, f"suggestions-triage-{width}-{language}")
+        employee.locator(".rating-option").last.click()
+        assert employee.locator(".rating-input").last.is_checked()
+        employee.click("form[action$='/rating'] button[type=submit]")
+        expect(employee.locator("#flash")).to_contain_text("感谢您的评价")
+    finally:
+        for page in (employee, office):
+            _set_language(page, "en")  # the demo users are shared with the other tests, even after a timeout
 
 
 def _set_language(page, language: str) -> None:

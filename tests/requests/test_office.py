@@ -41,6 +41,23 @@ def test_medians_and_on_time_share_per_department_and_type(app, make_user, make_
     assert row90.filed == 5 and row90.median_answer == timedelta(hours=4)
 
 
+
+def test_each_department_and_type_has_its_own_medians(app, make_user, make_type, make_department):
+    """The medians are taken per department and type (each sorted in the database, only its middle read): an
+    odd count's middle, an even count's mean of the two, and none for a type nothing was done for yet."""
+    sales = make_user()
+    first, second = make_type(), make_type(department=make_department())
+    for answer, done in ((5, 9), (1, 20), (3, 7)):
+        _done(first, sales, answer, done)
+    for answer in (2, 6):
+        item = _done(second, sales, answer, 1)
+        item.done_at, item.status = None, "in_progress"
+    db.session.commit()
+    rows = {row.request_type.id: row for row in stats.table(30)}
+    assert (rows[first.id].median_answer, rows[first.id].median_done) == (timedelta(hours=3), timedelta(hours=9))
+    assert (rows[second.id].median_answer, rows[second.id].median_done) == (timedelta(hours=4), None)
+
+
 def _never_answered(request_type, requester, days_ago=3, **values):
     """Filed `days_ago` days ago with a one-day answer clock and a two-day completion clock, never answered."""
     created = utcnow() - timedelta(days=days_ago)
@@ -177,3 +194,19 @@ def test_the_type_form_shows_every_error_at_once_at_the_top(client, login_as, ma
     assert "These fields need attention: 3" in summary
     for field in ("name_zh", "name_en", "answer_days"):
         assert f'<a href="#{field}">' in summary, field
+
+
+def test_the_office_list_rows_speak_the_readers_language(client, login_as, make_user, make_type):
+    """The rows' names, badges and words are looked up once per page (app/requests/rows.py), in the reader's
+    language: the type's and department's own names, the status and the overdue badge, who handles it."""
+    reader = login_as(Role.OFFICE)
+    item = _never_answered(make_type(), make_user(), status="in_progress", handler=make_user(name="Li <Lei>"))
+    english = ("Test report request", "→ Testing", "In progress", "Overdue", "Handled by", "Answer:", "Completion:")
+    chinese = ("检测报告申请", "→ 测试部", "处理中", "已逾期", "处理人：", "答复：", "办结：")
+    for language, words in (("en", english), ("zh_CN", chinese)):
+        reader.locale = language
+        db.session.commit()
+        html = client.get("/requests/office").get_data(True)
+        row = re.search(rf'<li class="row-card is-overdue">.*?#{item.id}.*?</li>', html, re.S).group(0)
+        assert all(word in row for word in words), (language, row)
+        assert "Li &lt;Lei&gt;" in row

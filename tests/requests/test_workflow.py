@@ -68,7 +68,8 @@ def test_asking_the_requester_pauses_the_completion_clock(client, make_user, mak
 def test_a_hand_over_moves_the_request_and_the_office_sees_it(client, make_user, make_type, make_handler,
                                                              make_department):
     request_type = make_type()
-    quality, purchasing = request_type.department, make_department(code="PUR", name_en="Purchasing")
+    quality, purchasing = request_type.department, make_department(code="PUR", name_zh="采购部",
+                                                                          name_en="Purchasing")
     handler, buyer, sales = make_handler(quality), make_handler(purchasing), make_user()
     office = make_user(Role.OFFICE)
     item = _file(sales, request_type)
@@ -83,8 +84,13 @@ def test_a_hand_over_moves_the_request_and_the_office_sees_it(client, make_user,
     sign_in(client, buyer)
     assert f"#{item.id}" in client.get("/requests/inbox").get_data(True)
     sign_in(client, office)
-    page = client.get("/requests/office").get_data(True)
-    assert "This is a purchase question" in page and "Purchasing" in page
+    # The hand-overs list names both departments in the reader's language and who handed it over.
+    for language, line in (("en", f"Testing → Purchasing · {handler.name} · "),
+                           ("zh_CN", f"测试部 → 采购部 · {handler.name} · ")):
+        office.locale = language
+        db.session.commit()
+        page = client.get("/requests/office").get_data(True)
+        assert line in page and ": This is a purchase question</p>" in page, language
     assert db.session.scalar(select(Notification).where(Notification.user_id == office.id))
 
 

@@ -3,6 +3,7 @@ ticks OK or a problem; a problem tells the organiser and the office at once and 
 a visit's "test the projector" step is the same task."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
@@ -11,7 +12,7 @@ from app.notifications.models import Notification
 from app.repairs.models import DutyShift, Location, Shift
 from app.rooms import jobs
 from app.rooms.models import Booking, EquipmentCheck
-from app.timeutil import to_local
+from app.timeutil import to_local, utcnow
 from tests.rooms.conftest import at, sign_in
 
 
@@ -87,6 +88,8 @@ def test_people_outside_the_technical_department_cannot_tick(client, login_as, m
 
 
 def test_the_office_card_lists_todays_checks(client, login_as, make_room, make_user, tech, book):
+    if to_local(utcnow()).hour >= 22:
+        pytest.skip("the 22:00 booking would start in the past: no whole hour is left today")
     make_user(name="Tech A", department=tech)
     booking = book(make_user(), make_room(), days=0, hour=22, needs=("projector",))
     assert to_local(booking.check.due_at).date() == to_local(at(0, 21)).date()

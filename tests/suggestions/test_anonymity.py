@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.revisions import Revision
+from app.search_grams import grams_of
 from app.suggestions import models
 from app.suggestions.models import Answer, Rating, Suggestion
 from app.timeutil import day_bounds, to_local, today
@@ -60,8 +61,9 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
     assert "tracking code" in page
     after = _snapshot()
     new_rows = {name: after[name] - before[name] for name in after if after[name] != before[name]}
-    # Only the suggestion and its photo: no history, no notification, no form-token row, no user update.
-    assert set(new_rows) == {"suggestions", "stored_photos"}, new_rows
+    # Only the suggestion, its photo and its search grams: no history, no notification, no form-token row,
+    # no user update.
+    assert set(new_rows) == {"suggestions", "stored_photos", "search_grams"}, new_rows
     # The only other change: the suggestion box's page counter went up, as with any note; nothing of
     # the author's (their notifications, the people pages) was touched.
     assert _counters_after(before["revisions"]) == {"suggestions"}
@@ -78,6 +80,12 @@ def test_anonymous_submit_writes_one_row_that_names_nobody(app, client, login_as
             assert all(part not in value for part in identifying if isinstance(part, str)), name
         if isinstance(value, datetime):
             assert to_local(value).time() == time(0, 0), f"{name} keeps the time of day: {value}"
+    # The grams hold the suggestion's own text under its random key and status, nothing else (the table has
+    # no rowid on SQLite, so not even their order tells when they were written).
+    assert {(kind, row_id, facet) for kind, _gram, facet, row_id in new_rows["search_grams"]} == {
+        ("suggestion", record["id"], "new")}
+    assert {gram for _kind, gram, _facet, _row_id in new_rows["search_grams"]} == grams_of(record["title"],
+                                                                                          record["details"])
     code = page.split('id="tracking-code">')[1].split("<")[0].replace("-", "")
     assert all(code not in str(value) for value in record.values())
     assert "anon-token" not in str(record)

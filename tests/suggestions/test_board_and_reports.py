@@ -136,7 +136,9 @@ def test_the_digest_page_is_paged_and_the_print_page_lists_the_whole_week(
     assert "第00条建议" in page and "第59条建议" not in page and 'class="pager"' in page
     assert "60 suggestions received" in page  # the counts are the whole week's
     second = client.get("/suggestions/digest?page=2", headers=PARTIAL).get_data(as_text=True)
-    assert "第59条建议" in second and "第00条建议" not in second
+    assert "第25条建议" in second and "第00条建议" not in second and "第59条建议" not in second
+    last = client.get("/suggestions/digest?page=3", headers=PARTIAL).get_data(as_text=True)
+    assert "第59条建议" in last and "第49条建议" not in last
     printed = client.get(f"/suggestions/digest/print?week={monday.isoformat()}").get_data(as_text=True)
     assert all(f"第{n:02d}条建议" in printed for n in range(60)) and 'class="pager"' not in printed
     with count_queries() as few:
