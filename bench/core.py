@@ -1,5 +1,4 @@
 """Foundation volume: a company of 2,000 people with a year of notifications."""
-from datetime import timedelta
 
 from sqlalchemy import insert, select
 
@@ -23,7 +22,7 @@ def generate(ctx: GenContext) -> None:
     password_hash = ctx.users["employee"].password_hash
     rows = [{"login": f"E{10000 + n}", "name": f"员工{n:04d}", "department_id": ctx.rng.choice(departments).id,
              "password_hash": password_hash, "active": n % 40 != 0, "must_change_password": False,
-             "session_version": 1, "created_at": utcnow()} for n in range(ctx.count(2000))]
+             "session_version": 1, "created_at": utcnow()} for n in range(2000)]
     ctx.session.execute(insert(User), rows)
     ids = list(ctx.session.scalars(select(User.id).where(User.login.like("E1%"))))
     roles = ["office", "reception", "maintenance"]
@@ -33,6 +32,6 @@ def generate(ctx: GenContext) -> None:
     recipients = ids[:200] + [ctx.users["employee"].id] * 50
     ctx.session.execute(insert(Notification), [
         {"user_id": ctx.rng.choice(recipients), "message": f"通知 {n}：您的报修已处理", "link": "/",
-         "created_at": now - timedelta(minutes=ctx.rng.randrange(525600)),
+         "created_at": now - ctx.ago(),
          "read_at": None if ctx.rng.random() < 0.2 else now}
         for n in range(ctx.count(20000))])

@@ -3,7 +3,8 @@
 The demo seeder has already made meeting 1 (last week, closed) and meeting 2 (this week, open);
 the big agenda goes into meeting 2, so the page paths below are fixed. Meeting 2's revision is set
 to REVISION with exactly one item changed at it, so the poll pages measure both answers:
-nothing new (204) and one changed item.
+nothing new (204) and one changed item. The "show more" pages continue after the first load's 40 agenda
+items (positions 10 on) and 20 follow-ups.
 """
 from datetime import timedelta
 
@@ -17,13 +18,17 @@ from .pages import GenContext, Page
 
 LIVE = 2
 REVISION = 1000
+# "Show more" of the follow-ups asks for the rows after a deadline: one a few weeks into the open ones.
+FOLLOWUPS_FROM = (utcnow() - timedelta(weeks=16)).date().isoformat()
 PAGES = [
     Page("meetings: list", "office", "/meetings/"),
     Page("meetings: live agenda, 200 items + 500 follow-ups (office)", "office", f"/meetings/{LIVE}", budget=10),
     Page("meetings: live agenda (liaison)", "liaison-prod", f"/meetings/{LIVE}", budget=10),
     Page("meetings: agenda grouped by department", "office", f"/meetings/{LIVE}?group=department", budget=10),
-    Page("meetings: show all 200 items (on demand)", "office", f"/meetings/{LIVE}/agenda", budget=10),
-    Page("meetings: show all 500 follow-ups (on demand)", "office", f"/meetings/{LIVE}/followups", budget=10),
+    Page("meetings: the next 40 agenda items (show more)", "office",
+         f"/meetings/{LIVE}/agenda?position=50&after=0&shown=40&upto={REVISION}", budget=10),
+    Page("meetings: the next 30 follow-ups (show more)", "office",
+         f"/meetings/{LIVE}/followups?deadline={FOLLOWUPS_FROM}&after=0&shown=20", budget=10),
     Page("meetings: changes poll, nothing new (204)", "liaison-prod", f"/meetings/{LIVE}/changes?since={REVISION}"),
     Page("meetings: changes poll, one item changed", "liaison-prod",
          f"/meetings/{LIVE}/changes?since={REVISION - 1}"),
@@ -31,7 +36,7 @@ PAGES = [
     Page("meetings: minutes as DOCX", "office", "/meetings/1/minutes.docx", budget=10),
     Page("actions: list (liaison, own department first)", "liaison-prod", "/actions/"),
     Page("actions: overdue filter", "office", "/actions/?overdue=1"),
-    Page("home with the action items card (office)", "office", "/"),
+    Page("home with the action items card (office)", "office", "/", touch="meetings"),
 ]
 TITLES = ["下月产线改造需要20名临时工", "谁负责向客户提供产品检测报告？", "实验室空调夜间故障", "班车线路调整",
           "加班后打车报销流程", "食堂菜单更新", "新员工安全培训排期", "采购审批太慢", "ERP 账号开通",
@@ -83,7 +88,7 @@ def generate(ctx: GenContext) -> None:
     live = ctx.session.get(Meeting, LIVE)
     first = ctx.session.get(Meeting, 1)
     weeks = ctx.count(52)
-    open_left = ctx.count(500)
+    open_left = 500
     for week in range(weeks, 0, -1):
         start = first.starts_at - timedelta(days=7 * week)
         meeting = Meeting(starts_at=start, place="三楼会议室 301", status="closed", created_by_id=office,
@@ -92,12 +97,12 @@ def generate(ctx: GenContext) -> None:
         ctx.session.flush()
         item_ids = _items(ctx, meeting.id, 15, departments, "discussed")
         # Older meetings' work is mostly accepted; what is still open spreads over the recent months.
-        still_open = min(open_left, -(-ctx.count(500) // min(weeks, 20))) if week <= 20 else 0
+        still_open = min(open_left, -(-500 // min(weeks, 20))) if week <= 20 else 0
         open_left -= still_open
         _actions(ctx, meeting.id, item_ids, still_open, owners, start, ["open", "in_progress", "done"])
         _actions(ctx, meeting.id, item_ids, 10, owners, start, ["accepted"])
-    item_ids = _items(ctx, LIVE, ctx.count(200), departments, "open", start_position=10)
-    _actions(ctx, LIVE, item_ids, ctx.count(50), owners, utcnow(), ["open"])
+    item_ids = _items(ctx, LIVE, 200, departments, "open", start_position=10)
+    _actions(ctx, LIVE, item_ids, 50, owners, utcnow(), ["open"])
     action_ids = list(ctx.session.scalars(select(ActionItem.id)))
     ctx.session.execute(insert(ActionEvent), [
         {"action_id": a, "user_id": office, "from_state": "", "to_state": "open", "note": "", "at": utcnow()}

@@ -18,7 +18,7 @@ PAGES = [
     Page("repairs: mine", "employee", "/repairs/"),
     Page("repairs: equipment history", "maint", "/repairs/equipment/1"),
     Page("repairs: equipment list", "office", "/repairs/equipment?q=AC"),
-    Page("home with repairs card (office)", "office", "/"),
+    Page("home with repairs card (office)", "office", "/", touch="repairs"),
 ]
 BUILDINGS = ["研发楼 R&D building", "办公楼 Office building", "生产车间 Workshop 1", "生产车间 Workshop 2",
              "仓库 Warehouse", "食堂 Canteen"]
@@ -31,12 +31,12 @@ OPEN_SHARES = [("submitted", 0.006), ("assigned", 0.004), ("in_progress", 0.006)
 def _places(ctx: GenContext) -> list[tuple[int, int, str]]:
     ctx.session.execute(insert(Location), [
         {"building": b, "floor": f"{floor}F", "room": f"{floor}{room:02d}", "active": True}
-        for b in BUILDINGS for floor in range(1, 6) for room in range(1, 11)][:ctx.count(300)])
+        for b in BUILDINGS for floor in range(1, 6) for room in range(1, 11)][:300])
     locations = list(ctx.session.scalars(select(Location.id).where(Location.building.in_(BUILDINGS))))
     categories = [c.value for c in Category]
     ctx.session.execute(insert(Equipment), [
         {"name": f"设备 Device {n}", "asset_number": f"AC-B{n:05d}", "location_id": ctx.rng.choice(locations),
-         "category": ctx.rng.choice(categories), "active": True} for n in range(ctx.count(2000))])
+         "category": ctx.rng.choice(categories), "active": True} for n in range(2000)])
     return list(ctx.session.execute(select(Equipment.id, Equipment.location_id, Equipment.category)))
 
 
@@ -52,7 +52,7 @@ def _status(ctx: GenContext, created, now) -> str:
 
 def _row(ctx: GenContext, equipment, requesters, technicians, now) -> dict:
     equipment_id, location_id, category = equipment
-    created = now - timedelta(minutes=ctx.rng.randrange(525600))
+    created = now - ctx.ago()
     urgency = ctx.rng.choices(["emergency", "urgent", "normal"], [0.05, 0.25, 0.7])[0]
     status = _status(ctx, created, now)
     response_due, fix_due = sla.due_times(urgency, created)

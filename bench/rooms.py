@@ -18,7 +18,7 @@ PAGES = [
     Page("rooms: day view (40 rooms)", "employee", "/rooms/"),
     Page("rooms: week view (40 rooms)", "employee", "/rooms/?view=week"),
     Page("rooms: my bookings", "employee", "/rooms/mine"),
-    Page("home with today's checks (office)", "office", "/"),
+    Page("home with today's checks (office)", "office", "/", touch="rooms"),
 ]
 
 
@@ -26,15 +26,17 @@ def _rooms(ctx: GenContext) -> list[int]:
     rows = [{"name": f"{100 + n} 会议室", "name_en": f"Room {100 + n}", "building": f"{n % 4 + 1} 号楼",
              "floor": f"{n % 6 + 1}F", "capacity": ctx.rng.choice((4, 6, 8, 12, 20, 40)),
              "projector": n % 3 != 0, "video": n % 4 == 0, "whiteboard": True, "needs_approval": n % 10 == 0,
-             "active": True} for n in range(ctx.count(ROOMS))]
+             "active": True} for n in range(ROOMS)]
     ctx.session.execute(insert(Room), rows)
     return list(ctx.session.scalars(select(Room.id).order_by(Room.id)))
 
 
-def _days():
-    """Every working day (Monday to Friday) from half a year back to half a year ahead."""
-    first = today() - timedelta(days=182)
-    return [first + timedelta(days=n) for n in range(365) if (first + timedelta(days=n)).weekday() < 5]
+def _days(ctx: GenContext):
+    """Every working day (Monday to Friday) from half a year back to half a year ahead; at a smaller scale a
+    shorter history, but always this week and the next, which the measured pages show."""
+    half = max(10, ctx.count(182))
+    first = today() - timedelta(days=half)
+    return [first + timedelta(days=n) for n in range(2 * half + 1) if (first + timedelta(days=n)).weekday() < 5]
 
 
 def generate(ctx: GenContext) -> None:
@@ -43,7 +45,7 @@ def generate(ctx: GenContext) -> None:
     employee = ctx.users["employee"].id
     first_id = (ctx.session.scalar(select(func.max(Booking.id))) or 0) + 1  # after the demo's own bookings
     bookings = []
-    for day in _days():
+    for day in _days(ctx):
         for room_id in rooms:
             for start, end in SLOTS:
                 starts = to_utc(datetime.combine(day, time(start)))

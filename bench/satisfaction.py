@@ -1,7 +1,6 @@
 """Ratings over a year (a third of the repairs and requests rated, visits by host and visitor) and the
 monthly report, whose every figure is computed from a year of suggestions, repairs, visits, requests and
 tasks. Ratings name their record by id only (no foreign key), so visits generated later are rated too."""
-from datetime import timedelta
 
 from sqlalchemy import insert, select
 
@@ -21,7 +20,7 @@ COMMENTS = ["", "", "很及时", "thanks", "态度很好", "slow to respond"]
 
 def _rows(ctx: GenContext, subject: str, count: int, now) -> list[dict]:
     return [{"subject": subject, "subject_id": ident, "rater_id": None, "score": ctx.rng.choice((2, 3, 4, 4, 5, 5)),
-             "comment": ctx.rng.choice(COMMENTS), "created_at": now - timedelta(minutes=ctx.rng.randrange(525600))}
+             "comment": ctx.rng.choice(COMMENTS), "created_at": now - ctx.ago()}
             for ident in range(1, count + 1)]
 
 

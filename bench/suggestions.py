@@ -19,7 +19,7 @@ PAGES = [
     Page("suggestions: board", "employee", "/suggestions/board"),
     Page("suggestions: digest", "office", "/suggestions/digest"),
     Page("suggestions: mine", "employee", "/suggestions/"),
-    Page("suggestions: home card (office)", "office", "/"),
+    Page("suggestions: home card (office)", "office", "/", touch="suggestions"),
 ]
 TOPICS = ["食堂晚餐时间太早", "班车路线需要调整", "会议室空调太冷", "加班后打车报销", "车间照明不足", "周会时间太长",
           "打印机经常卡纸", "停车位不够", "饮水机需要清洗", "安全通道被堵", "Wi-Fi 信号差", "希望增加健身房"]
@@ -47,7 +47,7 @@ def generate(ctx: GenContext) -> None:
         status = _status(ctx.rng)
         anonymous = ctx.rng.random() < 0.35
         paper = anonymous and ctx.rng.random() < 0.3
-        created = now - timedelta(minutes=ctx.rng.randrange(525600))
+        created = now - ctx.ago()
         if anonymous:
             created, _end = day_bounds(created.date())
         sid = random_id()

@@ -18,7 +18,7 @@ PAGES = [
     Page("tasks: overdue leadership tasks (office)", "office", "/tasks/?source=leadership&overdue=1"),
     Page("tasks: leader's overview", "leader", "/tasks/overview"),
     Page("tasks: list (owner, their own)", "liaison-qa", "/tasks/"),
-    Page("home (leader, tasks card)", "leader", "/"),
+    Page("home (leader, tasks card)", "leader", "/", touch="meetings"),
 ]
 TITLES = ["整理整改清单 Fix list", "更新供应商档案 Supplier files", "编制培训计划 Training plan",
           "核对库存 Stock check", "答复客户投诉 Answer a complaint", "准备审核材料 Audit papers"]

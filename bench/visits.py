@@ -28,6 +28,7 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "
 PURPOSES = ["产品介绍与合作洽谈", "供应商审核", "质量体系审核", "技术交流", "参观生产线", "面试 Interview",
             "年度商务会谈"]
 TYPES = ["customer"] * 6 + ["supplier"] * 2 + ["audit", "interview", "other"]
+AHEAD_AT_LEAST = 2  # days: the rest of today and all of tomorrow, as the front desk shows them
 
 
 def _names(ctx: GenContext, count: int) -> str:
@@ -35,7 +36,9 @@ def _names(ctx: GenContext, count: int) -> str:
 
 
 def _visit_row(ctx: GenContext, n: int, now, hosts, rooms, owner_id) -> dict:
-    arrival = (now - timedelta(days=330) + timedelta(minutes=ctx.rng.randrange(365 * 24 * 60)))
+    # A year of visits, 35 days of them still ahead, and at a smaller scale at least today's and tomorrow's (at
+    # 1% the same share, 8 hours, left the front desk's today half empty and its tomorrow empty).
+    arrival = now + timedelta(days=max(35 * ctx.scale, AHEAD_AT_LEAST)) - ctx.ago()
     arrival = arrival.replace(minute=arrival.minute // 15 * 15, second=0, microsecond=0)
     departure = arrival + timedelta(hours=ctx.rng.choice([1, 2, 3, 4, 6]))
     host_id, department_id = ctx.rng.choice(hosts)
