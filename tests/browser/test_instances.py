@@ -22,6 +22,10 @@ from tests.browser.test_meetings import add_item, item, open_new_meeting
 from tests.browser.test_repairs import QR_LINK, _jpeg
 from tests.conftest import fresh_postgres_database
 
+# The first test also pays for the module's servers: a migrated and seeded database, two gunicorns and two
+# schedulers, which took 108 s of a loaded machine once (past the suite's 120 s with the test's own 11 s).
+pytestmark = pytest.mark.timeout(300)
+
 
 def _database(tmp_dir: Path) -> str:
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):

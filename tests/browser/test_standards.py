@@ -38,6 +38,9 @@ def _html_of(page, path: str) -> str:
     return page.content()
 
 
+# The office's walk (every office page and the fragments it loads, at two widths) took 120 s of a loaded CI
+# machine, the suite's default ceiling: a role with many pages gets one of its own.
+@pytest.mark.timeout(400)
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", MAIN_PAGES)
 def test_main_pages_pass_the_web_standards(new_page, role, language):
