@@ -143,9 +143,40 @@ def new_page(browser, live_server):
         context = _context(browser, live_server, SIZES[kind], locale)
         contexts.append(context)
         return context.new_page()
+    make.contexts = contexts  # for the failure report below
     yield make
     for context in contexts:
         context.close()
+
+
+def _open_pages(item) -> list:
+    pages = [item.funcargs[kind] for kind in SIZES if kind in item.funcargs]
+    make = item.funcargs.get("new_page")
+    for context in getattr(make, "contexts", []):
+        pages.extend(context.pages)
+    return pages
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what each of its open pages showed (address, message, text) and saves a
+    screenshot under test-artifacts/failures: a timing failure on a loaded CI machine can then be read from
+    the log alone."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    lines = []
+    for number, page in enumerate(_open_pages(item), 1):
+        try:
+            shot = ARTIFACTS.parent / "failures" / f"{item.name}-{number}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+            text = page.locator("main").first.inner_text(timeout=2000)
+            lines.append(f"--- page {number}: {page.url} (screenshot {shot.name})\n{text[:2000]}")
+        except Exception as exc:  # noqa: BLE001 - a report must never hide the failure it reports
+            lines.append(f"--- page {number}: {page.url}: {exc}")
+    report.sections.append(("open pages at the failure", "\n".join(lines)))
 
 
 def login(page, user: str, password: str = DEMO_PASSWORD) -> None:
