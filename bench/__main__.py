@@ -2,8 +2,9 @@
 
 For every page, two views:
 - repeat view: the browser already has the page and sends its ETag back (If-None-Match), as a browser
-  does; wrk loads it with the run's connections. Reported as requests/s and as a ratio to /healthz,
-  which is measured again right before each page (the machine's load drifts during a run).
+  does; wrk loads it with the run's connections. Reported as requests/s and as a ratio to /healthz:
+  the page and /healthz are loaded in turns, a second each, for the run's seconds, so the neighbours'
+  bursts on a shared machine fall on both about equally.
 - first view after a change: before each of a few sequential requests the bench makes the write the
   page must show (it raises the page's revision counters, named by X-Revision-Topics), so every one is
   rendered afresh. Reported as server CPU ms per request (the median of those requests), read from the
@@ -151,6 +152,17 @@ def load(base: str, path: str, headers: list[str], seconds: int, connections: in
     return figures
 
 
+def combined(slices: list) -> dict:
+    """One figure from several short loads of the same path."""
+    requests = sum(part["requests"] for part in slices)
+    seconds = sum(part["seconds"] for part in slices)
+    cpu_ms = sum(part["cpu_ms"] * part["requests"] for part in slices) / max(requests, 1)
+    return {"requests": requests, "seconds": seconds, "rps": requests / seconds, "cpu_ms": cpu_ms,
+            "p50": statistics.median(part["p50"] for part in slices),
+            "p95": statistics.median(part["p95"] for part in slices),
+            "errors": sum(part["errors"] for part in slices), "non2xx": sum(part["non2xx"] for part in slices)}
+
+
 class Writer:
     """Makes the write a page must show: raises its revision counters, as any saved change does."""
 
@@ -257,6 +269,14 @@ class Bench:
         return load(self.base, "/healthz", [], max(1, self.args.seconds // 2), self.args.connections,
                     self.script, self.master)
 
+    def in_turns(self, path: str, headers: list[str]) -> tuple[dict, dict]:
+        """The page and /healthz loaded in turns, one second each, for the run's seconds."""
+        page, healthz = [], []
+        for _ in range(self.args.seconds):
+            healthz.append(load(self.base, "/healthz", [], 1, self.args.connections, self.script, self.master))
+            page.append(load(self.base, path, headers, 1, self.args.connections, self.script, self.master))
+        return combined(page), combined(healthz)
+
     def layout(self) -> float:
         """The empty page in the layout, measured like a first view: again before each page, as the
         machine's speed drifts during a run."""
@@ -277,7 +297,7 @@ class Bench:
         straddled the minute would mix in one full render per connection, a first view already measured
         above. So the load starts where it ends within the same minute."""
         left = 60 - time.time() % 60
-        if left < self.args.seconds + 1:
+        if left < 2 * self.args.seconds + 2:  # the page's seconds and /healthz's, in turns
             time.sleep(left + 0.1)
 
     def page(self, page, layout: float, repeat: bool) -> dict:
@@ -288,13 +308,11 @@ class Bench:
                                                 page.touch or row["topics"])
         row["first_vs_layout"] = row["first_cpu_ms"] / layout
         if repeat:
-            healthz = self.healthz()
             self.wait_for_a_whole_minute()
             row["etag"] = probe(self.base, page.path, cookie)["etag"]  # the first views changed it
             row["repeat_status"] = probe(self.base, page.path, cookie, row["etag"])["status"]
             headers = [f"Cookie: {cookie}"] + ([f"If-None-Match: {row['etag']}"] if row["etag"] else [])
-            figures = load(self.base, page.path, headers, self.args.seconds, self.args.connections,
-                           self.script, self.master)
+            figures, healthz = self.in_turns(page.path, headers)
             row.update(figures, healthz_rps=healthz["rps"], repeat_ratio=figures["rps"] / healthz["rps"])
             print(f"  {page.name}: repeat {row['repeat_ratio']:.2f}× /healthz, first view "
                   f"{row['first_cpu_ms']:.1f} ms CPU", flush=True)
