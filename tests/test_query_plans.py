@@ -35,6 +35,7 @@ PAGES = [
     ("suggestions triage, new ones about a word", (Role.OFFICE,), "/suggestions/triage?status=new&q=食堂"),
     ("suggestions triage, a longer text", (Role.OFFICE,), "/suggestions/triage?q=Air%20con"),
     ("front desk", (Role.RECEPTION,), "/visits/today"),
+    ("an employee's own visits", (Role.EMPLOYEE,), "/visits/"),
     ("visitor register, a later page", (Role.RECEPTION,), "/visits/register?page=2"),
     ("visitor register, a one-character search", (Role.RECEPTION,), "/visits/register?q=华"),
     ("visitor register, a pattern", (Role.RECEPTION,), "/visits/register?q=张_伟"),
@@ -239,6 +240,34 @@ def test_an_equipment_history_page_is_read_in_order_from_an_index(client, login_
     assert len(ordered) == 1, "the history no longer finds its page as ids first"
     assert _plan(*ordered[0]) == ["SEARCH repair_requests USING COVERING INDEX "
                                   "ix_repair_requests_equipment_id_created_at (equipment_id=?)"]
+    db.session.rollback()
+
+
+def test_my_repairs_find_my_reports_from_the_index_alone(client, login_as):
+    """The requests someone added a report to are looked up by (actor, kind) in one index, not by reading
+    everything the person ever did on any request (a thousand submissions for a busy reporter)."""
+    if _postgres():
+        pytest.skip("PostgreSQL decides on an index-only scan from the visibility map, not from the query")
+    login_as(Role.EMPLOYEE)
+    lookups = [(s, p) for s, p in _record(client, "/repairs/") if "FROM repair_events" in s]
+    assert len(lookups) == 1, "my repairs no longer look up my reports first"
+    assert _plan(*lookups[0]) == ["SEARCH repair_events USING COVERING INDEX "
+                                  "ix_repair_events_actor_id_kind_repair_id (actor_id=? AND kind=?)"]
+    db.session.rollback()
+
+
+def test_an_employees_visits_are_found_from_their_own_not_from_every_upcoming_one(client, login_as):
+    """An employee's list is the ids they host, own, asked for or co-host, each from its index; an OR of the
+    four tested every upcoming visit of the company's 35 days instead."""
+    if _postgres():
+        pytest.skip("PostgreSQL weighs the plan by its statistics")
+    login_as(Role.EMPLOYEE)
+    listed = [(s, p) for s, p in _record(client, "/visits/") if s.startswith("SELECT visits.id \n") and "LIMIT" in s]
+    assert len(listed) == 1, "the list no longer finds its page as ids first"
+    plan = _plan(*listed[0])
+    for index in ("ix_visits_host_id", "ix_visits_owner_id", "ix_visits_requested_by_id",
+                  "ix_visit_cohosts_user_id"):
+        assert any(index in line for line in plan), plan
     db.session.rollback()
 
 

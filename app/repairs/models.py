@@ -289,11 +289,13 @@ class RepairEvent(db.Model):
     # event by someone else on each queued request, read from the index alone (its actor included). The
     # second also serves every lookup by request (a request's timeline, in id order).
     __table_args__ = (Index("ix_repair_events_kind_id", "kind", "id"),
-                      Index("ix_repair_events_repair_id_id_actor_id", "repair_id", "id", "actor_id"))
+                      Index("ix_repair_events_repair_id_id_actor_id", "repair_id", "id", "actor_id"),
+                      # A person's reports (services.mine): the few among everything they did.
+                      Index("ix_repair_events_actor_id_kind_repair_id", "actor_id", "kind", "repair_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     repair_id: Mapped[int] = mapped_column(ForeignKey("repair_requests.id", ondelete="CASCADE"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(20), default="")  # a WaitReason value for "wait"

@@ -120,7 +120,7 @@ class Visit(db.Model):
     host_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     expected_arrival: Mapped[datetime] = mapped_column(index=True)
     expected_departure: Mapped[datetime] = mapped_column(index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)

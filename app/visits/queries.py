@@ -31,9 +31,12 @@ def visible_visits(user):
     query = select(Visit)
     if user.has_any_role(*STAFF):
         return query
-    cohosted = select(visit_cohosts.c.visit_id).where(visit_cohosts.c.user_id == user.id)
-    return query.where(or_(Visit.host_id == user.id, Visit.owner_id == user.id,
-                           Visit.requested_by_id == user.id, Visit.id.in_(cohosted)))
+    # One set of ids from four indexes: with an OR of the four the database walked every upcoming visit (35
+    # days of the company's bookings) and tested each; the person's own visits are a few.
+    own = union(*(select(Visit.id).where(column == user.id)
+                  for column in (Visit.host_id, Visit.owner_id, Visit.requested_by_id)),
+                select(visit_cohosts.c.visit_id).where(visit_cohosts.c.user_id == user.id))
+    return query.where(Visit.id.in_(own))
 
 
 def list_options():
