@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import and_, case, func, not_, select, tuple_
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
@@ -11,6 +10,7 @@ from app.auth.models import Department, User
 from app.auth.roles import Role
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.paging import SelectPage
 from app.timeutil import to_local, to_utc, today, utcnow
 
 from .models import ActionItem, AgendaItem, Amendment, FollowupReview, Meeting, MeetingSeries
@@ -278,7 +278,7 @@ def search(user: User, *, department_id=None, owner_id=None, state="", overdue=F
         query = query.where(ActionItem.state == state)
     if overdue:
         query = query.where(ActionItem.state.in_(_WORKING), ActionItem.deadline < today())
-    paging = SelectPagination
+    paging = SelectPage
     if user.department_id and user.has_any_role(Role.LIAISON):
         paging = partial(_OwnDepartmentFirst, department_id=user.department_id)
     found = paging(select=query.order_by(ActionItem.deadline, ActionItem.id), session=db.session(), page=page,
@@ -287,7 +287,7 @@ def search(user: User, *, department_id=None, owner_id=None, state="", overdue=F
     return found
 
 
-class _OwnDepartmentFirst(SelectPagination):
+class _OwnDepartmentFirst(SelectPage):
     """A page of ids with one department's first, each part in the select's order. Read as two index walks,
     each stopping after the rows up to this page: one ORDER BY putting the department first can use no
     index, so it sorted every row the reader may see (a liaison sees nearly all) on every view."""

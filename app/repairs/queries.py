@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, defaultload, selectinload
 
 from app.auth.models import User
 from app.extensions import db
+from app.paging import LastPageAtMost
 from app.params import to_int
 from app.timeutil import utcnow
 
@@ -136,7 +136,7 @@ def _plain(statement, params=None):
     return db.session.connection().execute(statement, params or {})
 
 
-class _PlainPage(Pagination):
+class _PlainPage(LastPageAtMost):
     """A page of a statement of ids (`select`), its items their list rows; ids and count read as plain rows."""
 
     def _query_items(self) -> list:

@@ -26,6 +26,19 @@ def test_closed_requests_by_category_page_newest_closed_first(client, login_as, 
     assert "Person 29" in first  # the rows come with their people
 
 
+def test_a_closed_page_past_the_end_shows_the_last_page(client, login_as, make_repair, make_user):
+    """A link kept from a longer list (page 7 of a list that now has 2) shows page 2, with its pager, not
+    "nothing here" of a list that has closed requests."""
+    login_as(Role.OFFICE)
+    start = utcnow() - timedelta(days=60)
+    for n in range(30):
+        make_repair(status="confirmed", created_at=start + timedelta(hours=n), description=f"closed no. {n:02d}")
+    last = client.get("/repairs/board?category=hvac&page=2").get_data(True)
+    past = client.get("/repairs/board?category=hvac&page=7").get_data(True)
+    assert "Page 2 of 2" in past
+    assert re.findall(r"closed no\. (\d\d)", past) == re.findall(r"closed no\. (\d\d)", last) != []
+
+
 def _newest_news_one_condition(user, filters) -> int:
     """The queue's cursor as first written: one condition, the newest matching event."""
     query = (select(RepairEvent.id).join(queries.R, queries.R.id == RepairEvent.repair_id)

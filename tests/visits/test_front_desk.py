@@ -198,6 +198,16 @@ def test_board_and_register_keep_a_constant_number_of_queries(client, login_as, 
     assert queries_for(30, "/visits/register") == queries_for(60, "/visits/register")
 
 
+def test_a_register_page_past_the_end_shows_the_last_page(client, login_as, make_visit):
+    """Page 9 of a register that has one page shows that page, not "No visit matches these filters"."""
+    make_visit()
+    make_visit(organisation="比亚迪 BYD")
+    login_as(Role.RECEPTION)
+    page = client.get("/visits/register?page=9").get_data(True)
+    assert "比亚迪 BYD" in page and "华为 Huawei" in page
+    assert "No visit matches" not in page
+
+
 def test_register_filters_by_text_dates_and_department(client, login_as, make_visit, make_user,
                                                      make_department):
     login_as(Role.RECEPTION)
