@@ -12,12 +12,14 @@ For every page, two views:
   of the empty page in the layout (a signed-in 404), measured the same way beside each page: the run's
   figure is the median of those measurements.
 The last line says how many pages meet the goals (repeat ≥ 0.35× /healthz; first view within its
-budget). `--compare-scale 0.01` fills a second database at that scale and prints each page's
-first view at full scale as a multiple of the small one (goal ≤ 1.3×), each counted in its own run's
-layout page, so that the machine being faster or slower in one run does not pass for the data's size.
+budget). `--compare-scale 0.01` fills a second database at that scale, serves it beside the first, measures
+each page's first view there right after the full scale's, and prints the full scale's as a multiple of the
+small one's (goal ≤ 1.3×), each counted in its own server's layout page, so that the machine being faster or
+slower in one minute does not pass for the data's size.
 Figures go to bench/results/.
 """
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -223,21 +225,18 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     modules = feature_modules()
     pages = [page for module in modules for page in module.PAGES if args.only in page.name]
-    rows, memory, database = serve_and_measure(args, args.scale, args.database_url, modules, pages, full=True)
-    if args.compare_scale:
-        small, _memory, _database = serve_and_measure(args, args.compare_scale, "", modules, pages, full=False)
-        for row, other in zip(rows[1:], small[1:], strict=True):
-            row["small_first_cpu_ms"] = other["first_cpu_ms"]
-            row["small_layout_cpu_ms"] = small[0]["layout_cpu_ms"]
-            # What the page showed at 1%: a deep page or a search has less (or nothing) to show there.
-            row["small_bytes_gzip"] = other["bytes_gzip"]
-            row["flat_cpu_ratio"] = row["first_cpu_ms"] / max(other["first_cpu_ms"], 0.01)  # as measured
-            # In layout pages: the two runs are minutes apart on a shared machine whose speed drifts.
-            row["flat_ratio"] = row["first_vs_layout"] / max(other["first_vs_layout"], 0.001)
-    report(rows, memory, args, database)
+    with contextlib.ExitStack() as stack:
+        full = stack.enter_context(served(args, args.scale, args.database_url, modules, full=True))
+        small = (stack.enter_context(served(args, args.compare_scale, "", modules, full=False))
+                 if args.compare_scale else None)
+        rows = full.run(pages, repeat=True, small=small)
+        memory = peak_memory_mb(full.master)
+    report(rows, memory, args, full.database)
 
 
-def serve_and_measure(args, scale: float, database_url: str, modules, pages, *, full: bool):
+@contextlib.contextmanager
+def served(args, scale: float, database_url: str, modules, *, full: bool):
+    """A database filled at `scale`, served by gunicorn: the Bench that measures it."""
     scratch = Path(tempfile.mkdtemp(prefix="officehub-bench-"))
     env = {**os.environ, "FLASK_APP": "wsgi.py", "OFFICEHUB_INSTANCE": str(scratch),
            "DATABASE_URL": database_url or f"sqlite:///{scratch / 'bench.sqlite3'}",
@@ -250,19 +249,18 @@ def serve_and_measure(args, scale: float, database_url: str, modules, pages, *, 
     server = start_server(env, port, args.workers, scratch / "gunicorn.log")
     script = scratch / "report.lua"
     script.write_text(WRK_SCRIPT)
-    bench = Bench(f"http://127.0.0.1:{port}", args, script, server.pid, Writer(env["DATABASE_URL"]))
     try:
-        rows = bench.run(pages, repeat=full)
-        memory = peak_memory_mb(server.pid)
+        yield Bench(f"http://127.0.0.1:{port}", args, script, server.pid, Writer(env["DATABASE_URL"]),
+                    env["DATABASE_URL"].split(":")[0])
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return rows, memory, env["DATABASE_URL"].split(":")[0]
 
 
 class Bench:
-    def __init__(self, base: str, args, script: Path, master: int, writer: Writer):
+    def __init__(self, base: str, args, script: Path, master: int, writer: Writer, database: str):
         self.base, self.args, self.script, self.master, self.writer = base, args, script, master, writer
+        self.database = database
         self.cookies: dict = {}
 
     def cookie(self, login: str) -> str:
@@ -285,21 +283,36 @@ class Bench:
         machine's speed drifts during a run."""
         return first_view_cpu_ms(self.base, LAYOUT_PATH, self.cookie("employee"), self.master, self.writer, "")
 
-    def run(self, pages, *, repeat: bool) -> list:
+    def run(self, pages, *, repeat: bool, small=None) -> list:
+        """Every page measured; with `small` (the Bench of the same company at a smaller scale), each page's
+        first view there too, right after this one's, so that both fall in the same minute of the shared
+        machine (two runs a quarter of an hour apart drifted by a third)."""
         baseline = self.healthz()
         rows = [{"page": "trivial: /healthz", "path": "/healthz", **probe(self.base, "/healthz", ""),
                  **baseline, "repeat_ratio": 1.0, "first_cpu_ms": baseline["cpu_ms"]}]
         for page in pages:
-            rows.append(self.page(page, self.layout(), repeat))
-        # The run's figure, the median of the measurements taken beside the pages. A page is counted against
-        # it rather than against the one measured beside it: eight requests of a 5 ms page moved by a third
-        # from one page to the next (the same minutes counted 3.7 and 6.2 layouts in two runs).
-        layout = statistics.median([row["layout_beside_ms"] for row in rows[1:]] or [self.layout()])
+            row = self.page(page, self.layout(), repeat)
+            if small is not None:
+                row["small"] = small.page(page, small.layout(), repeat=False)
+            rows.append(row)
+        self.count_in_layouts(rows)
+        if small is not None:
+            small_rows = [row.pop("small") for row in rows[1:]]
+            small.count_in_layouts([rows[0], *small_rows])
+            for row, other in zip(rows[1:], small_rows, strict=True):
+                compare(row, other)
+        return rows
+
+    @staticmethod
+    def count_in_layouts(rows: list) -> None:
+        """Each page as a multiple of the run's figure for the empty layout page: the median of those measured
+        beside the pages, rather than the one beside it (eight requests of a 5 ms page moved by a third from
+        one page to the next: the same minutes counted 3.7 and 6.2 layouts in two runs)."""
+        layout = statistics.median([row["layout_beside_ms"] for row in rows[1:]] or [0.0])
         rows[0]["layout_cpu_ms"] = layout
         for row in rows[1:]:
             row["layout_cpu_ms"] = layout
-            row["first_vs_layout"] = row["first_cpu_ms"] / layout
-        return rows
+            row["first_vs_layout"] = row["first_cpu_ms"] / max(layout, 0.001)
 
     def wait_for_a_whole_minute(self) -> None:
         """Pages that show the time keep a copy for a minute (`cached_page(seconds=60)`); a load that
@@ -325,6 +338,17 @@ class Bench:
             print(f"  {page.name}: repeat {row['repeat_ratio']:.2f}× /healthz, first view "
                   f"{row['first_cpu_ms']:.1f} ms CPU", flush=True)
         return row
+
+
+def compare(row: dict, other: dict) -> None:
+    """The page at full scale against the same page at the small one, measured beside it."""
+    row["small_first_cpu_ms"] = other["first_cpu_ms"]
+    row["small_layout_cpu_ms"] = other["layout_cpu_ms"]
+    # What the page showed there: a deep page or a search has less (or nothing) to show at 1%.
+    row["small_bytes_gzip"] = other["bytes_gzip"]
+    row["flat_cpu_ratio"] = row["first_cpu_ms"] / max(other["first_cpu_ms"], 0.01)  # as measured
+    # In layout pages of each server: the machine's speed drifts even within a minute.
+    row["flat_ratio"] = row["first_vs_layout"] / max(other["first_vs_layout"], 0.001)
 
 
 def meets_goals(row: dict) -> bool:
