@@ -86,15 +86,21 @@
     var id = input.id + "-error";
     var box = document.getElementById(id);
     if (!message) {
-      if (box && box.hasAttribute("data-client")) box.remove();
+      // A new choice answers any earlier complaint about the files, the server's included.
+      if (!box) return;
+      box.remove();
       input.removeAttribute("aria-invalid");
+      // Point at the field's help text, as the form draws it without errors, or at nothing: a reference
+      // to the removed box is invalid HTML and leaves a screen reader reading nothing.
+      var help = document.getElementById(input.id + "-help");
+      if (help) input.setAttribute("aria-describedby", help.id);
+      else input.removeAttribute("aria-describedby");
       return;
     }
     if (!box) {
       box = document.createElement("small");
       box.id = id;
       box.className = "field-error";
-      box.setAttribute("data-client", "");
       box.setAttribute("role", "alert");
       input.insertAdjacentElement("afterend", box);
     }

@@ -112,12 +112,19 @@ def test_wrong_file_and_unknown_qr_location_are_explained(phone):
     expect(phone.locator("#photos-error")).to_contain_text("at most 3 photos")
     phone.set_input_files("#photos", files=[small])
     expect(phone.locator("#photos-error")).to_have_count(0)
+    # The field no longer points a screen reader at the error it took away.
+    assert phone.get_attribute("#photos", "aria-describedby") in (None, "photos-help")
+    assert phone.get_attribute("#photos", "aria-invalid") is None
     phone.set_input_files("#photos", files=[{"name": "notes.jpg", "mimeType": "image/jpeg",
                                              "buffer": b"this is a text file, not a photo"}])
     phone.click("#repair-form button[type=submit]")
     expect(phone.locator(".field-error")).to_contain_text("not a photo we can read")
     expect(phone.locator("#description")).to_have_value("食堂的灯不亮 canteen light is off")
     check_page(phone, "repairs-new-error-phone")
+    # Choosing another file answers the server's complaint about the one it refused.
+    phone.set_input_files("#photos", files=[small])
+    expect(phone.locator("#photos-error")).to_have_count(0)
+    check_page(phone, "repairs-new-error-cleared-phone")
 
 
 def test_office_pages_fit_a_phone_and_a_desktop(phone, desktop):
