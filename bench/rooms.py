@@ -1,5 +1,6 @@
-"""Room booking volume: 40 rooms, each booked on every working day (200 room-days a week) for a year around
-today, three meetings a room-day with four attendees each, and an equipment check for a third of them."""
+"""Room booking volume: 40 rooms, each booked on every working day (200 room-days a week) for the last eleven
+months and the four weeks ahead, three meetings a room-day with four attendees each, and an equipment check for
+a third of them."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, insert, select, text
@@ -31,12 +32,17 @@ def _rooms(ctx: GenContext) -> list[int]:
     return list(ctx.session.scalars(select(Room.id).order_by(Room.id)))
 
 
+AHEAD = 28  # rooms are booked up to four weeks ahead, whatever the years of history behind
+
+
 def _days(ctx: GenContext):
-    """Every working day (Monday to Friday) from half a year back to half a year ahead; at a smaller scale a
-    shorter history, but always this week and the next, which the measured pages show."""
-    half = max(10, ctx.count(182))
-    first = today() - timedelta(days=half)
-    return [first + timedelta(days=n) for n in range(2 * half + 1) if (first + timedelta(days=n)).weekday() < 5]
+    """Every working day (Monday to Friday) from eleven months back to four weeks ahead. At a smaller scale
+    the history is shorter (but holds this whole week, which the week view shows) and what lies ahead is the
+    same: the future does not grow with the years of use."""
+    back = max(7, ctx.count(335))
+    first = today() - timedelta(days=back)
+    days = (first + timedelta(days=n) for n in range(back + AHEAD + 1))
+    return [day for day in days if day.weekday() < 5]
 
 
 def generate(ctx: GenContext) -> None:
@@ -59,12 +65,13 @@ def generate(ctx: GenContext) -> None:
 
 
 def _attendees_and_checks(ctx: GenContext, people: list[int], employee: int, first_id: int) -> None:
-    rows = ctx.session.execute(select(Booking.id, Booking.starts_at, Booking.need_projector)
+    rows = ctx.session.execute(select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.need_projector)
                                .where(Booking.id >= first_id)).all()
     attendees, checks = [], []
-    for booking_id, starts, projector in rows:
+    for booking_id, starts, ends, projector in rows:
         invited = set(ctx.rng.sample(people, 4)) | ({employee} if booking_id % 50 == 1 else set())
-        attendees.extend({"booking_id": booking_id, "user_id": user_id, "answer": "waiting"} for user_id in invited)
+        attendees.extend({"booking_id": booking_id, "user_id": user_id, "answer": "waiting", "ends_at": ends}
+                         for user_id in invited)
         if projector:
             checks.append({"booking_id": booking_id, "due_at": starts - timedelta(hours=1), "status": "open",
                            "note": ""})

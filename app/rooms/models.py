@@ -3,8 +3,8 @@ and answers, recurring series, and the equipment check one hour before."""
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.auth.models import User
 from app.extensions import db
@@ -111,11 +111,14 @@ class Attendee(db.Model):
     """A person invited to a booking (departments are expanded into their people) and their answer."""
     __tablename__ = "booking_attendees"
     __table_args__ = (UniqueConstraint("booking_id", "user_id"),
-                      Index("ix_booking_attendees_user_id_booking_id", "user_id", "booking_id"))
+                      Index("ix_booking_attendees_user_id_ends_at", "user_id", "ends_at", "booking_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The booking's own end, kept here by _attendees_keep_the_end: a person's coming bookings are then read
+    # from (user_id, ends_at) alone, not by looking up every booking they were ever invited to.
+    ends_at: Mapped[datetime]
     answer: Mapped[str] = mapped_column(String(20), default=Answer.WAITING.value)
     substitute_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None]
@@ -127,6 +130,18 @@ class Attendee(db.Model):
     @property
     def answer_enum(self) -> Answer:
         return Answer(self.answer)
+
+
+@event.listens_for(Session, "before_flush")
+def _attendees_keep_the_end(session: Session, _context, _instances) -> None:
+    """A new attendee takes its booking's end; a booking moved to another end passes it to its attendees."""
+    with session.no_autoflush:
+        for item in (*session.new, *session.dirty):
+            if isinstance(item, Attendee) and item.booking is not None:
+                item.ends_at = item.booking.ends_at
+            elif isinstance(item, Booking) and inspect(item).attrs.ends_at.history.has_changes():
+                for row in item.attendees:
+                    row.ends_at = item.ends_at
 
 
 class EquipmentCheck(db.Model):

@@ -355,3 +355,20 @@ def test_the_rooms_page_reads_a_constant_number_of_queries(client, login_as, mak
     with count_queries() as many:
         client.get(f"/rooms/?day={day}&view=week")
     assert many.count == few.count
+
+
+def test_an_invitation_is_listed_until_the_booking_ends_wherever_it_is_moved(client, make_room, make_user):
+    """My bookings read each invitation's end from the invitation itself: a change of time must carry it along,
+    or a booking moved from the past into the coming days would be missing from the invitees' lists."""
+    organiser, guest = make_user(), make_user()
+    booking = Booking(room=make_room(), organiser=organiser, title="预算讨论 Budget talk 💰",
+                      starts_at=at(-2, 9), ends_at=at(-2, 10), attendees=[Attendee(user=guest)])
+    db.session.add(booking)  # held two days ago
+    db.session.commit()
+    sign_in(client, guest)
+    assert "预算讨论" not in client.get("/rooms/mine").get_data(as_text=True)
+    # Moved as a visit's or a meeting's room hold moves with its times, the attendees themselves untouched.
+    booking.starts_at, booking.ends_at = at(9, 14), at(9, 15)
+    db.session.commit()
+    listed = " ".join(client.get("/rooms/mine").get_data(as_text=True).split())
+    assert "预算讨论 Budget talk 💰" in listed and "2:00 PM" in listed
