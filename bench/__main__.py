@@ -216,7 +216,14 @@ def parse_args():
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--compare-scale", type=float, default=0.0,
                         help="also measure first views at this scale (e.g. 0.01) and print full/small")
-    return parser.parse_args()
+    parser.add_argument("--compare-database-url", default="",
+                        help="an EMPTY database for --compare-scale, of the same kind as --database-url")
+    args = parser.parse_args()
+    if args.compare_scale and bool(args.database_url) != bool(args.compare_database_url):
+        # Each scale on its own kind of database would compare PostgreSQL with SQLite, not a page with itself.
+        parser.error("--compare-scale compares on one kind of database: give --compare-database-url with "
+                     "--database-url (or neither, for scratch SQLite at both scales)")
+    return args
 
 
 def main() -> None:
@@ -227,7 +234,8 @@ def main() -> None:
     pages = [page for module in modules for page in module.PAGES if args.only in page.name]
     with contextlib.ExitStack() as stack:
         full = stack.enter_context(served(args, args.scale, args.database_url, modules, full=True))
-        small = (stack.enter_context(served(args, args.compare_scale, "", modules, full=False))
+        small = (stack.enter_context(served(args, args.compare_scale, args.compare_database_url, modules,
+                                            full=False))
                  if args.compare_scale else None)
         rows = full.run(pages, repeat=True, small=small)
         memory = peak_memory_mb(full.master)
