@@ -275,6 +275,32 @@ def test_a_repair_counts_in_the_office_month_it_was_filed_in(app, make_user):
     assert exports.shown(DURATION, november[9].current) == "3 h 00 min"
 
 
+def test_a_request_counts_in_the_office_month_it_was_filed_in_whole_days_and_edges_alike(app, make_user,
+                                                                                         make_department):
+    """The request figures add a month's whole UTC days from the day rows and its two edges from the requests:
+    00:30 on 1 November (office time) is 31 October in UTC and still November; 23:30 on 30 November is
+    November, 00:30 on 1 December is not. A request done after it was filed counts from its day row."""
+    department = make_department(code="QA", name_zh="质量部", name_en="Quality")
+    kind = RequestType(name_zh="t", name_en="t", department=department)
+
+    def filed(created):
+        return ServiceRequest(type=kind, department=department, requester=make_user(), text="需要 💡",
+                              status="submitted", created_at=created, answer_due=created + H,
+                              complete_due=created + 24 * H)
+    made = [filed(at(10, 31, 23) + 30 * M), filed(at(11, 1, 0) + 30 * M), filed(at(11, 15)),
+            filed(at(11, 30, 23) + 30 * M), filed(at(12, 1, 0) + 30 * M)]
+    db.session.add_all([kind, *made])
+    db.session.commit()
+    made[1].status, made[1].done_at = "done", made[1].created_at + 2 * H    # on time
+    made[2].status, made[2].done_at = "done", made[2].created_at + 48 * H   # late
+    db.session.commit()
+    section = next(s for s in queries.monthly(date(2026, 11, 1)).sections if s.key == "requests")
+    november = {str(f.label): f for f in section.figures}
+    assert (november["Quality: filed"].current, november["Quality: filed"].previous) == (3, 1)
+    assert exports.shown(november["Quality: share completed on time"].kind,
+                         november["Quality: share completed on time"].current) == "50%"
+
+
 def test_completing_and_reopening_a_repair_moves_the_median_at_once(app, make_user):
     """The times taken are worked out by the database on each write: the report made right after a repair is
     completed shows its time to fix, and after the requester reopens it, shows none again."""
