@@ -73,10 +73,15 @@ def _agenda_query(meeting: Meeting):
             .order_by(AgendaItem.position, AgendaItem.id))
 
 
-def agenda(meeting: Meeting, limit: int | None = None) -> list[AgendaItem]:
+def agenda(meeting: Meeting, limit: int | None = None, upto: int | None = None) -> list[AgendaItem]:
     """The meeting's items in agenda order (every one, or the first `limit`), with their action items, in a
-    fixed number of queries."""
-    return list(db.session.scalars(_agenda_query(meeting).limit(limit)).unique())
+    fixed number of queries. With `upto`, only the items added up to that revision: a screen drawn at
+    revision `upto` gets later ones from its next poll, which appends them, so an item added while the screen
+    was being drawn must not be drawn too (it was, twice, on a live screen that had just been redrawn)."""
+    query = _agenda_query(meeting)
+    if upto is not None:
+        query = query.where(AgendaItem.added_revision <= upto)
+    return list(db.session.scalars(query.limit(limit)).unique())
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,12 @@ def live_context(viewer: services.Viewer, since: int = 0, *, revision: int) -> d
     department it draws every item."""
     meeting = viewer.meeting
     group = request.args.get("group") == "department"
-    items = queries.agenda(meeting, None if group else queries.AGENDA_FIRST)
+    limit = None if group else queries.AGENDA_FIRST
+    items = queries.agenda(meeting, limit, upto=revision)
     summary = queries.Budget.of(items) if group else queries.budget(meeting)
     more = None
-    if items and len(items) < summary.count:
+    # A short page holds every item added up to `revision`; the totals may already count a later one.
+    if items and len(items) == limit and len(items) < summary.count:
         more = queries.AgendaCursor(0, 0, 0, revision).after(items)
     return {"meeting": meeting, "viewer": viewer, "items": items, "since": since, "group": group,
             "shown_items": items, "groups": queries.grouped(items) if group else None, "today": today(),

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from app.auth.roles import Role
 from app.auth.services import set_active
 from app.extensions import db
-from app.meetings import actions, attendance, closing, jobs, live, queries, services
+from app.meetings import actions, attendance, closing, jobs, live, queries, services, views
 from app.meetings.models import AgendaItem, FollowupReview, Meeting, Presence
 from app.meetings.workflow import ActionState, ItemStatus, MeetingStatus
 from app.notifications.models import Notification
@@ -407,3 +407,18 @@ def test_closing_freezes_action_states_and_attendance_with_liaison_names(app, me
     assert db.session.get(type(action), action.id).minutes_state == "open"
     lines = [(a.department.code, a.liaison, a.record.status) for a in attendance.attendees(closed)]
     assert lines == [("HR", "HR Liaison", "absent"), ("OFFICE", "", "absent"), ("PROD", "Prod Liaison", "present")]
+
+
+def test_an_item_added_while_a_screen_is_drawn_reaches_it_once(app, meeting, prod_liaison, office_user,
+                                                               add_item):
+    """A screen is drawn at the revision it read first; an item committed between that read and the drawing
+    of the agenda (another liaison's add, a moment later on a busy server) comes with the next poll, which
+    appends it, and is not drawn as well: the screen showed it twice."""
+    add_item(meeting, prod_liaison, title="一")
+    drawn_at = live.revisions(meeting.id).revision
+    late = add_item(meeting, prod_liaison, title="二 临时加的 🆕")
+    with app.test_request_context(f"/meetings/{meeting.id}"):
+        context = views.live_context(viewer(office_user, meeting), revision=drawn_at)
+    assert [i.title for i in context["items"]] == ["一"]
+    assert context["agenda_more"] is None  # no "show more" for an item the poll brings
+    assert [i.id for i in live.changes_since(meeting.id, drawn_at).new_items] == [late.id]
